@@ -1,0 +1,166 @@
+/**
+ * Signed fixed point (METHODS §1.4): `b` bits with `FL` fractional bits, step `ε = 2^-FL`,
+ * integer code `q ∈ [-2^(b-1), 2^(b-1)-1]`, value `q·ε` (Qm.n with `b = 1 + m + n`, `n = FL`).
+ * Rounding is `rna` (half away from zero) or seeded stochastic rounding (Gupta et al. 2015);
+ * never `tf.round` / `Math.round` (those are half-to-even / half-up for negatives).
+ */
+import { checkArg } from '../../errors.js';
+
+export const Roundings = ['rna', 'sr'] as const;
+/** `rna` = round half away from zero; `sr` = stochastic rounding (seeded). */
+export type Rounding = (typeof Roundings)[number];
+
+/** A source of uniforms in `[0, 1)`; `Rng` from src/shared/rng.ts satisfies it. */
+export interface UniformSource {
+  next(): number;
+}
+
+/** Signed fixed-point format: `bits` total (incl. sign), `fl` fractional bits (may be negative or > bits). */
+export interface FixedPointFormat {
+  bits: number;
+  fl: number;
+}
+
+/** Smallest and largest supported bit width of the fixed-point quantizer. */
+export const MIN_BITS = 2;
+export const MAX_BITS = 16;
+
+/** Throws INVALID_ARGUMENT unless `bits` is an integer in [2, 16] and `fl` an integer in [-64, 64]. */
+export function checkFormat(where: string, fmt: FixedPointFormat): void {
+  checkArg(
+    Number.isInteger(fmt.bits) && fmt.bits >= MIN_BITS && fmt.bits <= MAX_BITS,
+    where,
+    'bits',
+    fmt.bits,
+    `an integer in [${MIN_BITS}, ${MAX_BITS}]`,
+  );
+  checkArg(Number.isInteger(fmt.fl) && Math.abs(fmt.fl) <= 64, where, 'fl', fmt.fl, 'an integer in [-64, 64]');
+}
+
+/** Round half away from zero: `sign(x)·floor(|x| + 0.5)`. */
+export function rna(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+/** Integer code range `[qmin, qmax] = [-2^(b-1), 2^(b-1)-1]`. */
+export function codeRange(bits: number): { qmin: number; qmax: number } {
+  const h = 2 ** (bits - 1);
+  return { qmin: -h, qmax: h - 1 };
+}
+
+/** Quantization step `ε = 2^-FL`. */
+export function stepOf(fl: number): number {
+  return 2 ** -fl;
+}
+
+/**
+ * Integer code of one value: `clamp(round(x/ε), qmin, qmax)`. With `sr`, `t = x/ε`,
+ * `f = t - floor(t)`, code `floor(t) + (u < f ? 1 : 0)` with `u = uniform.next()`, then clamp
+ * (clamping makes SR biased for out-of-range x, METHODS §1.4 / AC-7d).
+ */
+export function quantizeCode(x: number, fmt: FixedPointFormat, rounding: Rounding, uniform?: UniformSource): number {
+  const t = x * 2 ** fmt.fl;
+  let q: number;
+  if (rounding === 'rna') q = rna(t);
+  else {
+    const fl = Math.floor(t);
+    q = fl + (uniformOf(uniform).next() < t - fl ? 1 : 0);
+  }
+  const h = 2 ** (fmt.bits - 1);
+  return q < -h ? -h : q > h - 1 ? h - 1 : q;
+}
+
+function uniformOf(uniform: UniformSource | undefined): UniformSource {
+  checkArg(uniform !== undefined, 'quantize', 'rng', 'undefined', "a seeded Rng when rounding = 'sr'");
+  return uniform;
+}
+
+/**
+ * Integer codes of a tensor (any layout; element order preserved).
+ * @returns `Int32Array` of the same length, each in `[qmin, qmax]`.
+ */
+export function toCodes(
+  x: ArrayLike<number>,
+  fmt: FixedPointFormat,
+  opts: { rounding?: Rounding; rng?: UniformSource } = {},
+): Int32Array {
+  checkFormat('toCodes', fmt);
+  const rounding = opts.rounding ?? 'rna';
+  if (rounding === 'sr') uniformOf(opts.rng);
+  const out = new Int32Array(x.length);
+  const scale = 2 ** fmt.fl;
+  const h = 2 ** (fmt.bits - 1);
+  const lo = -h;
+  const hi = h - 1;
+  if (rounding === 'rna') {
+    for (let i = 0; i < x.length; i++) {
+      const t = (x[i] as number) * scale;
+      const q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5);
+      out[i] = q < lo ? lo : q > hi ? hi : q;
+    }
+  } else {
+    const u = opts.rng as UniformSource;
+    for (let i = 0; i < x.length; i++) {
+      const t = (x[i] as number) * scale;
+      const f = Math.floor(t);
+      const q = f + (u.next() < t - f ? 1 : 0);
+      out[i] = q < lo ? lo : q > hi ? hi : q;
+    }
+  }
+  return out;
+}
+
+/** Values `q·2^-FL` of integer codes (Float32Array, exact for b <= 16). */
+export function fromCodes(codes: ArrayLike<number>, fl: number): Float32Array {
+  const out = new Float32Array(codes.length);
+  const eps = 2 ** -fl;
+  for (let i = 0; i < codes.length; i++) out[i] = (codes[i] as number) * eps;
+  return out;
+}
+
+/**
+ * Fake quantization `Q_FL(x)` (METHODS §1.4): values snapped to the b-bit grid with step `2^-FL`,
+ * saturated to `[qmin·ε, qmax·ε]`. Returns a new Float32Array (input untouched).
+ */
+export function fakeQuantize(
+  x: ArrayLike<number>,
+  fmt: FixedPointFormat,
+  opts: { rounding?: Rounding; rng?: UniformSource } = {},
+): Float32Array {
+  return fromCodes(toCodes(x, fmt, opts), fmt.fl);
+}
+
+/** Sum of squared errors `Σ (x - Q_FL(x))²` with `rna` rounding, in float64 (used by the FL search). */
+export function quantizationSse(x: ArrayLike<number>, fmt: FixedPointFormat): number {
+  const scale = 2 ** fmt.fl;
+  const eps = 2 ** -fmt.fl;
+  const h = 2 ** (fmt.bits - 1);
+  let sse = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    const t = v * scale;
+    let q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5);
+    q = q < -h ? -h : q > h - 1 ? h - 1 : q;
+    const e = v - q * eps;
+    sse += e * e;
+  }
+  return sse;
+}
+
+/**
+ * Requantizes a wide accumulator holding `fracIn = FL_w + FL_a` fractional bits to `out` (METHODS §1.4):
+ * shift right by `fracIn - out.fl` bits with rounding, then saturate to `out.bits`.
+ * @param acc integer accumulator values (exact integers, |acc| < 2^53).
+ */
+export function requantize(
+  acc: ArrayLike<number>,
+  fracIn: number,
+  out: FixedPointFormat,
+  opts: { rounding?: Rounding; rng?: UniformSource } = {},
+): Int32Array {
+  checkFormat('requantize', out);
+  const x = new Float64Array(acc.length);
+  const eps = 2 ** -fracIn;
+  for (let i = 0; i < acc.length; i++) x[i] = (acc[i] as number) * eps;
+  return toCodes(x, out, opts);
+}

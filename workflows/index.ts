@@ -1,0 +1,3 @@
+// Every workflow type the worker registers. Workflow code is sandboxed and replayed: import types only from
+// activities/ and src/, do all I/O in activities.
+export { smokeWorkflow } from './smoke.js';

@@ -3,7 +3,7 @@
  * kernel-row (KRP) and filter pruning, gradual schedules, and the model-level entry point.
  */
 export { applyMask, countKept, denseMask, isMonotone, maskRatio } from './mask.js';
-export { checkBits, checkGroupSize, checkKeep, checkRatio, clamp, kernelDims, keepFromRatio, rna, shapeSize } from './params.js';
+export { checkBits, checkGroupSize, checkKeep, checkRatio, kernelDims, keepFromRatio, shapeSize } from './params.js';
 export type { GroupKeep, KernelDims } from './params.js';
 export { globalMagnitudeMasks, magnitudeMask, magnitudeThreshold, pruneCount } from './magnitude.js';
 export type { MagnitudeOptions } from './magnitude.js';

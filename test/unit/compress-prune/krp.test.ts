@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyMask, countKept, kernelRowMask } from '../../../src/compress/prune/index.js';
 
 /** Naive VALID stride-1 conv, input NHWC `[1,H,W,C]`, kernel HWIO `[R,S,C,K]` -> `[1,Ho,Wo,K]` (float64). */
-function conv2dValid(x: ArrayLike<number>, [H, W, C]: number[], w: ArrayLike<number>, [R, S, , K]: number[]): number[] {
+function conv2dValid(x: ArrayLike<number>, [H, W, C]: [number, number, number], w: ArrayLike<number>, [R, S, , K]: [number, number, number, number]): number[] {
   const Ho = H - R + 1;
   const Wo = W - S + 1;
   const y: number[] = [];

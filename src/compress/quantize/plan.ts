@@ -57,7 +57,8 @@ export function resolveConfig(
   checkArg((Roundings as readonly string[]).includes(rounding), where, 'rounding', rounding, "one of 'rna' | 'sr'");
   const targetBins = c.targetBins ?? 2 ** (c.bits - 1);
   const bins = c.bins ?? 2048;
-  checkArg(Number.isInteger(bins) && bins >= targetBins, where, 'bins', bins, `an integer >= targetBins (${targetBins})`);
+  checkArg(Number.isInteger(bins) && bins >= 1, where, 'bins', bins, 'an integer >= 1');
+  if (threshold === 'kl') checkArg(bins >= targetBins, where, 'bins', bins, `>= targetBins (${targetBins})`);
   const maxSearchValues = c.maxSearchValues ?? (kind === 'weights' ? Number.POSITIVE_INFINITY : 1e6);
   checkArg(maxSearchValues >= 1, where, 'maxSearchValues', maxSearchValues, '>= 1');
   return {

@@ -1,0 +1,195 @@
+/**
+ * Rules that involve more than one field, run once every field is valid on its own, and the
+ * normalisation of the zod output into a `SweepSpec`.
+ */
+import type { PathSeg, RawIssue } from './issues.js';
+import type { RawParsedSpec } from './schema.js';
+import { FLOAT_BITS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
+import { describeValue, interval } from './zod-helpers.js';
+
+/** Upper bound on the number of grid points (before collapsing) that a spec may describe. */
+export const MAX_GRID_POINTS = 100_000;
+
+function hasKey(raw: unknown, path: readonly string[]): boolean {
+  let cur: unknown = raw;
+  for (const k of path) {
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, k)) return false;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return true;
+}
+
+/** Step milestones default to 50 % and 75 % of the epochs (rounded, deduplicated, inside [1, epochs)). */
+export function defaultMilestones(epochs: number): number[] {
+  const ms = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)].filter((m) => m >= 1 && m < epochs);
+  return [...new Set(ms)];
+}
+
+/** Number of grid points before collapsing: the product of every swept list's length. */
+export function gridUpperBound(s: SweepSpec): number {
+  const p = s.pruning;
+  const q = s.quantization;
+  const c = s.clustering;
+  const lens = [
+    s.models.length,
+    s.datasets.length,
+    p.methods.length,
+    p.ratios.length,
+    p.groupSizes.length,
+    p.groupShape.length,
+    p.schedule.length,
+    p.rowsKept.length,
+    p.fcRatio.length,
+    q.weightBits.length,
+    q.activationBits.length,
+    q.threshold.length,
+    q.rounding.length,
+    c.weightClusters.length,
+    c.activationClusters.length,
+    c.init.length,
+    s.retraining.lrRule.length,
+    s.seeds.length,
+  ];
+  return lens.reduce((a, b) => a * b, 1);
+}
+
+/** Turns the zod output into a SweepSpec (fills schedule and strategy defaults). */
+export function normalize(r: RawParsedSpec): SweepSpec {
+  const sch = r.baseline.schedule;
+  const schedule: LrSchedule =
+    sch.type === 'step'
+      ? { type: 'step', milestones: sch.milestones ?? defaultMilestones(r.baseline.epochs), gamma: sch.gamma ?? 0.1 }
+      : { type: sch.type };
+  const strategy: SweepSpec['strategy'] =
+    r.strategy.type === 'random'
+      ? { type: 'random', n: r.strategy.n ?? 1, seed: r.strategy.seed ?? 0 }
+      : { type: 'grid' };
+  return { ...r, strategy, baseline: { ...r.baseline, schedule } };
+}
+
+const METHODS_USING: Record<string, readonly PruneMethod[]> = {
+  ratios: ['magnitude', 'group-balanced', 'filter'],
+  groupSizes: ['group-balanced'],
+  groupShape: ['group-balanced'],
+  partial: ['group-balanced'],
+  schedule: ['magnitude', 'group-balanced', 'kernel-row', 'filter'],
+  steps: ['magnitude', 'group-balanced', 'kernel-row', 'filter'],
+  rowsKept: ['kernel-row'],
+  fcRatio: ['kernel-row'],
+};
+
+/**
+ * Cross-field issues of a spec whose fields are individually valid. `raw` is the document as written,
+ * used to tell explicitly set fields from defaults: a field set explicitly that no trial can use is an
+ * error, like an unknown key (e.g. `pruning.groupSizes` without group-balanced in `pruning.methods`).
+ */
+export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
+  const issues: RawIssue[] = [];
+  const add = (path: PathSeg[], message: string): void => {
+    issues.push({ path, message });
+  };
+  const unused = (path: string[], why: string): void => {
+    if (hasKey(raw, path)) add(path, `set, but no trial uses it: ${why}`);
+  };
+
+  // Data.
+  const cifar = s.datasets.includes('cifar10');
+  if (cifar && s.data.path === null) {
+    add(['data', 'path'], 'required when datasets include cifar10 (directory holding the CIFAR-10 binary batches)');
+  }
+  if (!cifar) unused(['data', 'path'], 'only cifar10 reads data.path and datasets does not include it');
+
+  // Pruning fields that only some methods read.
+  const methods = s.pruning.methods;
+  const methodList = `[${methods.join(', ')}]`;
+  for (const [key, users] of Object.entries(METHODS_USING)) {
+    if (!methods.some((m) => users.includes(m))) {
+      unused(
+        ['pruning', key],
+        `only ${users.join(', ')} use${users.length === 1 ? 's' : ''} it and pruning.methods is ${methodList}`,
+      );
+    }
+  }
+  if (methods.some((m) => m !== 'none') && !s.pruning.schedule.includes('gradual')) {
+    unused(['pruning', 'steps'], 'only the gradual schedule uses it and pruning.schedule does not include gradual');
+  }
+
+  // Quantization fields that only matter when something is quantized.
+  const q = s.quantization;
+  const anyQuant = [...q.weightBits, ...q.activationBits].some((b) => b !== FLOAT_BITS);
+  if (!anyQuant) {
+    for (const key of ['threshold', 'rounding', 'percentile']) {
+      unused(['quantization', key], `nothing is quantized (every weightBits and activationBits is ${FLOAT_BITS})`);
+    }
+  } else if (!q.threshold.includes('percentile')) {
+    unused(
+      ['quantization', 'percentile'],
+      'only the percentile threshold uses it and quantization.threshold does not include it',
+    );
+  }
+  const actQuant = q.activationBits.some((b) => b !== FLOAT_BITS);
+  if (!actQuant && !s.clustering.activationClusters.some((k) => k > 0)) {
+    unused(['quantization', 'calibrationSize'], 'activations are neither quantized nor clustered');
+  }
+  if (![...s.clustering.weightClusters, ...s.clustering.activationClusters].some((k) => k > 0)) {
+    unused(['clustering', 'init'], 'every weightClusters and activationClusters is 0 (clustering off)');
+  }
+
+  // Retraining.
+  if (!methods.some((m) => m !== 'none')) {
+    for (const key of Object.keys(s.retraining)) {
+      unused(['retraining', key], `nothing is pruned (pruning.methods is ${methodList}), so nothing is retrained`);
+    }
+  } else if (s.retraining.epochs === 0) {
+    for (const key of Object.keys(s.retraining).filter((k) => k !== 'epochs')) {
+      unused(['retraining', key], 'retraining.epochs is 0');
+    }
+  }
+  const sch = s.baseline.schedule;
+  if (sch.type === 'cosine') {
+    s.retraining.lrRule.forEach((rule, i) => {
+      if (rule === 'B') {
+        add(
+          ['retraining', 'lrRule', i],
+          'B (tail tracking) keeps the last steps of a step schedule, but baseline.schedule is cosine',
+        );
+      }
+    });
+  }
+
+  // Baseline schedule.
+  if (sch.type === 'step') {
+    const E = s.baseline.epochs;
+    sch.milestones.forEach((m, i) => {
+      const path = ['baseline', 'schedule', 'milestones', i];
+      if (m < 1 || m >= E) add(path, `${m} is not in ${interval(1, E, false, true)}`);
+      else if (i > 0 && m <= (sch.milestones[i - 1] ?? 0)) {
+        add(path, `${m} is not greater than the previous milestone ${sch.milestones[i - 1]}`);
+      }
+    });
+  }
+
+  // Retry.
+  if (s.retry.maximumInterval < s.retry.initialInterval) {
+    add(
+      ['retry', 'maximumInterval'],
+      `${s.retry.maximumInterval} ms is less than retry.initialInterval (${s.retry.initialInterval} ms)`,
+    );
+  }
+
+  // Accelerators: no repeats (names, or identical mappings).
+  const seen = new Map<string, number>();
+  s.accelerators.forEach((a, i) => {
+    const k = JSON.stringify(a);
+    const first = seen.get(k);
+    if (first !== undefined) add(['accelerators', i], `${describeValue(a)} is listed twice (also at [${first}])`);
+    else seen.set(k, i);
+  });
+
+  // Size.
+  const points = gridUpperBound(s);
+  if (points > MAX_GRID_POINTS) {
+    add([], `the axes span ${points} grid points, more than the limit of ${MAX_GRID_POINTS}; shorten some lists`);
+  }
+  return issues;
+}

@@ -1,0 +1,156 @@
+/**
+ * Which parameters apply to which trial (collapse rules) and which combinations are invalid
+ * (rejection rules). See docs/spec.md "Expansion".
+ */
+import { FLOAT_BITS, type PruneMethod, type SweepSpec, type TrialParams } from './types.js';
+
+/** One grid point: a value of every swept list (indices into the spec's lists are not kept). */
+export interface Combo {
+  model: SweepSpec['models'][number];
+  dataset: SweepSpec['datasets'][number];
+  method: PruneMethod;
+  ratio: number;
+  groupSize: number;
+  groupShape: SweepSpec['pruning']['groupShape'][number];
+  schedule: SweepSpec['pruning']['schedule'][number];
+  rowsKept: 1 | 2;
+  fcRatio: number;
+  weightBits: number;
+  activationBits: number;
+  threshold: SweepSpec['quantization']['threshold'][number];
+  rounding: SweepSpec['quantization']['rounding'][number];
+  weightClusters: number;
+  activationClusters: number;
+  clusterInit: SweepSpec['clustering']['init'][number];
+  lrRule: SweepSpec['retraining']['lrRule'][number];
+  seed: number;
+}
+
+/** Round half away from zero (METHODS §0.3 `rna`). */
+export function rna(x: number): number {
+  return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
+}
+
+/** Weights pruned per full group of `g` for a requested ratio: `p = clamp(rna(r*g), 0, g-1)` (METHODS §1.2). */
+export function prunedPerGroup(ratio: number, g: number): number {
+  return Math.min(Math.max(rna(ratio * g), 0), g - 1);
+}
+
+const USES_RATIO: readonly PruneMethod[] = ['magnitude', 'group-balanced', 'filter'];
+
+/**
+ * The trial parameters of a grid point, with every parameter the trial does not use set to null:
+ * `none` ignores all pruning fields and is not retrained; only group-balanced reads groupSize,
+ * groupShape and partial; only kernel-row reads rowsKept and fcRatio; kernel-row ignores ratios
+ * (its ratio follows from the kernel height); threshold and rounding need a quantized tensor;
+ * calibrationSize needs quantized or clustered activations; clusterInit needs clustering.
+ */
+export function trialParams(spec: SweepSpec, c: Combo): TrialParams {
+  const m = c.method;
+  const prunes = m !== 'none';
+  const gbp = m === 'group-balanced';
+  const krp = m === 'kernel-row';
+  const quantized = c.weightBits !== FLOAT_BITS || c.activationBits !== FLOAT_BITS;
+  const clustered = c.weightClusters > 0 || c.activationClusters > 0;
+  const q = spec.quantization;
+  const r = spec.retraining;
+  return {
+    model: c.model.name,
+    width: c.model.width,
+    dataset: c.dataset,
+    method: m,
+    pruneRatio: USES_RATIO.includes(m) ? c.ratio : null,
+    nominalRatio: nominalRatio(c),
+    groupSize: gbp ? c.groupSize : null,
+    groupShape: gbp ? c.groupShape : null,
+    partial: gbp ? spec.pruning.partial : null,
+    schedule: prunes ? c.schedule : null,
+    scheduleSteps: prunes && c.schedule === 'gradual' ? spec.pruning.steps : null,
+    rowsKept: krp ? c.rowsKept : null,
+    fcRatio: krp ? c.fcRatio : null,
+    weightBits: c.weightBits,
+    activationBits: c.activationBits,
+    threshold: quantized ? c.threshold : null,
+    percentile: quantized && c.threshold === 'percentile' ? q.percentile : null,
+    rounding: quantized ? c.rounding : null,
+    calibrationSize: c.activationBits !== FLOAT_BITS || c.activationClusters > 0 ? q.calibrationSize : null,
+    weightClusters: c.weightClusters,
+    activationClusters: c.activationClusters,
+    clusterInit: clustered ? c.clusterInit : null,
+    seed: c.seed,
+    retrain:
+      prunes && r.epochs > 0
+        ? {
+            epochs: r.epochs,
+            optimizer: r.optimizer,
+            lr: r.lr,
+            momentum: r.momentum,
+            lrRule: c.lrRule,
+            batchSize: r.batchSize,
+          }
+        : null,
+    baseline: structuredClone(spec.baseline),
+    data: {
+      trainSubset: spec.data.trainSubset,
+      testSubset: spec.data.testSubset,
+      path: c.dataset === 'cifar10' ? spec.data.path : null,
+    },
+    accelerators: structuredClone(spec.accelerators),
+  };
+}
+
+/** See `TrialConfig.nominalRatio`. */
+export function nominalRatio(c: Pick<Combo, 'method' | 'ratio' | 'groupSize' | 'groupShape'>): number | null {
+  switch (c.method) {
+    case 'none':
+      return 0;
+    case 'magnitude':
+    case 'filter':
+      return c.ratio;
+    case 'group-balanced':
+      return c.groupShape === 'vector' ? prunedPerGroup(c.ratio, c.groupSize) / c.groupSize : null;
+    case 'kernel-row':
+      return null;
+  }
+}
+
+/** Why a grid point cannot run, or undefined when it can. */
+export function rejectionReason(c: Combo): string | undefined {
+  if (c.method === 'group-balanced' && c.groupShape === 'vector' && c.ratio > 0) {
+    const p = prunedPerGroup(c.ratio, c.groupSize);
+    if (p === 0) {
+      return (
+        `group-balanced with groupSize = ${c.groupSize} and ratio ${c.ratio} prunes p = rna(${c.ratio}*${c.groupSize}) = 0 ` +
+        `weights per group: nothing would be pruned (use a larger ratio or groupSize)`
+      );
+    }
+  }
+  for (const [kind, k, b] of [
+    ['weight', c.weightClusters, c.weightBits],
+    ['activation', c.activationClusters, c.activationBits],
+  ] as const) {
+    const distinct = 2 ** b - 1;
+    if (b !== FLOAT_BITS && k > distinct) {
+      return `${kind}Clusters = ${k} is more than the ${distinct} distinct non-zero values of ${b}-bit ${kind}s`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * When grid point `c` collapses onto the same trial as the earlier point `first`, the reason to
+ * report it, or undefined when the collapse is the documented, silent kind (an axis the method
+ * ignores, e.g. the ratios of `none` and kernel-row or the group sizes of magnitude). Reported:
+ * kernel-row under several group sizes (it has no group size) and group-balanced ratios that
+ * round to the same p/g.
+ */
+export function duplicateReason(c: Combo, first: Combo, firstLabel: string): string | undefined {
+  if (c.method === 'kernel-row' && c.groupSize !== first.groupSize) {
+    return `kernel-row takes no group size: groupSize = ${c.groupSize} would repeat trial ${firstLabel}`;
+  }
+  if (c.method === 'group-balanced' && c.ratio !== first.ratio && c.groupSize === first.groupSize) {
+    const p = prunedPerGroup(c.ratio, c.groupSize);
+    return `ratio ${c.ratio} rounds to p/g = ${p}/${c.groupSize} like ratio ${first.ratio}: it would repeat trial ${firstLabel}`;
+  }
+  return undefined;
+}

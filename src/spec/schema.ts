@@ -1,0 +1,183 @@
+/**
+ * The zod schema of a sweep spec (field-level rules and defaults). Cross-field rules live in
+ * `cross-checks.ts`; the reference with every field is docs/spec.md.
+ */
+import { z } from 'zod';
+import {
+  type AcceleratorSpec,
+  CLUSTER_INITS,
+  DATASETS,
+  FLOAT_BITS,
+  GROUP_SHAPES,
+  LR_RULES,
+  MODELS,
+  OPTIMIZERS,
+  PARTIAL_POLICIES,
+  PRUNE_METHODS,
+  PRUNE_SCHEDULES,
+  ROUNDINGS,
+  THRESHOLDS,
+} from './types.js';
+import { describeValue, duration, listOf, num, oneOf, str, strictObj } from './zod-helpers.js';
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+const name = str(true).superRefine((v, ctx) => {
+  if (!NAME_RE.test(v)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(v)} is not a valid name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)`,
+    });
+  }
+});
+
+/** `grid`, `random` is not accepted without n, hence the object form `{ type: random, n, seed }`. */
+const strategy = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  strictObj({
+    type: oneOf(['grid', 'random']),
+    n: num({ min: 1, max: 1_000_000, int: true }).optional(),
+    seed: num({ min: 0, max: 2 ** 32 - 1, int: true }).optional(),
+  }).superRefine((s, ctx) => {
+    if (s.type === 'random' && s.n === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['n'],
+        message: 'required by the random strategy (number of trials to sample)',
+      });
+    }
+    if (s.type === 'grid') {
+      for (const k of ['n', 'seed'] as const) {
+        if (s[k] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [k], message: 'only used by the random strategy' });
+      }
+    }
+  }),
+);
+
+const retry = strictObj({
+  maxAttempts: num({ min: 1, max: 100, int: true }).default(3),
+  initialInterval: duration(1, 3_600_000).default(1000),
+  backoff: num({ min: 1, max: 100 }).default(2),
+  maximumInterval: duration(1, 86_400_000).default(60_000),
+});
+
+const data = strictObj({
+  trainSubset: num({ min: 1, max: 10_000_000, int: true }).nullable().default(null),
+  testSubset: num({ min: 1, max: 10_000_000, int: true }).nullable().default(null),
+  path: str(true).nullable().default(null),
+});
+
+const model = z.preprocess(
+  (v) => (typeof v === 'string' ? { name: v } : v),
+  strictObj({
+    name: oneOf(MODELS),
+    width: num({ min: 0, max: 8, minOpen: true }).default(1),
+  }),
+);
+
+const ratio = num({ min: 0, max: 1, maxOpen: true });
+const bits = num({ min: 2, max: 16, int: true, also: [FLOAT_BITS] });
+const clusters = num({ min: 0, max: 256, int: true });
+const rowsKept = num({ min: 1, max: 2, int: true }).transform((v) => v as 1 | 2);
+
+const pruning = strictObj({
+  methods: listOf(oneOf(PRUNE_METHODS), 'a pruning method').default(['none']),
+  ratios: listOf(ratio, 'a ratio').default([0.5]),
+  groupSizes: listOf(num({ min: 1, max: 1024, int: true }), 'a group size').default([8]),
+  groupShape: listOf(oneOf(GROUP_SHAPES), 'a group shape').default(['vector']),
+  partial: oneOf(PARTIAL_POLICIES).default('pad'),
+  schedule: listOf(oneOf(PRUNE_SCHEDULES), 'a schedule').default(['one-shot']),
+  steps: num({ min: 1, max: 20, int: true }).default(3),
+  rowsKept: listOf(rowsKept, 'a row count').default([1]),
+  fcRatio: listOf(ratio, 'a ratio').default([0.75]),
+});
+
+const quantization = strictObj({
+  weightBits: listOf(bits, 'a bit width').default([FLOAT_BITS]),
+  activationBits: listOf(bits, 'a bit width').default([FLOAT_BITS]),
+  threshold: listOf(oneOf(THRESHOLDS), 'a threshold rule').default(['kl']),
+  percentile: num({ min: 0, max: 100, minOpen: true }).default(99.99),
+  rounding: listOf(oneOf(ROUNDINGS), 'a rounding mode').default(['nearest']),
+  calibrationSize: num({ min: 1, max: 100_000, int: true }).default(500),
+});
+
+const clustering = strictObj({
+  weightClusters: listOf(clusters, 'a cluster count').default([0]),
+  activationClusters: listOf(clusters, 'a cluster count').default([0]),
+  init: listOf(oneOf(CLUSTER_INITS), 'an init rule').default(['linear']),
+});
+
+const lr = num({ min: 0, max: 10, minOpen: true });
+const batchSize = num({ min: 1, max: 65_536, int: true });
+const momentum = num({ min: 0, max: 1, maxOpen: true });
+
+const retraining = strictObj({
+  epochs: num({ min: 0, max: 1000, int: true }).default(1),
+  optimizer: oneOf(OPTIMIZERS).default('sgd'),
+  lr: lr.default(0.001),
+  momentum: momentum.default(0.9),
+  lrRule: listOf(oneOf(LR_RULES), 'an LR rule').default(['A']),
+  batchSize: batchSize.default(64),
+});
+
+/** `cosine` | `constant` | `step` | `{ type: step, milestones, gamma }`; step milestones default to 50 % and 75 % of the epochs. */
+const schedule = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  strictObj({
+    type: oneOf(['step', 'cosine', 'constant']),
+    milestones: listOf(num({ min: 1, max: 1000, int: true }), 'an epoch').optional(),
+    gamma: num({ min: 0, max: 1, minOpen: true }).optional(),
+  }).superRefine((s, ctx) => {
+    if (s.type === 'step') return;
+    for (const k of ['milestones', 'gamma'] as const) {
+      if (s[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'only used by the step schedule' });
+    }
+  }),
+);
+
+const baseline = strictObj({
+  epochs: num({ min: 1, max: 1000, int: true }).default(4),
+  optimizer: oneOf(OPTIMIZERS).default('sgd'),
+  lr: lr.default(0.05),
+  momentum: momentum.default(0.9),
+  schedule: schedule.default({ type: 'step' }),
+  batchSize: batchSize.default(64),
+  weightDecay: num({ min: 0, max: 1, maxOpen: true }).default(5e-4),
+});
+
+/** A preset name or a mapping; deeper checks are delegated to the injected `validateAccelerator`. */
+const accelerator = z
+  .unknown()
+  .superRefine((v, ctx) => {
+    const isMapping = typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (typeof v === 'string' ? v.length === 0 : !isMapping) {
+      ctx.addIssue({ code: 'custom', message: `expected a preset name or a mapping, got ${describeValue(v)}` });
+    }
+  })
+  .transform((v) => v as AcceleratorSpec);
+
+export const DEFAULT_ACCELERATORS = ['kang-cx', 'zhu-array'] as const;
+
+/** Field-level schema; `.prefault({})` makes an omitted section take its fields' defaults. */
+export const specSchema = strictObj({
+  name,
+  description: str().default(''),
+  strategy: strategy.default({ type: 'grid' }),
+  maxParallel: num({ min: 1, max: 1000, int: true }).default(4),
+  retry: retry.prefault({}),
+  data: data.prefault({}),
+  models: listOf(model, 'a model').default([{ name: 'lenet5', width: 1 }]),
+  datasets: listOf(oneOf(DATASETS), 'a dataset').default(['fashion-mnist']),
+  pruning: pruning.prefault({}),
+  quantization: quantization.prefault({}),
+  clustering: clustering.prefault({}),
+  retraining: retraining.prefault({}),
+  baseline: baseline.prefault({}),
+  accelerators: z
+    .array(accelerator, { error: (iss) => `expected a list of accelerators, got ${describeValue(iss.input)}` })
+    .default([...DEFAULT_ACCELERATORS]),
+  seeds: listOf(num({ min: 0, max: 2 ** 32 - 1, int: true }), 'a seed').default([0]),
+});
+
+export type RawParsedSpec = z.output<typeof specSchema>;

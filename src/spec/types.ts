@@ -1,0 +1,213 @@
+/**
+ * Types of a parsed sweep spec and of one expanded trial.
+ *
+ * A `SweepSpec` is what `parseSpec` returns: every default filled in, every list normalised
+ * (a single value given for a list field becomes a one-element list). A `TrialConfig` is one
+ * point of the expanded grid: flat, JSON-serialisable, one scalar per swept parameter so that
+ * each maps 1:1 to a typed database column. Fields that do not apply to a trial are `null`
+ * (e.g. `groupSize` of a magnitude-pruned trial), never `undefined`.
+ */
+
+export const MODELS = ['lenet5', 'vgg', 'resnet8', 'resnet20', 'mobilenet'] as const;
+export type ModelName = (typeof MODELS)[number];
+
+export const DATASETS = ['fashion-mnist', 'mnist', 'cifar10', 'synthetic'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const PRUNE_METHODS = ['none', 'magnitude', 'group-balanced', 'kernel-row', 'filter'] as const;
+export type PruneMethod = (typeof PRUNE_METHODS)[number];
+
+export const GROUP_SHAPES = ['vector', 'block'] as const;
+export type GroupShape = (typeof GROUP_SHAPES)[number];
+
+export const PARTIAL_POLICIES = ['pad', 'proportional'] as const;
+export type PartialPolicy = (typeof PARTIAL_POLICIES)[number];
+
+export const PRUNE_SCHEDULES = ['one-shot', 'gradual'] as const;
+export type PruneSchedule = (typeof PRUNE_SCHEDULES)[number];
+
+export const THRESHOLDS = ['kl', 'max', 'percentile'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
+
+export const ROUNDINGS = ['nearest', 'stochastic'] as const;
+export type Rounding = (typeof ROUNDINGS)[number];
+
+export const CLUSTER_INITS = ['linear', 'kmeans++', 'density'] as const;
+export type ClusterInit = (typeof CLUSTER_INITS)[number];
+
+export const OPTIMIZERS = ['sgd', 'adam'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
+/** Retraining LR rules (METHODS §6.3): A = full tracking, B = tail tracking, constant = plain fine-tuning. */
+export const LR_RULES = ['constant', 'A', 'B'] as const;
+export type LrRule = (typeof LR_RULES)[number];
+
+/** Bit width meaning "not quantized" (float32). */
+export const FLOAT_BITS = 32;
+
+/** Baseline LR schedule. Step: `lr * gamma^k` after the k-th milestone epoch. */
+export type LrSchedule =
+  { type: 'step'; milestones: number[]; gamma: number } | { type: 'cosine' } | { type: 'constant' };
+
+/** Recipe that trains the shared baseline; part of `baselineKey`. */
+export interface BaselineRecipe {
+  epochs: number;
+  optimizer: Optimizer;
+  /** Initial learning rate. */
+  lr: number;
+  /** Ignored by adam. */
+  momentum: number;
+  schedule: LrSchedule;
+  batchSize: number;
+  /** L2 weight decay coefficient. */
+  weightDecay: number;
+}
+
+/** Retraining (fine-tuning with fixed masks) of one trial. */
+export interface RetrainConfig {
+  epochs: number;
+  optimizer: Optimizer;
+  /** LR of the `constant` rule; rules A and B derive their LRs from the baseline schedule. */
+  lr: number;
+  /** Ignored by adam. */
+  momentum: number;
+  lrRule: LrRule;
+  batchSize: number;
+}
+
+/** Data subsets; `null` = the whole split. `path` is only set for cifar10 (directory of the binary batches). */
+export interface DataConfig {
+  trainSubset: number | null;
+  testSubset: number | null;
+  path: string | null;
+}
+
+/** A preset name (resolved by the simulator) or a custom accelerator config passed through untouched. */
+export type AcceleratorSpec = string | Record<string, unknown>;
+
+export interface ModelSpec {
+  name: ModelName;
+  /** Channel-width multiplier, 1 = the standard model. */
+  width: number;
+}
+
+export type Strategy = { type: 'grid' } | { type: 'random'; n: number; seed: number };
+
+export interface RetryPolicySpec {
+  maxAttempts: number;
+  /** Milliseconds before the first retry. */
+  initialInterval: number;
+  /** Multiplier applied to the interval after each retry (Temporal's backoffCoefficient). */
+  backoff: number;
+  /** Cap on the retry interval, milliseconds. */
+  maximumInterval: number;
+}
+
+/** A validated sweep spec with every default filled in (see docs/spec.md). */
+export interface SweepSpec {
+  name: string;
+  description: string;
+  strategy: Strategy;
+  maxParallel: number;
+  retry: RetryPolicySpec;
+  data: DataConfig;
+  models: ModelSpec[];
+  datasets: DatasetName[];
+  pruning: {
+    methods: PruneMethod[];
+    ratios: number[];
+    groupSizes: number[];
+    groupShape: GroupShape[];
+    partial: PartialPolicy;
+    schedule: PruneSchedule[];
+    /** Number of pruning steps of the gradual schedule. */
+    steps: number;
+    rowsKept: (1 | 2)[];
+    fcRatio: number[];
+  };
+  quantization: {
+    weightBits: number[];
+    activationBits: number[];
+    threshold: Threshold[];
+    /** Percentile (in (0, 100]) used when threshold = percentile. */
+    percentile: number;
+    rounding: Rounding[];
+    calibrationSize: number;
+  };
+  clustering: {
+    weightClusters: number[];
+    activationClusters: number[];
+    init: ClusterInit[];
+  };
+  retraining: Omit<RetrainConfig, 'lrRule'> & { lrRule: LrRule[] };
+  baseline: BaselineRecipe;
+  accelerators: AcceleratorSpec[];
+  seeds: number[];
+}
+
+/**
+ * One trial: a flat, JSON-serialisable point of the grid. Scalars map 1:1 to typed DB columns;
+ * `null` marks a parameter that does not apply to this trial's method / bit widths.
+ */
+export interface TrialConfig {
+  model: ModelName;
+  width: number;
+  dataset: DatasetName;
+  method: PruneMethod;
+  /** Requested pruning ratio; null for none and kernel-row. */
+  pruneRatio: number | null;
+  /**
+   * Ratio implied by the method parameters before looking at layer shapes: 0 for none, `r` for
+   * magnitude and filter, `p/g` for vector group-balanced (`p = clamp(rna(r*g), 0, g-1)`); null when
+   * it depends on kernel shapes (block groups, kernel-row). The measured ratio is stored after pruning.
+   */
+  nominalRatio: number | null;
+  groupSize: number | null;
+  groupShape: GroupShape | null;
+  partial: PartialPolicy | null;
+  schedule: PruneSchedule | null;
+  scheduleSteps: number | null;
+  rowsKept: 1 | 2 | null;
+  fcRatio: number | null;
+  /** 2..16, or 32 = float (not quantized). */
+  weightBits: number;
+  activationBits: number;
+  threshold: Threshold | null;
+  percentile: number | null;
+  rounding: Rounding | null;
+  calibrationSize: number | null;
+  /** 0 = off. */
+  weightClusters: number;
+  activationClusters: number;
+  clusterInit: ClusterInit | null;
+  seed: number;
+  /** null when nothing is retrained (method none, or 0 retraining epochs). */
+  retrain: RetrainConfig | null;
+  baseline: BaselineRecipe;
+  data: DataConfig;
+  accelerators: AcceleratorSpec[];
+  /** sha256 (hex, first 16 chars) of the canonical JSON of every field above except `data.path`. */
+  configHash: string;
+  /** Hash of (model, width, dataset, seed, baseline recipe, data subsets): trials with equal keys share a baseline. */
+  baselineKey: string;
+}
+
+/** The fields of a TrialConfig that come from the spec (everything but the two hashes). */
+export type TrialParams = Omit<TrialConfig, 'configHash' | 'baselineKey'>;
+
+/** One validation problem: `path` like `pruning.ratios[2]`, `message` like `1.3 is not in [0, 1)`. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+  /** 1-based position in the spec text, when known. */
+  line?: number;
+  column?: number;
+}
+
+export interface ExpandResult {
+  trials: TrialConfig[];
+  /** Combinations that were not turned into trials, each with the reason. */
+  rejected: { config: Partial<TrialConfig>; reason: string }[];
+  /** Informational remarks about the expansion (e.g. random n larger than the grid). */
+  notes: string[];
+}

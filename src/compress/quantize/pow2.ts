@@ -59,6 +59,7 @@ export interface Pow2Result {
  * @returns a new Float32Array; the input is untouched.
  */
 export function quantizePow2(w: ArrayLike<number>, bits: number, mode: Pow2Mode = 'symmetric'): Pow2Result {
+  checkArg(Number.isInteger(bits) && bits >= 2 && bits <= 16, 'quantizePow2', 'bits', bits, 'an integer in [2, 16]');
   checkArg((Pow2Modes as readonly string[]).includes(mode), 'quantizePow2', 'mode', mode, "one of 'symmetric' | 'sign-based'");
   let sPos = 0;
   let sNeg = 0;

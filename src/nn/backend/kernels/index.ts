@@ -1,0 +1,92 @@
+/**
+ * Training kernels for `@tensorflow/tfjs-backend-wasm` 4.22, built from its own XNNPACK kernels.
+ *
+ * Missing in the package (training a conv net fails without them): `Conv2DBackpropFilter`,
+ * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
+ * Present but scalar loops, replaced for speed: `Conv2DBackpropInput` (XNNPACK composite),
+ * `MaxPoolGrad` and `AvgPoolGrad` (one JS pass over the wasm heap) and `BatchMatMul` with
+ * transposed operands (explicit transpose, then the original). Everything else a training step of the model
+ * zoo runs is native in wasm; batch-norm gradients are composed from primitive ops by tfjs-core.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm'; // registers the wasm backend and the kernels overridden below
+import { batchMatMulConfig } from './batch-matmul.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
+import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grads.js';
+
+export { conv2dBackpropFilterComposite } from './conv2d-backprop-filter.js';
+export { conv2dBackpropInputComposite } from './conv2d-backprop-input.js';
+export { depthwiseBackpropFilterComposite } from './depthwise-backprop-filter.js';
+export { depthwiseBackpropInputComposite } from './depthwise-backprop-input.js';
+
+/** Kernels the wasm package lacks; always registered. */
+export const MISSING_WASM_KERNELS = [
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+] as const;
+
+/** Package kernels replaced or wrapped for speed (see module doc). */
+export const OVERRIDDEN_WASM_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul'] as const;
+
+const missingConfigs: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+];
+
+const overrideFactories: Record<(typeof OVERRIDDEN_WASM_KERNELS)[number], (original: tf.KernelConfig) => tf.KernelConfig> = {
+  Conv2DBackpropInput: () => conv2dBackpropInputConfig,
+  MaxPoolGrad: () => maxPoolGradConfig,
+  AvgPoolGrad: () => avgPoolGradConfig,
+  BatchMatMul: batchMatMulConfig,
+};
+
+/** The package's own configs of overridden kernels, kept to restore them. */
+const originals = new Map<string, tf.KernelConfig>();
+/** Configs registered by this module (so a second call does not wrap a wrapper). */
+const ours = new WeakSet<tf.KernelConfig>();
+
+function replaceKernel(config: tf.KernelConfig, mine: boolean): void {
+  if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+  tf.registerKernel(config);
+  if (mine) ours.add(config);
+}
+
+/**
+ * Registers the missing training kernels on the wasm backend and, unless `overrides` is false,
+ * replaces the slow package kernels listed in {@link OVERRIDDEN_WASM_KERNELS}. With
+ * `overrides: false` the package's originals are put back. Idempotent; works before or after the
+ * wasm backend is initialised.
+ * @returns the names of kernels whose registration changed in this call.
+ */
+export function registerWasmTrainingKernels(opts: { overrides?: boolean } = {}): string[] {
+  const changed: string[] = [];
+  for (const config of missingConfigs) {
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) continue;
+    tf.registerKernel(config);
+    ours.add(config);
+    changed.push(config.kernelName);
+  }
+  const useOverrides = opts.overrides ?? true;
+  for (const name of OVERRIDDEN_WASM_KERNELS) {
+    const current = tf.getKernel(name, 'wasm');
+    const isOurs = current !== undefined && ours.has(current);
+    if (useOverrides && !isOurs) {
+      if (current === undefined) throw new Error(`registerWasmTrainingKernels: wasm kernel ${name} is not registered`);
+      originals.set(name, current);
+      replaceKernel(overrideFactories[name](current), true);
+      changed.push(name);
+    } else if (!useOverrides && isOurs) {
+      const original = originals.get(name);
+      if (original !== undefined) {
+        replaceKernel(original, false);
+        changed.push(name);
+      }
+    }
+  }
+  return changed;
+}

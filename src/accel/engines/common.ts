@@ -1,0 +1,79 @@
+/** Shared context and partial result of the engines; simulate.ts adds memory time and energy. */
+import type { MaskStatsCache, GroupCounts, PackedMask } from '../mask-stats.js';
+import { getGroupCounts, getPacked } from '../mask-stats.js';
+import type { TileStats } from '../windows.js';
+import { computeTileStats } from '../windows.js';
+import type { GroupShape, HardwareConfig, LayerCompression, LayerStats } from '../types.js';
+import type { Compat, Workload } from '../workload.js';
+
+export interface EngineContext {
+  wl: Workload;
+  comp: LayerCompression;
+  hw: HardwareConfig;
+  compat: Compat;
+  cache: MaskStatsCache;
+  /** Operand widths in effect (1-byte words in scalesim mode). */
+  bw: number;
+  ba: number;
+}
+
+/** Everything an engine decides; simulate.ts completes it into a {@link LayerStats}. */
+export interface EngineResult {
+  computeCycles: number;
+  denseCycles: number;
+  denseUnpackedCycles: number;
+  /** Memory cycles when the engine has its own memory-time model (else bytes / bandwidth). */
+  memoryCycles?: number;
+  usefulMacs: number;
+  multiplications: number;
+  additions: number;
+  /** Multiplier slot-cycles (utilization denominator); 0 when not defined. */
+  slots: number;
+  loadImbalance: number | null;
+  imbalance: number | null;
+  packingFactor: number;
+  accesses: LayerStats['accesses'];
+  /** On-chip traffic in bits. */
+  sramReadBits: { ifmap: number; filter: number; metadata: number };
+  sramWriteBits: number;
+  /** Off-chip traffic in bits. */
+  dramBits: { ifmap: number; filter: number; ofmap: number; metadata: number };
+  storageBits: number;
+  scalesim?: LayerStats['scalesim'];
+  extra: Record<string, number | string | null>;
+  notes: string[];
+}
+
+/** Packed mask in the workload's lane view, or null for a dense layer. */
+export function packedOf(ctx: EngineContext): PackedMask | null {
+  const m = ctx.comp.mask;
+  if (!m) return null;
+  return getPacked(ctx.cache, m, ctx.wl.maskTaps, ctx.wl.maskLaneLen, ctx.wl.outC);
+}
+
+export function countsOf(ctx: EngineContext, g: number): GroupCounts | null {
+  const p = packedOf(ctx);
+  return p ? getGroupCounts(ctx.cache, p, g) : null;
+}
+
+/** Window histograms cached by (mask hash, g, lanes per tile, lanes per group, shape). */
+export function tileStatsOf(ctx: EngineContext, gc: GroupCounts, L: number, lanesPerGroup: number, shape: GroupShape): TileStats {
+  const key = `${gc.hash}|g${gc.g}|L${L}|N${lanesPerGroup}|${shape}`;
+  const hit = ctx.cache.derived.get(key) as TileStats | undefined;
+  if (hit) {
+    ctx.cache.hits++;
+    return hit;
+  }
+  ctx.cache.misses++;
+  const ts = computeTileStats(gc, L, lanesPerGroup, shape);
+  ctx.cache.derived.set(key, ts);
+  return ts;
+}
+
+/** Ratio or null (JSON-safe: never NaN/Infinity). */
+export const ratio = (a: number, b: number): number | null => (b > 0 && Number.isFinite(a / b) ? a / b : null);
+
+/** Activation density in effect (1 when no zero-activation skipping is requested). */
+export function activationDensity(ctx: EngineContext): number {
+  return ctx.comp.activationDensity ?? 1;
+}

@@ -1,0 +1,192 @@
+/**
+ * Network simulation: lowers each layer, runs the hardware's engine, adds memory time and energy,
+ * and sums the network. Deterministic; every number JSON-safe (null + a note where undefined).
+ */
+import { HwsweepError } from '../errors.js';
+import type { LayerDescriptor } from '../shared/layer.js';
+import { energyModels, layerEnergy } from './energy.js';
+import type { EngineContext, EngineResult } from './engines/common.js';
+import { clusteredEngine } from './engines/clustered.js';
+import { groupEngine } from './engines/group.js';
+import { krpEngine } from './engines/krp.js';
+import { subwordEngine } from './engines/subword.js';
+import { systolicEngine } from './engines/systolic.js';
+import { hardwareHash, validateHardware } from './hardware.js';
+import type { MaskStatsCache } from './mask-stats.js';
+import { createMaskStatsCache } from './mask-stats.js';
+import type { EnergyPresetName, HardwareConfig, LayerCompression, LayerStats, NetworkReport, NetworkTotals } from './types.js';
+import type { Compat } from './workload.js';
+import { lowerLayer } from './workload.js';
+
+export interface SimulateOptions {
+  /** `native` (default): floor output rule, layer bit widths, memory stalls. `scalesim`: v2 conventions. */
+  compat?: Compat;
+  energy?: EnergyPresetName;
+  /** Reuse mask statistics across hardware configs of one trial. */
+  cache?: MaskStatsCache;
+}
+
+const ENGINES: Record<HardwareConfig['engine'], (c: EngineContext) => EngineResult> = {
+  systolic: systolicEngine,
+  group: groupEngine,
+  'aap-lowcplx': groupEngine,
+  krp: krpEngine,
+  subword: subwordEngine,
+  clustered: clusteredEngine,
+};
+
+function checkCompression(l: LayerDescriptor, wElems: number, c: LayerCompression): void {
+  const bad = (field: string, value: unknown, allowed: string): never => {
+    throw new HwsweepError('SHAPE_MISMATCH', `layer ${l.name}: ${field} = ${String(value)} is not ${allowed}`, {
+      context: { layer: l.name, field, value: String(value) },
+    });
+  };
+  if (c.mask && c.mask.length !== wElems) bad('mask.length', c.mask.length, `the weight count ${wElems}`);
+  if (c.weightCodes && c.weightCodes.length !== wElems) bad('weightCodes.length', c.weightCodes.length, `the weight count ${wElems}`);
+  for (const f of ['weightBits', 'activationBits'] as const) {
+    const v = c[f];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 32)) bad(f, v, 'an integer in [1, 32]');
+  }
+  const d = c.activationDensity;
+  if (d !== undefined && !(d >= 0 && d <= 1)) bad('activationDensity', d, 'in [0, 1]');
+  for (const f of ['weightClusters', 'activationClusters'] as const) {
+    const v = c[f];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) bad(f, v, 'an integer in [1, 65535]');
+  }
+}
+
+/** Simulates one layer (see {@link simulateNetwork}). */
+export function simulateLayer(
+  l: LayerDescriptor,
+  comp: LayerCompression,
+  hw: HardwareConfig,
+  opts: Required<SimulateOptions>,
+): LayerStats {
+  const wl = lowerLayer(l, opts.compat);
+  checkCompression(l, wl.weightElems, comp);
+  const scal = opts.compat === 'scalesim';
+  const bw = scal ? 8 : (comp.weightBits ?? hw.weightBits);
+  const ba = scal ? 8 : (comp.activationBits ?? hw.activationBits);
+  const ctx: EngineContext = { wl, comp, hw, compat: opts.compat, cache: opts.cache, bw, ba };
+  const r = ENGINES[hw.engine](ctx);
+  const dramBits = r.dramBits.ifmap + r.dramBits.filter + r.dramBits.ofmap + r.dramBits.metadata;
+  const memCycles = scal && hw.engine === 'systolic' ? 0 : (r.memoryCycles ?? Math.ceil(dramBits / 8 / hw.memory.dramBytesPerCycle));
+  const total = hw.memory.overlap ? Math.max(r.computeCycles, memCycles) : r.computeCycles + memCycles;
+  const e = energyModels[opts.energy];
+  const sramR = r.sramReadBits;
+  const energy = layerEnergy(e, {
+    multiplications: r.multiplications,
+    additions: r.additions,
+    idleSlots: Math.max(0, r.slots - r.usefulMacs),
+    bw,
+    ba,
+    accBits: hw.accumulatorBits,
+    sram: [
+      { bytes: sramR.ifmap / 8, bufferBytes: hw.memory.ifmapSramBytes },
+      { bytes: (sramR.filter + sramR.metadata) / 8, bufferBytes: hw.memory.filterSramBytes },
+      { bytes: r.sramWriteBits / 8, bufferBytes: hw.memory.ofmapSramBytes },
+    ],
+    dramBytes: dramBits / 8,
+  });
+  return {
+    name: l.name,
+    engine: hw.engine,
+    totalCycles: total,
+    computeCycles: r.computeCycles,
+    memoryStallCycles: total - r.computeCycles,
+    denseCycles: r.denseCycles,
+    denseUnpackedCycles: r.denseUnpackedCycles,
+    denseMacs: wl.denseMacs,
+    usefulMacs: r.usefulMacs,
+    multiplications: r.multiplications,
+    additions: r.additions,
+    utilization: r.slots > 0 ? r.usefulMacs / r.slots : null,
+    loadImbalance: r.loadImbalance,
+    imbalance: r.imbalance,
+    packingFactor: r.packingFactor,
+    accesses: r.accesses,
+    sramReadBytes: { ifmap: sramR.ifmap / 8, filter: sramR.filter / 8, metadata: sramR.metadata / 8 },
+    sramWriteBytes: r.sramWriteBits / 8,
+    dramBytes: {
+      ifmap: r.dramBits.ifmap / 8,
+      filter: r.dramBits.filter / 8,
+      ofmap: r.dramBits.ofmap / 8,
+      metadata: r.dramBits.metadata / 8,
+      total: dramBits / 8,
+    },
+    storageBits: r.storageBits,
+    energyPj: energy,
+    ...(r.scalesim ? { scalesim: r.scalesim } : {}),
+    extra: { ...r.extra, memoryCycles: memCycles },
+    notes: [
+      ...r.notes,
+      ...(r.slots > 0 ? [] : ['utilization: null because the engine has no multiplier slots']),
+      ...(r.loadImbalance === null && r.notes.length === 0 ? ['loadImbalance: null because there is no lane work'] : []),
+    ],
+  };
+}
+
+/**
+ * Simulates a network on one hardware config. `layers` are batch-1 NHWC descriptors; `compression`
+ * maps layer names to masks/bits/codes (missing = dense at the hardware's default widths).
+ * Speedup factors use compute cycles: vsDense = denseUnpacked/actual = sparsityFactor · packingFactor.
+ */
+export function simulateNetwork(
+  layers: LayerDescriptor[],
+  compression: Map<string, LayerCompression>,
+  hw: HardwareConfig,
+  opts: SimulateOptions = {},
+): NetworkReport {
+  validateHardware(hw);
+  const o: Required<SimulateOptions> = {
+    compat: opts.compat ?? 'native',
+    energy: opts.energy ?? 'horowitz45',
+    cache: opts.cache ?? createMaskStatsCache(),
+  };
+  const stats = layers.map((l) => simulateLayer(l, compression.get(l.name) ?? {}, hw, o));
+  const sum = (f: (s: LayerStats) => number): number => stats.reduce((a, s) => a + f(s), 0);
+  const slots = stats.reduce((a, s) => a + (s.utilization !== null && s.utilization > 0 ? s.usefulMacs / s.utilization : 0), 0);
+  let sMax = 0;
+  let sMean = 0;
+  for (const s of stats)
+    if (s.loadImbalance !== null) {
+      // weight by useful work: Σ max / Σ mean with mean ∝ useful MACs
+      sMean += s.usefulMacs;
+      sMax += s.usefulMacs * s.loadImbalance;
+    }
+  const totalCycles = sum((s) => s.totalCycles);
+  const compute = sum((s) => s.computeCycles);
+  const dense = sum((s) => s.denseCycles);
+  const denseU = sum((s) => s.denseUnpackedCycles);
+  const denseMacs = sum((s) => s.denseMacs);
+  const totals: NetworkTotals = {
+    totalCycles,
+    computeCycles: compute,
+    memoryStallCycles: sum((s) => s.memoryStallCycles),
+    denseCycles: dense,
+    denseUnpackedCycles: denseU,
+    denseMacs,
+    usefulMacs: sum((s) => s.usefulMacs),
+    multiplications: sum((s) => s.multiplications),
+    additions: sum((s) => s.additions),
+    utilization: slots > 0 ? sum((s) => s.usefulMacs) / slots : null,
+    loadImbalance: sMean > 0 ? sMax / sMean : null,
+    dramBytes: sum((s) => s.dramBytes.total),
+    sramReadBytes: sum((s) => s.sramReadBytes.ifmap + s.sramReadBytes.filter + s.sramReadBytes.metadata),
+    sramWriteBytes: sum((s) => s.sramWriteBytes),
+    storageBits: sum((s) => s.storageBits),
+    energyPj: sum((s) => s.energyPj.total),
+    timeMs: totalCycles / (hw.clockMHz * 1e3),
+    effectiveGops: totalCycles > 0 ? (2 * denseMacs * hw.clockMHz * 1e6) / totalCycles / 1e9 : null,
+  };
+  const r = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+  return {
+    hardware: hw.name,
+    hardwareHash: hardwareHash(hw),
+    compat: o.compat,
+    energyModel: `${o.energy} (${energyModels[o.energy].unit})`,
+    layers: stats,
+    totals,
+    speedup: { vsDense: r(denseU, compute), sparsityFactor: r(dense, compute), packingFactor: r(denseU, dense) },
+  };
+}

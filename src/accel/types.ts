@@ -1,0 +1,229 @@
+/**
+ * Public types of the accelerator simulator: hardware descriptions, per-layer compression artefacts,
+ * the per-layer statistics record every engine returns, and the network report.
+ * All counts are plain numbers (JSON-safe); quantities that cannot be defined are `null` with a reason.
+ */
+
+export const EngineKinds = ['systolic', 'group', 'aap-lowcplx', 'krp', 'subword', 'clustered'] as const;
+export type EngineKind = (typeof EngineKinds)[number];
+
+export const Dataflows = ['os', 'ws', 'is'] as const;
+export type Dataflow = (typeof Dataflows)[number];
+
+export const PackingStyles = ['none', 'dsp', 'bitfusion'] as const;
+/** `dsp`: pf = ⌊B/bw⌋ (shared activation); `bitfusion`: pf = ⌊B/ba⌋·⌊B/bw⌋; `none`: pf = 1. */
+export type PackingStyle = (typeof PackingStyles)[number];
+
+export const GroupShapes = ['vector', 'block'] as const;
+export type GroupShape = (typeof GroupShapes)[number];
+
+export const EnergyPresetNames = ['horowitz45', 'accelergy45', 'eyeriss'] as const;
+export type EnergyPresetName = (typeof EnergyPresetNames)[number];
+
+/** Sub-word packing of a native multiplier (METHODS §2.3, §3.4; SIMULATOR §4.4). */
+export interface PackingConfig {
+  style: PackingStyle;
+  /** Native multiplier width B in bits. */
+  multiplierBits: number;
+  /** Upper bound on products per multiplier per cycle (e.g. 2 for Xilinx INT8 dual-MAC). */
+  maxFactor: number;
+}
+
+/** On-chip buffers and the off-chip interface. Sizes in bytes. */
+export interface MemoryConfig {
+  ifmapSramBytes: number;
+  filterSramBytes: number;
+  ofmapSramBytes: number;
+  /** Off-chip bandwidth in bytes per cycle (used for memory time in native mode). */
+  dramBytesPerCycle: number;
+  /** Compute and memory transfers overlap (`max`) instead of adding up. */
+  overlap: boolean;
+  /** Double-buffered SRAMs (as in SCALE-Sim): half of each buffer is usable per working set. */
+  doubleBuffered: boolean;
+}
+
+/** Dense / sparse systolic array (SCALE-Sim v2 closed form; SIMULATOR §1, §4.3 sparse WS). */
+export interface SystolicParams {
+  rows: number;
+  cols: number;
+  dataflow: Dataflow;
+  /**
+   * Sparse weight-stationary rows: K is cut into groups of `g`, each group gets `n` PE rows with a
+   * g:1 mux per PE (2:4-STC / AAP style). Absent = dense array (masks change only energy/traffic).
+   */
+  sparse?: { g: number; n: number };
+}
+
+/** Lock-step group engine (METHODS §7.2): dense, balanced, irregular, Cambricon-X-like. */
+export interface GroupParams {
+  /** PEs = output channels in flight. */
+  tk: number;
+  /** Activations fetched per step along C (= pruning group size it is balanced for). */
+  g: number;
+  /** Multiplier slots per PE per cycle before packing. */
+  m: number;
+  lockstep: boolean;
+  alignGroupsToRows: boolean;
+  groupShape: GroupShape;
+  /** Fixed cycles added per layer (F_layer). */
+  layerOverheadCycles: number;
+}
+
+/** Kernel-row engine (METHODS §6.5). */
+export interface KrpParams {
+  pc: number;
+  pk: number;
+  /** Kernel-PEs have S multipliers and an R:1 row mux (true) or R·S multipliers (false). */
+  rowMux: boolean;
+  /** Power-of-two weights on shifters (GSNQ): 0 multipliers. */
+  shifters: boolean;
+  /** Weights stay in the PEs for the whole layer (read once) instead of once per pixel. */
+  weightStationary: boolean;
+}
+
+/** Reconfigurable sub-word array (METHODS §3.4). */
+export interface SubwordParams {
+  pes: number;
+  datapathBits: number;
+  busBits: number;
+  /** Cycles per bus word. */
+  cMem: number;
+  /** Control overhead per layer in cycles. */
+  tCtrl: number;
+}
+
+/** Clustered accumulate-then-multiply engine (METHODS §5.3). */
+export interface ClusteredParams {
+  pes: number;
+  adders: number;
+  multipliers: number;
+  comparators: number;
+  mode: 'W' | 'WA';
+  pipelined: boolean;
+  /** Online activation clustering: Lloyd iterations per image (0 = static codebook). */
+  onlineIterations: number;
+}
+
+export interface HardwareConfig {
+  name: string;
+  engine: EngineKind;
+  /** Clock in MHz (for time and GOP/s). */
+  clockMHz: number;
+  /** Default operand widths when a layer gives none. */
+  weightBits: number;
+  activationBits: number;
+  /** Accumulator width (adder energy). */
+  accumulatorBits: number;
+  packing: PackingConfig;
+  memory: MemoryConfig;
+  systolic?: SystolicParams;
+  group?: GroupParams;
+  krp?: KrpParams;
+  subword?: SubwordParams;
+  clustered?: ClusteredParams;
+  /** Free text: where the numbers come from. */
+  source?: string;
+}
+
+/** Compression artefacts of one layer. Masks and codes are in the layer's weight layout (HWIO). */
+export interface LayerCompression {
+  /** Weight mask, `[kernelH, kernelW, inC/groups, outC]` (fc `[inC, outC]`), 1 = kept. */
+  mask?: Uint8Array;
+  weightBits?: number;
+  activationBits?: number;
+  /** Cluster codes per weight, same layout as `mask`; 0 = zero weight, 1..k = cluster. */
+  weightCodes?: Uint16Array | Uint8Array;
+  weightClusters?: number;
+  activationClusters?: number;
+  /** Expected fraction of non-zero input activations (zero-activation skipping as an expectation). */
+  activationDensity?: number;
+  /** Input activation mask `[inH, inW, inC]` (NHWC, batch 1, unpadded), 1 = non-zero. */
+  activationMask?: Uint8Array;
+  /** Storage format override; default: detected from the mask (balanced if every full group keeps the same count). */
+  format?: 'dense' | 'balanced' | 'irregular' | 'krp' | 'clustered';
+}
+
+export interface ByteSplit {
+  ifmap: number;
+  filter: number;
+  metadata: number;
+}
+
+export interface LayerStats {
+  name: string;
+  engine: EngineKind;
+  totalCycles: number;
+  computeCycles: number;
+  memoryStallCycles: number;
+  /** Same hardware, dense weights (same packing). */
+  denseCycles: number;
+  /** Same hardware, dense weights, packing factor 1. */
+  denseUnpackedCycles: number;
+  denseMacs: number;
+  /** Products actually computed (non-zero weight slots, and non-zero activations when skipping). */
+  usefulMacs: number;
+  multiplications: number;
+  additions: number;
+  /** usefulMacs / (multiplier slots × cycles); null when there are no slots. */
+  utilization: number | null;
+  /** Σ_w max_p c / Σ_w mean_p c (≥ 1; 1 = balanced); null when there is no work. */
+  loadImbalance: number | null;
+  /** METHODS §7.5: 1 − W_mean/W_max (0 = balanced); null when there is no work. */
+  imbalance: number | null;
+  packingFactor: number;
+  /** On-chip access counts in elements (METHODS §7.5). */
+  accesses: { actReads: number; wtReads: number; idxReads: number; rowReads: number; outWrites: number };
+  sramReadBytes: ByteSplit;
+  sramWriteBytes: number;
+  dramBytes: { ifmap: number; filter: number; ofmap: number; metadata: number; total: number };
+  storageBits: number;
+  energyPj: { compute: number; sram: number; dram: number; total: number };
+  /** SCALE-Sim COMPUTE_REPORT columns (systolic engine only). */
+  scalesim?: {
+    overallUtilPct: number;
+    mappingEfficiencyPct: number;
+    computeUtilPct: number;
+    sramIfmapReads: number;
+    sramFilterReads: number;
+    sramOfmapWrites: number;
+    dramIfmapReads: number;
+    dramFilterReads: number;
+    dramOfmapWrites: number;
+  };
+  /** Engine-specific extras (e.g. clustered Mode W / WA multiplications, KRP multipliers). */
+  extra: Record<string, number | string | null>;
+  /** Why a field is null, if any is. */
+  notes: string[];
+}
+
+export interface NetworkTotals {
+  totalCycles: number;
+  computeCycles: number;
+  memoryStallCycles: number;
+  denseCycles: number;
+  denseUnpackedCycles: number;
+  denseMacs: number;
+  usefulMacs: number;
+  multiplications: number;
+  additions: number;
+  utilization: number | null;
+  loadImbalance: number | null;
+  dramBytes: number;
+  sramReadBytes: number;
+  sramWriteBytes: number;
+  storageBits: number;
+  energyPj: number;
+  timeMs: number;
+  /** 2 · denseMacs · f / cycles, in GOP/s (dense-equivalent operations). */
+  effectiveGops: number | null;
+}
+
+export interface NetworkReport {
+  hardware: string;
+  hardwareHash: string;
+  compat: 'native' | 'scalesim';
+  energyModel: string;
+  layers: LayerStats[];
+  totals: NetworkTotals;
+  speedup: { vsDense: number | null; sparsityFactor: number | null; packingFactor: number | null };
+}

@@ -88,11 +88,11 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
     const key = effectiveKey(params);
     const first = firstByKey.get(key);
     if (first !== undefined) {
-      const reason = duplicateReason(combo, first.combo, first.label);
-      const rk = `${key}\u0000${reason ?? ''}`;
-      if (reason !== undefined && !reported.has(rk)) {
+      const dup = duplicateReason(combo, first.combo, first.label);
+      const rk = `${key}\u0000${dup?.reason ?? ''}`;
+      if (dup !== undefined && !reported.has(rk)) {
         reported.add(rk);
-        rejected.push({ config: params, reason });
+        rejected.push({ config: { ...params, ...dup.asked }, reason: dup.reason });
       }
       continue;
     }

@@ -88,7 +88,7 @@ function validateValue(value: unknown, opts: ParseOptions, locate?: Locate): Val
     return { ok: false, issues: toSpecIssues(raw, locate) };
   }
   const parsed = specSchema.safeParse(value);
-  if (!parsed.success) raw.push(...fromZodIssues(parsed.error.issues));
+  if (!parsed.success) raw.push(...fromZodIssues(parsed.error.issues).map((i) => unwrapScalarPath(i, value)));
   raw.push(...acceleratorIssues(value, opts));
   let spec: SweepSpec | undefined;
   if (parsed.success) {
@@ -97,6 +97,21 @@ function validateValue(value: unknown, opts: ParseOptions, locate?: Locate): Val
   }
   if (raw.length > 0 || spec === undefined) return { ok: false, issues: sortIssues(toSpecIssues(raw, locate)) };
   return { ok: true, spec };
+}
+
+/**
+ * A scalar given for a list field is validated as a one-element list; report its issue at the field
+ * (`seeds`), not at `seeds[0]`, since the user wrote no list.
+ */
+function unwrapScalarPath(issue: RawIssue, root: unknown): RawIssue {
+  if (issue.path.length === 0 || issue.path[issue.path.length - 1] !== 0) return issue;
+  const parentPath = issue.path.slice(0, -1);
+  let cur: unknown = root;
+  for (const seg of parentPath) {
+    if (typeof cur !== 'object' || cur === null) return issue;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur === undefined || Array.isArray(cur) ? issue : { ...issue, path: parentPath };
 }
 
 function acceleratorIssues(value: unknown, opts: ParseOptions): RawIssue[] {

@@ -139,18 +139,28 @@ export function rejectionReason(c: Combo): string | undefined {
 
 /**
  * When grid point `c` collapses onto the same trial as the earlier point `first`, the reason to
- * report it, or undefined when the collapse is the documented, silent kind (an axis the method
+ * report it (with `asked`: the requested values the trial's parameters do not show), or undefined when the collapse is the documented, silent kind (an axis the method
  * ignores, e.g. the ratios of `none` and kernel-row or the group sizes of magnitude). Reported:
  * kernel-row under several group sizes (it has no group size) and group-balanced ratios that
  * round to the same p/g.
  */
-export function duplicateReason(c: Combo, first: Combo, firstLabel: string): string | undefined {
+export function duplicateReason(
+  c: Combo,
+  first: Combo,
+  firstLabel: string,
+): { reason: string; asked: Partial<TrialParams> } | undefined {
   if (c.method === 'kernel-row' && c.groupSize !== first.groupSize) {
-    return `kernel-row takes no group size: groupSize = ${c.groupSize} would repeat trial ${firstLabel}`;
+    return {
+      reason: `kernel-row takes no group size: groupSize = ${c.groupSize} would repeat trial ${firstLabel}`,
+      asked: { groupSize: c.groupSize },
+    };
   }
   if (c.method === 'group-balanced' && c.ratio !== first.ratio && c.groupSize === first.groupSize) {
     const p = prunedPerGroup(c.ratio, c.groupSize);
-    return `ratio ${c.ratio} rounds to p/g = ${p}/${c.groupSize} like ratio ${first.ratio}: it would repeat trial ${firstLabel}`;
+    return {
+      reason: `ratio ${c.ratio} rounds to p/g = ${p}/${c.groupSize} like ratio ${first.ratio}: it would repeat trial ${firstLabel}`,
+      asked: {},
+    };
   }
   return undefined;
 }

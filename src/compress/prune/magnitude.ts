@@ -35,29 +35,65 @@ interface Threshold {
   equal: number;
 }
 
+/**
+ * Histogram of key bits over all arrays: `hiBin < 0` counts `key >>> 16` (65536 bins), otherwise
+ * counts `key & 0xffff` of the keys whose high half equals `hiBin`. Counts fit in uint32
+ * (at most 2^32 - 1 weights in total).
+ */
 function histogram(
   where: string,
   ws: readonly Float32Array[],
   prevs: readonly (Uint8Array | undefined)[],
   hiBin: number,
-): Float64Array {
-  const h = new Float64Array(65536);
+): Uint32Array {
+  const h = new Uint32Array(65536);
   for (let a = 0; a < ws.length; a++) {
     const u32 = bitsView(ws[a] as Float32Array);
     const prev = prevs[a];
-    const n = u32.length;
-    for (let i = 0; i < n; i++) {
-      const u = (u32[i] as number) & 0x7fffffff;
-      if (u > NAN_KEY) checkFinite(where, u);
-      const key = prev !== undefined && !prev[i] ? 0 : u + 1;
-      if (hiBin < 0) h[key >>> 16] = (h[key >>> 16] as number) + 1;
-      else if (key >>> 16 === hiBin) h[key & 0xffff] = (h[key & 0xffff] as number) + 1;
-    }
+    if (prev === undefined) {
+      if (hiBin < 0) histHi(where, u32, h);
+      else histLo(u32, h, hiBin);
+    } else histPrev(where, u32, prev, h, hiBin);
   }
   return h;
 }
 
-function findBin(h: Float64Array, rank: number): { bin: number; before: number } {
+/** Hot loop without a previous mask: key = (bits & 0x7fffffff) + 1. */
+function histHi(where: string, u32: Uint32Array, h: Uint32Array): void {
+  const n = u32.length;
+  let maxU = 0;
+  for (let i = 0; i < n; i++) {
+    const u = (u32[i] as number) & 0x7fffffff;
+    if (u > maxU) maxU = u;
+    const b = (u + 1) >>> 16;
+    h[b] = (h[b] as number) + 1;
+  }
+  if (maxU > NAN_KEY) checkFinite(where, maxU);
+}
+
+function histLo(u32: Uint32Array, h: Uint32Array, hiBin: number): void {
+  const n = u32.length;
+  for (let i = 0; i < n; i++) {
+    const key = ((u32[i] as number) & 0x7fffffff) + 1;
+    if (key >>> 16 === hiBin) {
+      const b = key & 0xffff;
+      h[b] = (h[b] as number) + 1;
+    }
+  }
+}
+
+function histPrev(where: string, u32: Uint32Array, prev: Uint8Array, h: Uint32Array, hiBin: number): void {
+  const n = u32.length;
+  for (let i = 0; i < n; i++) {
+    const u = (u32[i] as number) & 0x7fffffff;
+    if (u > NAN_KEY) checkFinite(where, u);
+    const key = prev[i] ? u + 1 : 0;
+    if (hiBin < 0) h[key >>> 16] = (h[key >>> 16] as number) + 1;
+    else if (key >>> 16 === hiBin) h[key & 0xffff] = (h[key & 0xffff] as number) + 1;
+  }
+}
+
+function findBin(h: Uint32Array, rank: number): { bin: number; before: number } {
   let cum = 0;
   for (let b = 0; b < h.length; b++) {
     const c = h[b] as number;
@@ -97,14 +133,30 @@ function writeMasks(
     const u32 = bitsView(ws[a] as Float32Array);
     const prev = prevs[a];
     const m = masks[a] as Uint8Array;
-    const n = u32.length;
-    for (let i = 0; i < n; i++) {
-      const key = prev !== undefined && !prev[i] ? 0 : (((u32[i] as number) & 0x7fffffff) + 1) >>> 0;
-      if (key > t.key) m[i] = 1;
-      else if (key === t.key) m[i] = seen++ < keepTies ? 1 : 0;
-    }
+    seen = prev === undefined ? markNoPrev(u32, m, t.key, keepTies, seen) : markPrev(u32, prev, m, t.key, keepTies, seen);
   }
   return masks;
+}
+
+/** Writes the mask of one array: keys above the threshold kept, ties kept while `seen < keepTies`. Returns `seen`. */
+function markNoPrev(u32: Uint32Array, m: Uint8Array, tKey: number, keepTies: number, seen: number): number {
+  const n = u32.length;
+  for (let i = 0; i < n; i++) {
+    const key = ((u32[i] as number) & 0x7fffffff) + 1;
+    if (key > tKey) m[i] = 1;
+    else if (key === tKey) m[i] = seen++ < keepTies ? 1 : 0;
+  }
+  return seen;
+}
+
+function markPrev(u32: Uint32Array, prev: Uint8Array, m: Uint8Array, tKey: number, keepTies: number, seen: number): number {
+  const n = u32.length;
+  for (let i = 0; i < n; i++) {
+    const key = prev[i] ? ((u32[i] as number) & 0x7fffffff) + 1 : 0;
+    if (key > tKey) m[i] = 1;
+    else if (key === tKey) m[i] = seen++ < keepTies ? 1 : 0;
+  }
+  return seen;
 }
 
 /** Options shared by the magnitude pruners. */

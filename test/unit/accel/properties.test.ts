@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMaskStatsCache, resolveHardware, simulateNetwork } from '../../../src/accel/index.js';
+import { computeGroupCounts, packMask } from '../../../src/accel/mask-stats.js';
+import { lockstepWindows } from '../../../src/accel/windows.js';
+import { conv, randomMask } from './helpers.js';
+
+/** Naive group engine on one pass (one output pixel), straight from the HWIO mask (METHODS §7.2). */
+function naiveGroup(
+  mask: Uint8Array,
+  taps: number,
+  C: number,
+  K: number,
+  g: number,
+  tk: number,
+  m: number,
+  lockstep: boolean,
+  block: boolean,
+) {
+  const Q = Math.ceil(C / g);
+  const work = (t: number, k: number, q: number) => {
+    let s = 0;
+    for (let c = q * g; c < Math.min(C, (q + 1) * g); c++) s += mask[(t * C + c) * K + k]!;
+    return s;
+  };
+  let cycles = 0;
+  const windows: number[][] = [];
+  for (let k0 = 0; k0 < K; k0 += tk) {
+    const lanes = Math.min(tk, K - k0);
+    const lane = new Array<number>(lanes).fill(0);
+    let steps = 0;
+    if (!block) {
+      for (let t = 0; t < taps; t++)
+        for (let q = 0; q < Q; q++) {
+          const row = Array.from({ length: lanes }, (_, i) => work(t, k0 + i, q));
+          windows.push(row);
+          row.forEach((v, i) => (lane[i] += Math.ceil(v / m)));
+          steps++;
+          if (lockstep) cycles += Math.max(1, Math.ceil(Math.max(...row) / m));
+        }
+    } else {
+      for (let q = 0; q < Q; q++) {
+        const row = Array.from({ length: lanes }, (_, i) => {
+          let s = 0;
+          for (let t = 0; t < taps; t++) s += work(t, k0 + i, q);
+          return s;
+        });
+        windows.push(row);
+        row.forEach((v, i) => (lane[i] += Math.ceil(v / m)));
+        steps += taps;
+        if (lockstep) cycles += Math.max(taps, Math.ceil(Math.max(...row) / m));
+      }
+    }
+    if (!lockstep) cycles += Math.max(steps, ...lane);
+  }
+  return { cycles, windows };
+}
+
+describe('property: histogram engine equals the naive per-window loop on random masks', () => {
+  it('group engine cycles, useful MACs and load imbalance (vector/block, lockstep or not)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          C: fc.integer({ min: 1, max: 40 }),
+          K: fc.integer({ min: 1, max: 24 }),
+          k: fc.constantFrom(1, 3),
+          g: fc.integer({ min: 1, max: 20 }),
+          tk: fc.integer({ min: 1, max: 9 }),
+          m: fc.integer({ min: 1, max: 8 }),
+          keep: fc.double({ min: 0.05, max: 1, noNaN: true }),
+          lockstep: fc.boolean(),
+          block: fc.boolean(),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ C, K, k, g, tk, m, keep, lockstep, block, seed }) => {
+          const taps = k * k;
+          const mask = randomMask(taps * C * K, keep, seed);
+          const l = conv('x', 3, 3, C, K, k, 1, (k - 1) / 2);
+          const hw = resolveHardware({
+            name: 'p',
+            engine: 'group',
+            group: { tk, g, m, lockstep, alignGroupsToRows: false, groupShape: block ? 'block' : 'vector', layerOverheadCycles: 0 },
+          });
+          const s = simulateNetwork([l], new Map([['x', { mask }]]), hw).layers[0]!;
+          const ref = naiveGroup(mask, taps, C, K, g, tk, m, lockstep, block);
+          expect(s.computeCycles).toBe(9 * ref.cycles);
+          const nnz = mask.reduce((a, b) => a + b, 0);
+          expect(s.usefulMacs).toBe(9 * nnz);
+          const w = lockstepWindows(ref.windows, m);
+          if (w.loadImbalance === null) expect(s.loadImbalance).toBeNull();
+          else expect(s.loadImbalance!).toBeCloseTo(w.loadImbalance, 9);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it('popcount group counts equal direct counting for any g (incl. g not dividing 32)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        (taps, L, K, g, seed) => {
+          const mask = randomMask(taps * L * K, 0.4, seed);
+          const gc = computeGroupCounts(packMask(mask, taps, L, K), g);
+          const Q = Math.ceil(L / g);
+          for (let t = 0; t < taps; t++)
+            for (let k = 0; k < K; k++)
+              for (let q = 0; q < Q; q++) {
+                let s = 0;
+                for (let c = q * g; c < Math.min(L, (q + 1) * g); c++) s += mask[(t * L + c) * K + k]!;
+                expect(gc.counts[(t * K + k) * Q + q]).toBe(s);
+              }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reusing the cache across configs changes nothing and packs each mask once', () => {
+    const l = conv('x', 5, 5, 48, 32, 3, 1, 1);
+    const mask = randomMask(9 * 48 * 32, 0.3, 11);
+    const comp = new Map([['x', { mask }]]);
+    const cache = createMaskStatsCache();
+    const cfgs = [2, 4, 8, 16].map((m) => resolveHardware({ base: 'kang-cx', name: `m${m}`, group: { m } }));
+    const first = simulateNetwork([l], comp, cfgs[0]!, { cache });
+    const missesAfterFirst = cache.misses;
+    const rest = cfgs.slice(1).map((hw) => simulateNetwork([l], comp, hw, { cache }));
+    expect(cache.misses).toBe(missesAfterFirst);
+    expect(JSON.stringify(rest.map((r) => r.layers))).toBe(
+      JSON.stringify(cfgs.slice(1).map((hw) => simulateNetwork([l], comp, hw).layers)),
+    );
+    expect(first.layers[0]!.computeCycles).toBeGreaterThan(rest[2]!.layers[0]!.computeCycles);
+  });
+
+  it('reports are deterministic and JSON-safe (no NaN or Infinity anywhere)', () => {
+    const l = conv('x', 4, 4, 8, 8, 3, 1, 1);
+    const zero = new Uint8Array(9 * 8 * 8);
+    for (const name of ['kang-cx', 'kang-lowcplx', 'lixiao-fpga', 'zhu-array', 'kcnn', 'krp-fpga', 'scalesim-scale']) {
+      const r = simulateNetwork([l], new Map([['x', { mask: zero }]]), resolveHardware(name));
+      const text = JSON.stringify(r);
+      expect(text).not.toMatch(/NaN|Infinity|null.*null.*null.*null.*NaN/);
+      const walk = (v: unknown): void => {
+        if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+        else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+      };
+      walk(r);
+      expect(JSON.stringify(simulateNetwork([l], new Map([['x', { mask: zero }]]), resolveHardware(name)))).toBe(text);
+    }
+  });
+});

@@ -39,6 +39,7 @@ export function gridUpperBound(s: SweepSpec): number {
     p.groupShape.length,
     p.schedule.length,
     p.rowsKept.length,
+    p.fcPolicy.length,
     p.fcRatio.length,
     q.weightBits.length,
     q.activationBits.length,
@@ -75,6 +76,7 @@ const METHODS_USING: Record<string, readonly PruneMethod[]> = {
   schedule: ['magnitude', 'group-balanced', 'kernel-row', 'filter'],
   steps: ['magnitude', 'group-balanced', 'kernel-row', 'filter'],
   rowsKept: ['kernel-row'],
+  fcPolicy: ['magnitude', 'group-balanced', 'kernel-row', 'filter'],
   fcRatio: ['kernel-row'],
 };
 
@@ -109,6 +111,9 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
         `only ${users.join(', ')} use${users.length === 1 ? 's' : ''} it and pruning.methods is ${methodList}`,
       );
     }
+  }
+  if (methods.includes('kernel-row') && !s.pruning.fcPolicy.includes('prune')) {
+    unused(['pruning', 'fcRatio'], 'FC layers stay dense (pruning.fcPolicy is [dense])');
   }
   if (methods.some((m) => m !== 'none') && !s.pruning.schedule.includes('gradual')) {
     unused(['pruning', 'steps'], 'only the gradual schedule uses it and pruning.schedule does not include gradual');

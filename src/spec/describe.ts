@@ -29,7 +29,9 @@ export function describeTrial(t: TrialParams): string {
   }
   if (t.groupSize !== null) m += ` g=${t.groupSize}`;
   if (t.groupShape === 'block') m += ' block';
-  if (t.rowsKept !== null) m += ` rows=${t.rowsKept} fc=${t.fcRatio}`;
+  if (t.rowsKept !== null) m += ` rows=${t.rowsKept}`;
+  if (t.fcPolicy === 'dense') m += ' fc=dense';
+  else if (t.fcRatio !== null) m += ` fc=${t.fcRatio}`;
   if (t.schedule === 'gradual') m += ` gradual×${t.scheduleSteps}`;
   parts.push(m);
   parts.push(

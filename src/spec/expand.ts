@@ -10,7 +10,7 @@ import type { ExpandResult, SweepSpec, TrialConfig, TrialParams } from './types.
 
 /**
  * The axes in loop order, outermost first (the last one varies fastest):
- * models × datasets × methods × ratios × groupSizes × groupShape × schedule × rowsKept × fcRatio ×
+ * models × datasets × methods × ratios × groupSizes × groupShape × schedule × rowsKept × fcPolicy × fcRatio ×
  * weightBits × activationBits × threshold × rounding × weightClusters × activationClusters ×
  * clusterInit × lrRule × seeds. Accelerators are not an axis: every trial runs on all of them.
  */
@@ -24,6 +24,7 @@ function axes(s: SweepSpec): { [K in keyof Combo]: readonly Combo[K][] } {
     groupShape: s.pruning.groupShape,
     schedule: s.pruning.schedule,
     rowsKept: s.pruning.rowsKept,
+    fcPolicy: s.pruning.fcPolicy,
     fcRatio: s.pruning.fcRatio,
     weightBits: s.quantization.weightBits,
     activationBits: s.quantization.activationBits,

@@ -14,6 +14,7 @@ export interface Combo {
   groupShape: SweepSpec['pruning']['groupShape'][number];
   schedule: SweepSpec['pruning']['schedule'][number];
   rowsKept: 1 | 2;
+  fcPolicy: SweepSpec['pruning']['fcPolicy'][number];
   fcRatio: number;
   weightBits: number;
   activationBits: number;
@@ -41,7 +42,8 @@ const USES_RATIO: readonly PruneMethod[] = ['magnitude', 'group-balanced', 'filt
 /**
  * The trial parameters of a grid point, with every parameter the trial does not use set to null:
  * `none` ignores all pruning fields and is not retrained; only group-balanced reads groupSize,
- * groupShape and partial; only kernel-row reads rowsKept and fcRatio; kernel-row ignores ratios
+ * groupShape and partial; only kernel-row reads rowsKept and fcRatio (and fcRatio only when FC
+ * layers are pruned, fcPolicy = prune); kernel-row ignores ratios
  * (its ratio follows from the kernel height); threshold and rounding need a quantized tensor;
  * calibrationSize needs quantized or clustered activations; clusterInit needs clustering.
  */
@@ -67,7 +69,8 @@ export function trialParams(spec: SweepSpec, c: Combo): TrialParams {
     schedule: prunes ? c.schedule : null,
     scheduleSteps: prunes && c.schedule === 'gradual' ? spec.pruning.steps : null,
     rowsKept: krp ? c.rowsKept : null,
-    fcRatio: krp ? c.fcRatio : null,
+    fcPolicy: prunes ? c.fcPolicy : null,
+    fcRatio: krp && c.fcPolicy === 'prune' ? c.fcRatio : null,
     weightBits: c.weightBits,
     activationBits: c.activationBits,
     threshold: quantized ? c.threshold : null,

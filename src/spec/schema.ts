@@ -7,6 +7,7 @@ import {
   type AcceleratorSpec,
   CLUSTER_INITS,
   DATASETS,
+  FC_POLICIES,
   FLOAT_BITS,
   GROUP_SHAPES,
   LR_RULES,
@@ -90,6 +91,7 @@ const pruning = strictObj({
   schedule: listOf(oneOf(PRUNE_SCHEDULES), 'a schedule').default(['one-shot']),
   steps: num({ min: 1, max: 20, int: true }).default(3),
   rowsKept: listOf(rowsKept, 'a row count').default([1]),
+  fcPolicy: listOf(oneOf(FC_POLICIES), 'an FC policy').default(['prune']),
   fcRatio: listOf(ratio, 'a ratio').default([0.75]),
 });
 

@@ -26,6 +26,10 @@ export type PartialPolicy = (typeof PARTIAL_POLICIES)[number];
 export const PRUNE_SCHEDULES = ['one-shot', 'gradual'] as const;
 export type PruneSchedule = (typeof PRUNE_SCHEDULES)[number];
 
+/** How fully connected layers are treated by a pruning method: pruned too, or left dense. */
+export const FC_POLICIES = ['prune', 'dense'] as const;
+export type FcPolicy = (typeof FC_POLICIES)[number];
+
 export const THRESHOLDS = ['kl', 'max', 'percentile'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
@@ -123,6 +127,7 @@ export interface SweepSpec {
     /** Number of pruning steps of the gradual schedule. */
     steps: number;
     rowsKept: (1 | 2)[];
+    fcPolicy: FcPolicy[];
     fcRatio: number[];
   };
   quantization: {
@@ -168,6 +173,9 @@ export interface TrialConfig {
   schedule: PruneSchedule | null;
   scheduleSteps: number | null;
   rowsKept: 1 | 2 | null;
+  /** FC layers pruned (`prune`) or left dense; null for none. */
+  fcPolicy: FcPolicy | null;
+  /** FC magnitude ratio `r_fc` of kernel-row (other methods prune FC layers at pruneRatio); null otherwise. */
   fcRatio: number | null;
   /** 2..16, or 32 = float (not quantized). */
   weightBits: number;

@@ -116,6 +116,7 @@ describe('expandSpec collapse rules', () => {
       schedule: null,
       scheduleSteps: null,
       rowsKept: null,
+      fcPolicy: null,
       fcRatio: null,
       retrain: null,
       threshold: null,
@@ -314,7 +315,7 @@ describe('hashes', () => {
 
   it('configHash of a fixed config is a golden value (changing it invalidates every stored trial)', () => {
     const t = expand(...DEMO_LIKE).trials[0];
-    expect(t?.configHash).toMatchInlineSnapshot(`"06910a01905bc8be"`);
+    expect(t?.configHash).toMatchInlineSnapshot(`"870cea9046ea6864"`);
     expect(t?.baselineKey).toMatchInlineSnapshot(`"eff7b31d2d8c8094"`);
     expect(t?.configHash).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -333,6 +334,7 @@ describe('hashes', () => {
       schedule: 'one-shot',
       scheduleSteps: null,
       rowsKept: null,
+      fcPolicy: 'prune',
       fcRatio: null,
       weightBits: 8,
       activationBits: 8,
@@ -359,7 +361,7 @@ describe('hashes', () => {
     } as const satisfies Omit<TrialConfig, 'configHash' | 'baselineKey'>;
     // Independent reference: Python's json.dumps(p, sort_keys=True, separators=(',', ':')) -> sha256 -> [:16].
     const mutable = structuredClone(params) as unknown as Omit<TrialConfig, 'configHash' | 'baselineKey'>;
-    expect(configHash(mutable)).toMatchInlineSnapshot(`"7370d53e9d6cb8af"`);
+    expect(configHash(mutable)).toMatchInlineSnapshot(`"3416532adf14aa4d"`);
     expect(baselineKey(mutable)).toMatchInlineSnapshot(`"25d18144c8375b2c"`);
   });
 

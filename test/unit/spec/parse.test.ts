@@ -58,6 +58,9 @@ describe('parseSpec defaults', () => {
         ],
         "name": "tiny",
         "pruning": {
+          "fcPolicy": [
+            "prune",
+          ],
           "fcRatio": [
             0.75,
           ],

@@ -34,7 +34,7 @@ function naiveGroup(
         for (let q = 0; q < Q; q++) {
           const row = Array.from({ length: lanes }, (_, i) => work(t, k0 + i, q));
           windows.push(row);
-          row.forEach((v, i) => (lane[i] += Math.ceil(v / m)));
+          row.forEach((v, i) => (lane[i] = lane[i]! + Math.ceil(v / m)));
           steps++;
           if (lockstep) cycles += Math.max(1, Math.ceil(Math.max(...row) / m));
         }
@@ -46,7 +46,7 @@ function naiveGroup(
           return s;
         });
         windows.push(row);
-        row.forEach((v, i) => (lane[i] += Math.ceil(v / m)));
+        row.forEach((v, i) => (lane[i] = lane[i]! + Math.ceil(v / m)));
         steps += taps;
         if (lockstep) cycles += Math.max(taps, Math.ceil(Math.max(...row) / m));
       }

@@ -43,10 +43,18 @@ export function assignCodes(x: ArrayLike<number>, centroids: ArrayLike<number>):
   checkSorted('assignCodes', centroids);
   const m = midpoints(centroids);
   const out = centroids.length <= 255 ? new Uint8Array(x.length) : new Uint16Array(x.length);
+  const km1 = m.length;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (v === 0) continue;
-    out[i] = nearestIndex(v, m) + 1;
+    let lo = 0;
+    let hi = km1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (v <= (m[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    out[i] = lo + 1;
   }
   return out;
 }

@@ -16,31 +16,44 @@ const RADIX_MIN = 4096;
 
 /** Non-zero values of `x`, ascending (LSD radix sort on float32 bit patterns for large inputs). */
 export function sortedNonZero(x: ArrayLike<number>): Float32Array {
+  const f = x instanceof Float32Array ? x : Float32Array.from(x);
   let n = 0;
-  for (let i = 0; i < x.length; i++) if ((x[i] as number) !== 0) n++;
-  const v = new Float32Array(n);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    const a = x[i] as number;
-    if (a !== 0) v[k++] = a;
+  for (let i = 0; i < f.length; i++) if ((f[i] as number) !== 0) n++;
+  if (n < RADIX_MIN) {
+    const v = new Float32Array(n);
+    let k = 0;
+    for (let i = 0; i < f.length; i++) {
+      const a = f[i] as number;
+      if (a !== 0) v[k++] = a;
+    }
+    return v.sort();
   }
-  if (n < RADIX_MIN) return v.sort();
-  return radixSortF32(v);
+  return radixSortF32(f, n);
 }
 
-/** Sorts a Float32Array ascending (no NaN expected) with 3 passes of 11/11/10 bits; returns a new array. */
-export function radixSortF32(a: Float32Array): Float32Array {
-  const n = a.length;
-  const u = new Uint32Array(a.buffer, a.byteOffset, n);
+/**
+ * Sorts the non-zero entries of a Float32Array ascending (no NaN expected) with 3 LSD passes of
+ * 11/11/10 bits on order-preserving keys; `nonZeros` = their count (computed when omitted).
+ * Returns a new array of length `nonZeros`; the input is untouched.
+ */
+export function radixSortF32(a: Float32Array, nonZeros?: number): Float32Array {
+  let n = nonZeros ?? -1;
+  if (n < 0) {
+    n = 0;
+    for (let i = 0; i < a.length; i++) if ((a[i] as number) !== 0) n++;
+  }
+  const u = new Uint32Array(a.buffer, a.byteOffset, a.length);
   const keys = new Uint32Array(n);
   const tmp = new Uint32Array(n);
   const c0 = new Uint32Array(2048);
   const c1 = new Uint32Array(2048);
   const c2 = new Uint32Array(1024);
-  for (let i = 0; i < n; i++) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
     const b = u[i] as number;
+    if ((b & 0x7fffffff) === 0) continue; // +0 and -0
     const k = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    keys[i] = k;
+    keys[m++] = k;
     const d0 = k & 2047;
     const d1 = (k >>> 11) & 2047;
     const d2 = k >>> 22;
@@ -53,21 +66,26 @@ export function radixSortF32(a: Float32Array): Float32Array {
   exclusiveScan(c2);
   for (let i = 0; i < n; i++) {
     const k = keys[i] as number;
-    tmp[(c0[k & 2047] as number)++] = k;
+    const d = k & 2047;
+    const p = c0[d] as number;
+    c0[d] = p + 1;
+    tmp[p] = k;
   }
   for (let i = 0; i < n; i++) {
     const k = tmp[i] as number;
-    keys[(c1[(k >>> 11) & 2047] as number)++] = k;
+    const d = (k >>> 11) & 2047;
+    const p = c1[d] as number;
+    c1[d] = p + 1;
+    keys[p] = k;
   }
   for (let i = 0; i < n; i++) {
     const k = keys[i] as number;
-    tmp[(c2[k >>> 22] as number)++] = k;
+    const d = k >>> 22;
+    const p = c2[d] as number;
+    c2[d] = p + 1;
+    tmp[p] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
   }
-  for (let i = 0; i < n; i++) {
-    const k = tmp[i] as number;
-    tmp[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
-  }
-  return new Float32Array(tmp.buffer);
+  return new Float32Array(tmp.buffer, 0, n);
 }
 
 function exclusiveScan(c: Uint32Array): void {

@@ -148,6 +148,69 @@ export function quantizationSse(x: ArrayLike<number>, fmt: FixedPointFormat): nu
 }
 
 /**
+ * SSE `Σ (x - Q_FL(x))²` (rna) for several FL candidates in one fused pass over x (groups of 5).
+ * Uses `|x|` with the asymmetric saturation limit (`2^(b-1)` codes below zero, `2^(b-1)-1` above).
+ * @returns float64 SSE per entry of `fls`.
+ */
+export function quantizationSseMulti(x: ArrayLike<number>, bits: number, fls: readonly number[]): Float64Array {
+  const out = new Float64Array(fls.length);
+  const h = 2 ** (bits - 1);
+  for (let g = 0; g < fls.length; g += 5) {
+    const f = (j: number): number => fls[Math.min(g + j, fls.length - 1)] as number;
+    const s0 = 2 ** f(0);
+    const s1 = 2 ** f(1);
+    const s2 = 2 ** f(2);
+    const s3 = 2 ** f(3);
+    const s4 = 2 ** f(4);
+    const e0 = 1 / s0;
+    const e1 = 1 / s1;
+    const e2 = 1 / s2;
+    const e3 = 1 / s3;
+    const e4 = 1 / s4;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    let a4 = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i] as number;
+      let av: number;
+      let lim: number;
+      if (v < 0) {
+        av = -v;
+        lim = h;
+      } else {
+        av = v;
+        lim = h - 1;
+      }
+      let q = Math.floor(av * s0 + 0.5);
+      if (q > lim) q = lim;
+      let e = av - q * e0;
+      a0 += e * e;
+      q = Math.floor(av * s1 + 0.5);
+      if (q > lim) q = lim;
+      e = av - q * e1;
+      a1 += e * e;
+      q = Math.floor(av * s2 + 0.5);
+      if (q > lim) q = lim;
+      e = av - q * e2;
+      a2 += e * e;
+      q = Math.floor(av * s3 + 0.5);
+      if (q > lim) q = lim;
+      e = av - q * e3;
+      a3 += e * e;
+      q = Math.floor(av * s4 + 0.5);
+      if (q > lim) q = lim;
+      e = av - q * e4;
+      a4 += e * e;
+    }
+    const acc = [a0, a1, a2, a3, a4];
+    for (let j = 0; j < 5 && g + j < fls.length; j++) out[g + j] = acc[j] as number;
+  }
+  return out;
+}
+
+/**
  * Requantizes a wide accumulator holding `fracIn = FL_w + FL_a` fractional bits to `out` (METHODS §1.4):
  * shift right by `fracIn - out.fl` bits with rounding, then saturate to `out.bits`.
  * @param acc integer accumulator values (exact integers, |acc| < 2^53).

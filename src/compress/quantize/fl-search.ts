@@ -2,7 +2,7 @@
  * Radix-point (fractional length) choice, METHODS §3.2 steps 2b-2c (Qiu et al. 2016, Ristretto).
  */
 import { checkArg } from '../../errors.js';
-import { checkFormat, quantizationSse } from './fixed-point.js';
+import { checkFormat, quantizationSseMulti } from './fixed-point.js';
 
 /**
  * Initial fractional length `FL0 = (b-1) - ceil(log2 T)`: the largest FL whose code range spans ±T
@@ -33,13 +33,11 @@ export function searchFl(x: ArrayLike<number>, bits: number, threshold: number, 
   const radius = opts.radius ?? 2;
   checkArg(Number.isInteger(radius) && radius >= 0 && radius <= 16, 'searchFl', 'radius', radius, 'an integer in [0, 16]');
   const fl0 = initialFl(threshold, bits);
-  const candidates: { fl: number; sse: number }[] = [];
+  const fls: number[] = [];
+  for (let fl = Math.max(-64, fl0 - radius); fl <= Math.min(64, fl0 + radius); fl++) fls.push(fl);
+  const sses = quantizationSseMulti(x, bits, fls);
+  const candidates = fls.map((fl, i) => ({ fl, sse: sses[i] as number }));
   let best = { fl: fl0, sse: Infinity };
-  for (let fl = fl0 - radius; fl <= fl0 + radius; fl++) {
-    const flc = Math.max(-64, Math.min(64, fl));
-    const sse = quantizationSse(x, { bits, fl: flc });
-    candidates.push({ fl: flc, sse });
-    if (sse <= best.sse) best = { fl: flc, sse };
-  }
+  for (const c of candidates) if (c.sse <= best.sse) best = c;
   return { fl: best.fl, fl0, candidates };
 }

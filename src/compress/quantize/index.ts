@@ -24,6 +24,7 @@ export {
   fromCodes,
   fakeQuantize,
   quantizationSse,
+  quantizationSseMulti,
   requantize,
 } from './fixed-point.js';
 export { absMax, absHistogram, type AbsHistogram } from './histogram.js';

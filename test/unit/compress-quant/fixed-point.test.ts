@@ -6,6 +6,7 @@ import {
   initialFl,
   planTensor,
   quantizationSse,
+  quantizationSseMulti,
   quantizeCode,
   requantize,
   rna,
@@ -156,5 +157,15 @@ describe('planTensor', () => {
     const x = Float32Array.from({ length: 100 }, (_, i) => (i % 2 ? -1 : 1) * (i + 1));
     const p = planTensor(x, { bits: 8, threshold: 'percentile', percentile: 90 }, 'weights');
     expect(p.threshold).toBe(90);
+  });
+});
+
+describe('fused multi-FL SSE', () => {
+  it('equals the single-FL SSE for every candidate (incl. saturation on both sides)', () => {
+    const rng = new Rng(21);
+    const x = Float32Array.from({ length: 3000 }, () => rng.normal() * 3);
+    const fls = [-3, -1, 0, 1, 2, 3, 5];
+    const multi = quantizationSseMulti(x, 4, fls);
+    fls.forEach((fl, i) => expect(multi[i]).toBeCloseTo(quantizationSse(x, { bits: 4, fl }), 6));
   });
 });

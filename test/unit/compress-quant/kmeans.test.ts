@@ -168,7 +168,9 @@ describe('per-channel clustering and helpers', () => {
     const a = Float32Array.from({ length: 100_000 }, () => rng.normal() * 10 ** (rng.int(20) - 10));
     a[5] = 1e-42;
     a[6] = -1e-42;
-    expect(Array.from(radixSortF32(a.slice()))).toEqual(Array.from(a.slice().sort()));
+    a[7] = 0;
+    a[8] = -0;
+    expect(Array.from(radixSortF32(a.slice()))).toEqual(Array.from(a.filter((v) => v !== 0).sort()));
   });
   it('static activation centroids + online refinement move centroids toward one image', () => {
     const rng = new Rng(4);

@@ -19,3 +19,4 @@ export * from './quantize/index.js';
 export * from './cluster/index.js';
 export * from './storage.js';
 export * from './bn-fold.js';
+export * from './prune-storage.js';

@@ -37,6 +37,8 @@ export type SparseEncoding =
    */
   | { kind: 'irregular'; index: 'group-count'; groupSize: number }
   | { kind: 'irregular'; index: 'relative'; indexBits?: number }
+  /** Filter pruning: kept weights (whole channels removed) + a 1-bit kept flag per output channel. */
+  | { kind: 'filter'; channels: number }
   /** KRP: per kernel `rowsKept*S` values + a row id of `ceil(log2 C(R, rowsKept))` bits (3x3, 1 row: 3 values + 2 bits). */
   | { kind: 'krp'; rowsKept?: number };
 
@@ -53,7 +55,7 @@ export interface StorageBreakdown {
   valueBits: number;
   /** In-group positions, relative indices or row ids. */
   indexBits: number;
-  /** Per-group counts (irregular group-count). */
+  /** Per-group counts (irregular group-count) or per-channel kept flags (filter). */
   countBits: number;
   codebookBits: number;
   totalBits: number;
@@ -94,6 +96,7 @@ export function describeFormat(f: StorageFormat): string {
     s.kind === 'dense' ? 'dense'
     : s.kind === 'balanced' ? `balanced(g=${s.groupSize})`
     : s.kind === 'krp' ? `krp(rows=${s.rowsKept ?? 1})`
+    : s.kind === 'filter' ? 'filter'
     : s.index === 'group-count' ? `irregular(g=${s.groupSize},count)`
     : `irregular(rel${s.indexBits ?? 4})`;
   return `${ss}+${vs}`;
@@ -156,6 +159,11 @@ export function layerStorage(shape: readonly number[], format: StorageFormat, ma
         valueBits = entries * vb;
         indexBits = entries * ib;
       }
+      break;
+    case 'filter':
+      checkArg(Number.isInteger(s.channels) && s.channels >= 1, where, 'channels', s.channels, 'an integer >= 1');
+      valueBits = nnz * vb;
+      countBits = s.channels;
       break;
     case 'krp': {
       const rows = s.rowsKept ?? 1;

@@ -20,7 +20,13 @@ import { activateWasm } from './wasm.js';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 /** A backend that actually runs (what {@link initBackend} resolves to). */
 export type ActiveBackend = Exclude<BackendChoice, 'auto'>;
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+export const BACKEND_CHOICES = [
+  'auto',
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+] as const satisfies readonly BackendChoice[];
 
 export interface InitBackendOptions {
   /** Receives one line naming the backend that runs (and why others were skipped). @default console.error */
@@ -55,10 +61,19 @@ export function activeBackend(): ActiveBackend | undefined {
  *   HwsweepError `TOOL_MISSING` with an install hint, it never falls back silently.
  * @param opts.threads wasm threads, an integer >= 1.
  */
-export async function initBackend(choice: BackendChoice = 'auto', opts: InitBackendOptions = {}): Promise<ActiveBackend> {
+export async function initBackend(
+  choice: BackendChoice = 'auto',
+  opts: InitBackendOptions = {},
+): Promise<ActiveBackend> {
   checkArg(BACKEND_CHOICES.includes(choice), 'initBackend', 'choice', choice, `one of ${BACKEND_CHOICES.join(', ')}`);
   const { threads } = opts;
-  checkArg(threads === undefined || (Number.isInteger(threads) && threads >= 1), 'initBackend', 'threads', threads, 'an integer >= 1');
+  checkArg(
+    threads === undefined || (Number.isInteger(threads) && threads >= 1),
+    'initBackend',
+    'threads',
+    threads,
+    'an integer >= 1',
+  );
   while (pending) await pending.catch(() => undefined);
   const run = (async () => {
     if (active !== undefined && (choice === 'auto' || choice === active)) {
@@ -97,7 +112,11 @@ async function selectAuto(opts: InitBackendOptions, log: (msg: string) => void):
   return announce('cpu', log, 'pure JavaScript (slow: ~18 LeNet-5 training images/s)', skipped);
 }
 
-async function selectExplicit(choice: ActiveBackend, opts: InitBackendOptions, log: (msg: string) => void): Promise<ActiveBackend> {
+async function selectExplicit(
+  choice: ActiveBackend,
+  opts: InitBackendOptions,
+  log: (msg: string) => void,
+): Promise<ActiveBackend> {
   switch (choice) {
     case 'tensorflow-gpu':
     case 'tensorflow':
@@ -118,7 +137,11 @@ async function selectExplicit(choice: ActiveBackend, opts: InitBackendOptions, l
   }
 }
 
-async function selectNative(choice: NativeChoice, importer: ModuleImporter, log: (msg: string) => void): Promise<ActiveBackend> {
+async function selectNative(
+  choice: NativeChoice,
+  importer: ModuleImporter,
+  log: (msg: string) => void,
+): Promise<ActiveBackend> {
   const pkg = NATIVE_PACKAGES[choice];
   const previous = tf.getBackend();
   const r = await loadNative(pkg, importer);
@@ -130,19 +153,32 @@ async function selectNative(choice: NativeChoice, importer: ModuleImporter, log:
   }
   if (choice === 'tensorflow-gpu' && !r.gpu) {
     if (previous) await tf.setBackend(previous);
-    throw new HwsweepError('TOOL_MISSING', `initBackend: backend tensorflow-gpu loaded ${pkg} but TensorFlow sees no GPU`, {
-      context: { backend: choice, package: pkg },
-      hint: 'check nvidia-smi, CUDA 11.x and cuDNN 8 on LD_LIBRARY_PATH (docs/gpu-workers.md), or choose tensorflow / wasm',
-    });
+    throw new HwsweepError(
+      'TOOL_MISSING',
+      `initBackend: backend tensorflow-gpu loaded ${pkg} but TensorFlow sees no GPU`,
+      {
+        context: { backend: choice, package: pkg },
+        hint: 'check nvidia-smi, CUDA 11.x and cuDNN 8 on LD_LIBRARY_PATH (docs/gpu-workers.md), or choose tensorflow / wasm',
+      },
+    );
   }
-  return announce(choice, log, choice === 'tensorflow-gpu' ? `TensorFlow on the GPU (${pkg})` : `TensorFlow on the CPU (${pkg})`);
+  return announce(
+    choice,
+    log,
+    choice === 'tensorflow-gpu' ? `TensorFlow on the GPU (${pkg})` : `TensorFlow on the CPU (${pkg})`,
+  );
 }
 
 function wasmDetail(simd: boolean, threads: number): string {
   return `WebAssembly/XNNPACK (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}, hwsweep training kernels)`;
 }
 
-function announce(name: ActiveBackend, log: (msg: string) => void, detail: string, skipped: string[] = []): ActiveBackend {
+function announce(
+  name: ActiveBackend,
+  log: (msg: string) => void,
+  detail: string,
+  skipped: string[] = [],
+): ActiveBackend {
   const why = skipped.length > 0 ? `; skipped: ${skipped.join('; ')}` : '';
   log(`[hwsweep] tfjs backend: ${name}: ${detail}${why}`);
   return name;

@@ -32,7 +32,9 @@ export function batchMatMulConfig(original: tf.KernelConfig): tf.KernelConfig {
       return tf.tidy(() => {
         const a2 = ta ? swapLast(a) : a;
         const b2 = tb ? swapLast(b) : b;
-        return tf.engine().runKernel(KERNEL, { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false }) as tf.Tensor;
+        return tf
+          .engine()
+          .runKernel(KERNEL, { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false }) as tf.Tensor;
       });
     },
   };

@@ -27,7 +27,16 @@ export function conv2dBackpropFilterComposite(
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const [fh, fw] = filterShape;
   const [sh, sw] = strides;
   const { outHeight: ho, outWidth: wo } = info;

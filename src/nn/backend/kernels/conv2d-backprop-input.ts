@@ -43,7 +43,16 @@ export function conv2dBackpropInputComposite(
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const [, h, w] = inputShape;
   const [fh, fw] = filter.shape;
   const [sh, sw] = strides;

@@ -29,7 +29,15 @@ export function depthwiseBackpropInputComposite(
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding,
   dimRoundingMode?: 'floor' | 'round' | 'ceil',
 ): tf.Tensor4D {
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, true);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape,
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
   const [n, h, w, c] = inputShape;
   const [fh, fw, , m] = filter.shape;
   const [sh, sw] = strides;

@@ -38,7 +38,10 @@ const missingConfigs: readonly tf.KernelConfig[] = [
   depthwiseBackpropInputConfig,
 ];
 
-const overrideFactories: Record<(typeof OVERRIDDEN_WASM_KERNELS)[number], (original: tf.KernelConfig) => tf.KernelConfig> = {
+const overrideFactories: Record<
+  (typeof OVERRIDDEN_WASM_KERNELS)[number],
+  (original: tf.KernelConfig) => tf.KernelConfig
+> = {
   Conv2DBackpropInput: () => conv2dBackpropInputConfig,
   MaxPoolGrad: () => maxPoolGradConfig,
   AvgPoolGrad: () => avgPoolGradConfig,

@@ -8,7 +8,11 @@ import * as tf from '@tensorflow/tfjs';
  * Returns `info` as a `tf.Tensor`. The engine hands kernels the op's own tensors, so this is
  * normally the identity; a bare TensorInfo is wrapped (the wrapper is tracked by the caller's tidy).
  */
-export function asTensor<R extends tf.Rank>(info: tf.TensorInfo | undefined, kernel: string, name: string): tf.Tensor<R> {
+export function asTensor<R extends tf.Rank>(
+  info: tf.TensorInfo | undefined,
+  kernel: string,
+  name: string,
+): tf.Tensor<R> {
   if (info === undefined) throw new Error(`${kernel}: missing input '${name}'`);
   if (info instanceof tf.Tensor) return info as tf.Tensor<R>;
   return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;

@@ -73,7 +73,7 @@ const model = z.preprocess(
   (v) => (typeof v === 'string' ? { name: v } : v),
   strictObj({
     name: oneOf(MODELS),
-    width: num({ min: 0, max: 8, minOpen: true }).default(1),
+    width: num({ min: 0, max: 16, minOpen: true }).default(1),
   }),
 );
 

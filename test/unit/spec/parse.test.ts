@@ -289,7 +289,7 @@ describe('parseSpec validation messages', () => {
       [HwsweepError: Invalid sweep spec (3 issues):
         strategy.n: only used by the random strategy
         baseline.schedule.gamma: only used by the step schedule
-        models[0].width: 0 is not in (0, 8]]
+        models[0].width: 0 is not in (0, 16]]
     `);
   });
 

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveHardware } from '../../../src/accel/hardware.js';
+import { describeTrial, expandSpec, parseSpec, type SweepSpec } from '../../../src/spec/index.js';
+
+const dir = join(import.meta.dirname, '../../../examples');
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+/** The simulator's own resolver, injected the way the orchestrator does it. */
+const validateAccelerator = (a: unknown): string | undefined => {
+  try {
+    resolveHardware(a as string | object);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+};
+
+const load = (file: string): SweepSpec =>
+  parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });
+
+describe('examples/*.yaml', () => {
+  it('examples holds the five documented specs', () => {
+    expect(files).toEqual(['demo.yaml', 'kang-aap.yaml', 'kcnn.yaml', 'krp-lr-tracking.yaml', 'quant-zhu.yaml']);
+  });
+
+  it.each(files)('%s parses, its accelerators resolve, and it expands without rejections', (file) => {
+    const spec = load(file);
+    expect(spec.name).toBe(file.replace(/\.yaml$/, ''));
+    const { trials, rejected } = expandSpec(spec);
+    expect(rejected).toEqual([]);
+    expect(trials.length).toBeGreaterThan(0);
+    expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
+  });
+
+  it('example trial counts: demo 12, kang-aap 8, kcnn 24, krp-lr-tracking 9, quant-zhu 54', () => {
+    const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
+    expect(counts).toEqual({
+      'demo.yaml': 12,
+      'kang-aap.yaml': 8,
+      'kcnn.yaml': 24,
+      'krp-lr-tracking.yaml': 9,
+      'quant-zhu.yaml': 54,
+    });
+  });
+
+  it('demo.yaml meets the demo contract: >= 2 methods x >= 3 ratios x >= 2 bit widths, retrained 1-2 epochs, simulated', () => {
+    const spec = load('demo.yaml');
+    const { trials } = expandSpec(spec);
+    expect(new Set(trials.map((t) => t.method)).size).toBeGreaterThanOrEqual(2);
+    expect(new Set(trials.map((t) => t.pruneRatio)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(trials.map((t) => t.weightBits)).size).toBeGreaterThanOrEqual(2);
+    for (const t of trials) {
+      expect(t.retrain?.epochs).toBeGreaterThanOrEqual(1);
+      expect(t.retrain?.epochs).toBeLessThanOrEqual(2);
+      expect(t.accelerators).toEqual(['kang-cx', 'zhu-array']);
+      expect(t.data).toEqual({ trainSubset: 6000, testSubset: 1000, path: null });
+    }
+    expect(new Set(trials.map((t) => t.baselineKey)).size).toBe(1);
+  });
+
+  it('kang-aap.yaml prunes conv layers only with g/p = 8/6 and 16/12', () => {
+    const gbp = expandSpec(load('kang-aap.yaml')).trials.filter((t) => t.method === 'group-balanced' && t.seed === 0);
+    expect(gbp.map((t) => [t.groupSize, (t.nominalRatio ?? 0) * (t.groupSize ?? 0), t.fcPolicy])).toEqual([
+      [8, 6, 'dense'],
+      [16, 12, 'dense'],
+    ]);
+  });
+
+  it('krp-lr-tracking.yaml sweeps the LR rules A, B and constant', () => {
+    const labels = expandSpec(load('krp-lr-tracking.yaml'))
+      .trials.filter((t) => t.seed === 0)
+      .map(describeTrial);
+    expect(labels).toEqual([
+      'vgg×0.5/fashion-mnist krp rows=1 fc=0.9 fp32 s0',
+      'vgg×0.5/fashion-mnist krp rows=1 fc=0.9 fp32 lr:B s0',
+      'vgg×0.5/fashion-mnist krp rows=1 fc=0.9 fp32 lr:constant s0',
+    ]);
+  });
+
+  it('a misspelt preset in an example-like spec is reported by the simulator resolver at its path', () => {
+    const text = 'name: x\naccelerators: [kang-cx, kang-xc]\n';
+    expect(() => parseSpec(text, { validateAccelerator })).toThrow(/accelerators\[1\]: .*kang-xc/);
+  });
+});

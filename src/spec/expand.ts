@@ -4,8 +4,8 @@
  */
 import { Rng } from '../shared/rng.js';
 import { describeTrial } from './describe.js';
-import { baselineKey, canonicalJson, configHash } from './hash.js';
-import { duplicateReason, rejectionReason, trialParams, type Combo } from './rules.js';
+import { baselineKey, canonicalJson, configCanonical, hashCanonical } from './hash.js';
+import { duplicateReason, rejectionReason, sharedParts, trialParams, type Combo } from './rules.js';
 import type { ExpandResult, SweepSpec, TrialConfig, TrialParams } from './types.js';
 
 /**
@@ -62,10 +62,13 @@ export function* gridPoints(s: SweepSpec): Generator<Combo> {
   }
 }
 
-/** Identity used to detect collapsed duplicates: vector group-balanced trials compare by p/g, not by the requested ratio. */
-function effectiveKey(p: TrialParams): string {
-  const eff = p.method === 'group-balanced' && p.groupShape === 'vector' ? { ...p, pruneRatio: p.nominalRatio } : p;
-  return canonicalJson({ ...eff, data: { ...eff.data, path: null } });
+/**
+ * Identity used to detect collapsed duplicates (`canonical` = `configCanonical(p)`): vector
+ * group-balanced trials compare by p/g, not by the requested ratio.
+ */
+function effectiveKey(p: TrialParams, canonical: string): string {
+  if (p.method !== 'group-balanced' || p.groupShape !== 'vector') return canonical;
+  return configCanonical({ ...p, pruneRatio: p.nominalRatio });
 }
 
 /**
@@ -83,10 +86,13 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
   const notes: string[] = [];
   const firstByKey = new Map<string, { combo: Combo; label: string }>();
   const reported = new Set<string>();
+  const shared = sharedParts(spec);
+  const baselineKeys = new Map<string, string>();
 
   for (const combo of gridPoints(spec)) {
-    const params = trialParams(spec, combo);
-    const key = effectiveKey(params);
+    const params = trialParams(spec, combo, shared);
+    const canonical = configCanonical(params);
+    const key = effectiveKey(params, canonical);
     const first = firstByKey.get(key);
     if (first !== undefined) {
       const dup = duplicateReason(combo, first.combo, first.label);
@@ -104,7 +110,13 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
       rejected.push({ config: params, reason });
       continue;
     }
-    all.push({ ...params, configHash: configHash(params), baselineKey: baselineKey(params) });
+    const bk = canonicalJson([params.model, params.width, params.dataset, params.seed]);
+    let bKey = baselineKeys.get(bk);
+    if (bKey === undefined) {
+      bKey = baselineKey(params);
+      baselineKeys.set(bk, bKey);
+    }
+    all.push({ ...params, configHash: hashCanonical(canonical), baselineKey: bKey });
   }
 
   if (spec.strategy.type === 'grid') return { trials: all, rejected, notes };

@@ -6,11 +6,25 @@ import { createHash } from 'node:crypto';
 import { checkArg } from '../errors.js';
 import type { TrialParams } from './types.js';
 
+/** Canonical JSON of frozen objects (they cannot change), so shared parts of trials are serialised once. */
+const frozenCache = new WeakMap<object, string>();
+
 /**
  * JSON with object keys sorted at every depth and no whitespace; arrays keep their order.
  * Rejects values JSON cannot represent faithfully (undefined, functions, non-finite numbers).
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'object' && value !== null && Object.isFrozen(value)) {
+    const hit = frozenCache.get(value);
+    if (hit !== undefined) return hit;
+    const s = canonicalUncached(value);
+    frozenCache.set(value, s);
+    return s;
+  }
+  return canonicalUncached(value);
+}
+
+function canonicalUncached(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'number':
@@ -34,12 +48,22 @@ export function canonicalJson(value: unknown): string {
 
 /** First 16 hex chars of sha256(canonicalJson(value)). */
 export function shortHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
+  return hashCanonical(canonicalJson(value));
+}
+
+/** The canonical JSON that `configHash` hashes: every parameter, with `data.path` set to null. */
+export function configCanonical(t: TrialParams): string {
+  return canonicalJson({ ...t, data: { ...t.data, path: null } });
 }
 
 /** The trial's identity: every parameter except `data.path` (a location, not part of the data's identity). */
 export function configHash(t: TrialParams): string {
-  return shortHash({ ...t, data: { ...t.data, path: null } });
+  return hashCanonical(configCanonical(t));
+}
+
+/** First 16 hex chars of sha256 of an already canonical JSON string. */
+export function hashCanonical(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
 }
 
 /** Identity of the shared baseline: (model, width, dataset, seed, baseline recipe, data subsets). */

@@ -27,6 +27,27 @@ export interface Combo {
   seed: number;
 }
 
+/** Parts common to every trial of a spec: deep-frozen copies, shared by all trials (read-only). */
+export interface SharedParts {
+  baseline: TrialParams['baseline'];
+  accelerators: TrialParams['accelerators'];
+}
+
+export function sharedParts(spec: SweepSpec): SharedParts {
+  return {
+    baseline: deepFreeze(structuredClone(spec.baseline)),
+    accelerators: deepFreeze(structuredClone(spec.accelerators)),
+  };
+}
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
 /** Round half away from zero (METHODS §0.3 `rna`). */
 export function rna(x: number): number {
   return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
@@ -47,7 +68,7 @@ const USES_RATIO: readonly PruneMethod[] = ['magnitude', 'group-balanced', 'filt
  * (its ratio follows from the kernel height); threshold and rounding need a quantized tensor;
  * calibrationSize needs quantized or clustered activations; clusterInit needs clustering.
  */
-export function trialParams(spec: SweepSpec, c: Combo): TrialParams {
+export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sharedParts(spec)): TrialParams {
   const m = c.method;
   const prunes = m !== 'none';
   const gbp = m === 'group-balanced';
@@ -92,13 +113,13 @@ export function trialParams(spec: SweepSpec, c: Combo): TrialParams {
             batchSize: r.batchSize,
           }
         : null,
-    baseline: structuredClone(spec.baseline),
+    baseline: shared.baseline,
     data: {
       trainSubset: spec.data.trainSubset,
       testSubset: spec.data.testSubset,
       path: c.dataset === 'cifar10' ? spec.data.path : null,
     },
-    accelerators: structuredClone(spec.accelerators),
+    accelerators: shared.accelerators,
   };
 }
 

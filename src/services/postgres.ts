@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile, symlink } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -75,6 +75,20 @@ function run(cmd: string, args: string[], ids: { uid: number; gid: number } | un
   });
 }
 
+/**
+ * As root we run PostgreSQL as `postgres`, which must be able to traverse every ancestor of its data dir.
+ * Clones often live under 0700 dirs (/root, mktemp -d): grant traverse-only (o+x, no read) where missing.
+ */
+function ensureTraversable(dir: string, log: (m: string) => void): void {
+  for (let d = dirname(dir); d !== dirname(d); d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(d, mode | 0o001);
+      log(`granted traverse permission (o+x) on ${d} so the postgres user can reach its data dir`);
+    }
+  }
+}
+
 export function embeddedUrl(port: number, db = EMBEDDED_DB): string {
   return `postgresql://postgres@127.0.0.1:${port}/${db}`;
 }
@@ -99,6 +113,7 @@ export async function startPostgres(paths: StatePaths, port: number, log: (m: st
   const bins = await binaries();
   const ids = runAsIds();
   mkdirSync(paths.stateDir, { recursive: true });
+  if (ids) ensureTraversable(paths.pgDataDir, log);
   if (!existsSync(join(paths.pgDataDir, 'PG_VERSION'))) {
     log(`initialising PostgreSQL in ${paths.pgDataDir}`);
     mkdirSync(paths.pgDataDir, { recursive: true, mode: 0o700 });

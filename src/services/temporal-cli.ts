@@ -56,7 +56,7 @@ const INSTALL_HINT =
 export async function ensureTemporalCli(log: (m: string) => void = () => {}): Promise<string> {
   const found = findTemporalCli();
   if (found) return found;
-  const go = process.env['GO'] ?? onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = process.env['GO'] ?? onPath('go');
   if (!go || spawnSync(go, ['version']).status !== 0) {
     throw new HwsweepError('TOOL_MISSING', 'the Temporal CLI was not found and no Go toolchain is available to build it', {
       hint: INSTALL_HINT,

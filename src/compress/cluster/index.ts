@@ -35,3 +35,12 @@ export {
   kcnnConvModeWA,
 } from './kcnn-conv.js';
 export { codeBits, packUnsigned, unpackUnsigned, packSigned, unpackSigned } from './bitpack.js';
+export {
+  type CompressedWeights,
+  type CompressedActivation,
+  type CompressedLayer,
+  type CompressedModel,
+  serializeCompressed,
+  deserializeCompressed,
+  decodeLayerWeights,
+} from './compressed-model.js';

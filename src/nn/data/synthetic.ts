@@ -14,7 +14,7 @@ export function makeSynthetic(opts: {
   shape?: [number, number, number];
   numClasses?: number;
 }): Dataset {
-  const shape = opts.shape ?? [12, 12, 1];
+  const shape = opts.shape ?? [16, 16, 1];
   const numClasses = opts.numClasses ?? 4;
   const nTrain = opts.train ?? 1024;
   const nTest = opts.test ?? 256;

@@ -32,6 +32,6 @@ export interface LoadDatasetOptions {
   testSubset?: number;
   /** Seed for subset selection and for the synthetic set. Default 0. */
   seed?: number;
-  /** Synthetic set only: images per split and image shape. Defaults: 1024 train, 256 test, `[12, 12, 1]`, 4 classes. */
+  /** Synthetic set only: images per split and image shape. Defaults: 1024 train, 256 test, `[16, 16, 1]`, 4 classes. */
   synthetic?: { train?: number; test?: number; shape?: [number, number, number]; numClasses?: number };
 }

@@ -35,7 +35,7 @@ export class Optimizer {
     for (const p of params) {
       this.slots.set(
         p.key,
-        Array.from({ length: nSlots }, () => tf.variable(tf.zerosLike(p.v), false)),
+        Array.from({ length: nSlots }, () => tf.tidy(() => tf.variable(tf.zerosLike(p.v), false))),
       );
     }
   }

@@ -55,7 +55,11 @@ const ACC = 'Accelergy/Timeloop 45 nm default plug-ins (SIMULATOR.md §2.2)';
 const accelergy: Record<string, EnergyConstant> = {
   mac8: { value: 0.315, unit: 'pJ per 8-bit mult + 16-bit add', source: `${ACC}, intmac library` },
   gated: { value: 0.018, unit: 'pJ per gated/skipped MAC', source: 'Accelergy STC design int8 MAC, gated action' },
-  glbRead: { value: 32.4, unit: 'pJ per 64-bit read, 128 kB global buffer', source: `${ACC}, SRAM 16384x64 b, 32 banks` },
+  glbRead: {
+    value: 32.4,
+    unit: 'pJ per 64-bit read, 128 kB global buffer',
+    source: `${ACC}, SRAM 16384x64 b, 32 banks`,
+  },
   dram: { value: 8, unit: 'pJ per bit, LPDDR4', source: `${ACC}, CACTI DRAM plug-in` },
 };
 

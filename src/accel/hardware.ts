@@ -27,8 +27,26 @@ function deepMerge(a: Obj, b: Obj): Obj {
 
 const SECTION_DEFAULTS: Obj = {
   systolic: { rows: 32, cols: 32, dataflow: 'ws' },
-  group: { tk: 16, g: 16, m: 16, lockstep: true, alignGroupsToRows: false, groupShape: 'vector', layerOverheadCycles: 0 },
-  'aap-lowcplx': { tk: 16, g: 16, m: 16, lockstep: true, alignGroupsToRows: false, groupShape: 'vector', layerOverheadCycles: 0 },
+  group: {
+    tk: 16,
+    g: 16,
+    m: 16,
+    lockstep: true,
+    alignGroupsToRows: false,
+    groupShape: 'vector',
+    windowAxis: 'channel',
+    layerOverheadCycles: 0,
+  },
+  'aap-lowcplx': {
+    tk: 16,
+    g: 16,
+    m: 16,
+    lockstep: true,
+    alignGroupsToRows: false,
+    groupShape: 'vector',
+    windowAxis: 'channel',
+    layerOverheadCycles: 0,
+  },
   krp: { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true },
   subword: { pes: 16, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0 },
   clustered: { pes: 16, adders: 16, multipliers: 4, comparators: 16, mode: 'W', pipelined: true, onlineIterations: 0 },
@@ -56,7 +74,18 @@ const TOP_DEFAULTS: Obj = {
     doubleBuffered: true,
   },
 };
-const TOP_KEYS = new Set(['name', 'engine', 'base', 'source', ...Object.keys(TOP_DEFAULTS), 'systolic', 'group', 'krp', 'subword', 'clustered']);
+const TOP_KEYS = new Set([
+  'name',
+  'engine',
+  'base',
+  'source',
+  ...Object.keys(TOP_DEFAULTS),
+  'systolic',
+  'group',
+  'krp',
+  'subword',
+  'clustered',
+]);
 
 /**
  * Resolves a preset name or a custom object (optionally `{ base: '<preset>', ...overrides }`) into a
@@ -103,13 +132,15 @@ export function validateHardware(x: unknown): HardwareConfig {
   };
   const num = (o: Obj, path: string, key: string, lo: number, hi: number): void => {
     const v = o[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) fail(name, `${path}${key}`, v, `a number in [${lo}, ${hi}]`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi)
+      fail(name, `${path}${key}`, v, `a number in [${lo}, ${hi}]`);
   };
   const bool = (o: Obj, path: string, key: string): void => {
     if (typeof o[key] !== 'boolean') fail(name, `${path}${key}`, o[key], 'true or false');
   };
   const oneOf = (o: Obj, path: string, key: string, allowed: readonly string[]): void => {
-    if (typeof o[key] !== 'string' || !allowed.includes(o[key])) fail(name, `${path}${key}`, o[key], `one of ${allowed.join(', ')}`);
+    if (typeof o[key] !== 'string' || !allowed.includes(o[key]))
+      fail(name, `${path}${key}`, o[key], `one of ${allowed.join(', ')}`);
   };
   const sec = (key: string): Obj => {
     const s = x[key];
@@ -139,7 +170,8 @@ export function validateHardware(x: unknown): HardwareConfig {
       if (!isObj(sp)) fail(name, 'systolic.sparse', sp, 'an object { g, n }');
       int(sp, 'systolic.sparse.', 'g', 1, 4096);
       int(sp, 'systolic.sparse.', 'n', 1, sp['g'] as number);
-      if (s['dataflow'] !== 'ws') fail(name, 'systolic.dataflow', s['dataflow'], "'ws' (sparse rows need weight-stationary)");
+      if (s['dataflow'] !== 'ws')
+        fail(name, 'systolic.dataflow', s['dataflow'], "'ws' (sparse rows need weight-stationary)");
     }
   } else if (engine === 'group' || engine === 'aap-lowcplx') {
     const g = sec('group');
@@ -149,6 +181,7 @@ export function validateHardware(x: unknown): HardwareConfig {
     bool(g, 'group.', 'lockstep');
     bool(g, 'group.', 'alignGroupsToRows');
     oneOf(g, 'group.', 'groupShape', GroupShapes);
+    oneOf(g, 'group.', 'windowAxis', ['channel', 'flat']);
     int(g, 'group.', 'layerOverheadCycles', 0, 1e12);
   } else if (engine === 'krp') {
     const k = sec('krp');

@@ -77,32 +77,87 @@ export function popcountRange(rows: Uint32Array, base: number, start: number, le
 export function packMask(mask: Uint8Array, taps: number, laneLen: number, outC: number): PackedMask {
   const wpr = (laneLen + 31) >>> 5;
   const rows = new Uint32Array(taps * outC * wpr);
-  let idx = 0;
-  let nnz = 0;
-  for (let t = 0; t < taps; t++) {
-    const rowT = t * outC * wpr;
-    for (let c = 0; c < laneLen; c++) {
-      const w = c >>> 5;
-      const sh = c & 31;
-      let o = rowT + w;
-      for (let k = 0; k < outC; k++, idx++, o += wpr) {
-        const b = ((mask[idx] as number) + 255) >>> 8; // 1 for any non-zero byte, branch-free
-        nnz += b;
-        rows[o] = (rows[o] as number) | (b << sh);
+  const K = outC;
+  // Block of 32 lanes (c) at a time: for each k, gather 32 strided bytes into one word. The 32 source
+  // cache lines stay hot while k sweeps, and every output word is written once.
+  if (K % 4 === 0 && mask.byteOffset % 4 === 0) {
+    packMask4(mask, rows, taps, laneLen, K, wpr);
+  } else
+    for (let t = 0; t < taps; t++) {
+      const rowT = t * outC * wpr;
+      for (let w = 0; w < wpr; w++) {
+        const c0 = w * 32;
+        const n = Math.min(32, laneLen - c0);
+        const src0 = (t * laneLen + c0) * K;
+        let o = rowT + w;
+        if (n === 32) {
+          for (let k = 0; k < K; k++, o += wpr) {
+            let word = 0;
+            let idx = src0 + k;
+            for (let b = 0; b < 32; b++, idx += K) word |= (((mask[idx] as number) + 255) >>> 8) << b;
+            rows[o] = word;
+          }
+        } else {
+          for (let k = 0; k < K; k++, o += wpr) {
+            let word = 0;
+            let idx = src0 + k;
+            for (let b = 0; b < n; b++, idx += K) word |= (((mask[idx] as number) + 255) >>> 8) << b;
+            rows[o] = word;
+          }
+        }
       }
     }
-  }
-  // Two 32-bit FNV-1a style streams over dims + packed words -> 64-bit hex key.
+  // nnz by popcount; two 32-bit hash streams over dims + packed words -> 64-bit hex key.
+  let nnz = 0;
   let h1 = 0x811c9dc5 ^ taps;
   let h2 = 0x01000193 ^ Math.imul(laneLen, 0x9e3779b1) ^ outC;
   for (let i = 0; i < rows.length; i++) {
     const v = rows[i] as number;
+    nnz += popcount32(v);
     h1 = Math.imul(h1 ^ v, 0x01000193);
     h2 = Math.imul(h2 ^ (v + i), 0x5bd1e995);
     h2 ^= h2 >>> 15;
   }
   const hash = `${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}-${taps}x${laneLen}x${outC}-${nnz}`;
   return { rows, taps, laneLen, outC, wpr, nnz, hash };
+}
+
+/** Fast path: 4 output channels per 32-bit load (K % 4 = 0, aligned mask). */
+function packMask4(mask: Uint8Array, rows: Uint32Array, taps: number, laneLen: number, K: number, wpr: number): void {
+  const m32 = new Uint32Array(mask.buffer, mask.byteOffset, mask.length >>> 2);
+  const K4 = K >>> 2;
+  for (let t = 0; t < taps; t++) {
+    const rowT = t * K * wpr;
+    for (let w = 0; w < wpr; w++) {
+      const c0 = w * 32;
+      const n = Math.min(32, laneLen - c0);
+      const src0 = ((t * laneLen + c0) * K) >>> 2;
+      let o = rowT + w;
+      for (let k4 = 0; k4 < K4; k4++) {
+        let w0 = 0;
+        let w1 = 0;
+        let w2 = 0;
+        let w3 = 0;
+        let idx = src0 + k4;
+        for (let b = 0; b < n; b++, idx += K4) {
+          let x = m32[idx] as number;
+          // any non-zero byte -> 1 in its lowest bit, without bleeding across bytes
+          x |= (x >>> 4) & 0x0f0f0f0f;
+          x |= (x >>> 2) & 0x33333333;
+          x |= (x >>> 1) & 0x55555555;
+          w0 |= (x & 1) << b;
+          w1 |= ((x >>> 8) & 1) << b;
+          w2 |= ((x >>> 16) & 1) << b;
+          w3 |= ((x >>> 24) & 1) << b;
+        }
+        rows[o] = w0;
+        rows[o + wpr] = w1;
+        rows[o + 2 * wpr] = w2;
+        rows[o + 3 * wpr] = w3;
+        o += 4 * wpr;
+      }
+    }
+  }
 }
 
 /** Packs (or fetches from the cache) the mask for a given view. */
@@ -151,9 +206,30 @@ export function computeGroupCounts(p: PackedMask, g: number): GroupCounts {
   const lastLen = laneLen - (Q - 1) * g;
   const nRows = taps * outC;
   const counts = new Uint16Array(nRows * Q);
-  if (g <= 32 && 32 % g === 0) {
+  if (g === 8 || g === 16 || g === 32) {
+    // SWAR: per-byte popcounts of each word, then pairwise sums for 16/32-bit groups.
     const per = 32 / g;
-    const gm = g === 32 ? 0xffffffff : (1 << g) - 1;
+    for (let r = 0; r < nRows; r++) {
+      const base = r * wpr;
+      const out = r * Q;
+      for (let w = 0; w < wpr; w++) {
+        let x = rows[base + w] as number;
+        x = x - ((x >>> 1) & 0x55555555);
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        x = (x + (x >>> 4)) & 0x0f0f0f0f;
+        const q0 = out + w * per;
+        const qEnd = out + Q;
+        if (g === 16) {
+          x = x + (x >>> 8);
+          counts[q0] = x & 0xff;
+          if (q0 + 1 < qEnd) counts[q0 + 1] = (x >>> 16) & 0xff;
+        } else if (g === 32) counts[q0] = Math.imul(x, 0x01010101) >>> 24;
+        else for (let j = 0; j < 4 && q0 + j < qEnd; j++) counts[q0 + j] = (x >>> (8 * j)) & 0xff;
+      }
+    }
+  } else if (g <= 32 && 32 % g === 0) {
+    const per = 32 / g;
+    const gm = (1 << g) - 1;
     for (let r = 0; r < nRows; r++) {
       const base = r * wpr;
       const out = r * Q;
@@ -162,7 +238,7 @@ export function computeGroupCounts(p: PackedMask, g: number): GroupCounts {
         const q0 = w * per;
         for (let j = 0; j < per && q0 + j < Q; j++) {
           counts[out + q0 + j] = popcount32(word & gm);
-          word = g === 32 ? 0 : word >>> g;
+          word = word >>> g;
         }
       }
     }
@@ -173,23 +249,28 @@ export function computeGroupCounts(p: PackedMask, g: number): GroupCounts {
       for (let q = 0; q < Q; q++) counts[out + q] = popcountRange(rows, base, q * g, q === Q - 1 ? lastLen : g);
     }
   }
-  let minFull = Infinity;
-  let maxFull = 0;
-  let nnz = 0;
-  const hasFull = lastLen === g;
-  for (let r = 0; r < nRows; r++) {
-    const out = r * Q;
-    for (let q = 0; q < Q; q++) {
-      const c = counts[out + q] as number;
-      nnz += c;
-      if (q < Q - 1 || hasFull) {
-        if (c < minFull) minFull = c;
-        if (c > maxFull) maxFull = c;
-      }
+  // Balance check over full groups: histogram of counts (cheaper than per-element branches).
+  const hist = new Float64Array(g + 1);
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i] as number;
+    hist[c] = (hist[c] as number) + 1;
+  }
+  if (lastLen !== g) {
+    // remove the short last groups from the full-group statistics
+    for (let r = 0; r < nRows; r++) {
+      const c = counts[r * Q + Q - 1] as number;
+      hist[c] = (hist[c] as number) - 1;
     }
   }
-  const balancedN = minFull === Infinity ? null : minFull === maxFull ? minFull : null;
-  return { hash: p.hash, g, Q, lastLen, taps, outC, laneLen, counts, nnz, balancedN, maxFull };
+  let minFull = -1;
+  let maxFull = 0;
+  for (let v = 0; v <= g; v++)
+    if ((hist[v] as number) > 0) {
+      if (minFull < 0) minFull = v;
+      maxFull = v;
+    }
+  const balancedN = minFull < 0 ? null : minFull === maxFull ? minFull : null;
+  return { hash: p.hash, g, Q, lastLen, taps, outC, laneLen, counts, nnz: p.nnz, balancedN, maxFull };
 }
 
 /** Dense counts (every slot kept) with the same layout, for the dense-equivalent baseline. */

@@ -4,7 +4,8 @@ import type { NetworkReport } from './types.js';
 const fmtInt = (v: number): string => Math.round(v).toLocaleString('en-US');
 const fmtPct = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
 const fmtX = (v: number | null, d = 3): string => (v === null ? '-' : v.toFixed(d));
-const fmtE = (v: number): string => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(2)}k` : v.toFixed(1));
+const fmtE = (v: number): string =>
+  v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(2)}k` : v.toFixed(1);
 
 /** Renders the report as a table: layer, cycles, stall, util, imbalance, useful MACs, DRAM bytes, energy. */
 export function formatReportTable(r: NetworkReport): string {

@@ -33,7 +33,10 @@ function parseIni(text: string, file: string): Map<string, Map<string, Entry>> {
     const m = /^([^:=]+)[:=](.*)$/.exec(line);
     if (!m) err(file, i + 1, `"${line}" is not a "key: value" line`);
     if (!cur) err(file, i + 1, `"${line}" appears before any [section]`);
-    (cur as Map<string, Entry>).set((m[1] as string).trim().toLowerCase(), { value: (m[2] as string).trim(), line: i + 1 });
+    (cur as Map<string, Entry>).set((m[1] as string).trim().toLowerCase(), {
+      value: (m[2] as string).trim(),
+      line: i + 1,
+    });
   });
   return secs;
 }
@@ -64,7 +67,8 @@ export function parseScaleSimCfg(text: string, file = '<config>'): HardwareConfi
   const ofm = int('ofmapsramszkb', 'OfmapSramSzkB', 1);
   const dfE = get('dataflow', 'Dataflow');
   const df = dfE.value.toLowerCase();
-  if (df !== 'os' && df !== 'ws' && df !== 'is') err(file, dfE.line, `Dataflow = "${dfE.value}" is not one of os, ws, is`, 'Dataflow');
+  if (df !== 'os' && df !== 'ws' && df !== 'is')
+    err(file, dfE.line, `Dataflow = "${dfE.value}" is not one of os, ws, is`, 'Dataflow');
   const run = ini.get('run_presets')?.get('interfacebandwidth');
   const mode = run ? run.value.toUpperCase() : 'CALC';
   if (run && mode !== 'CALC' && mode !== 'USER')
@@ -76,10 +80,16 @@ export function parseScaleSimCfg(text: string, file = '<config>'): HardwareConfi
     if (!/^\d+(\.\d+)?$/.test(first) || Number(first) <= 0)
       err(file, bwE.line, `Bandwidth = "${bwE.value}" is not a positive number`, 'Bandwidth');
     bpc = Number(first);
-  } else if (mode === 'USER') err(file, null, 'missing [architecture_presets] Bandwidth (required in USER mode)', 'Bandwidth');
+  } else if (mode === 'USER')
+    err(file, null, 'missing [architecture_presets] Bandwidth (required in USER mode)', 'Bandwidth');
   const sp = ini.get('sparsity')?.get('sparsitysupport');
   if (sp && sp.value.toLowerCase() === 'true')
-    err(file, sp.line, 'SparsitySupport = true is not supported (use a systolic.sparse hardware config)', 'SparsitySupport');
+    err(
+      file,
+      sp.line,
+      'SparsitySupport = true is not supported (use a systolic.sparse hardware config)',
+      'SparsitySupport',
+    );
   const name = ini.get('general')?.get('run_name')?.value ?? file;
   return validateHardware({
     name,

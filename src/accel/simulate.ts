@@ -14,7 +14,14 @@ import { systolicEngine } from './engines/systolic.js';
 import { hardwareHash, validateHardware } from './hardware.js';
 import type { MaskStatsCache } from './mask-stats.js';
 import { createMaskStatsCache } from './mask-stats.js';
-import type { EnergyPresetName, HardwareConfig, LayerCompression, LayerStats, NetworkReport, NetworkTotals } from './types.js';
+import type {
+  EnergyPresetName,
+  HardwareConfig,
+  LayerCompression,
+  LayerStats,
+  NetworkReport,
+  NetworkTotals,
+} from './types.js';
 import type { Compat } from './workload.js';
 import { lowerLayer } from './workload.js';
 
@@ -42,7 +49,8 @@ function checkCompression(l: LayerDescriptor, wElems: number, c: LayerCompressio
     });
   };
   if (c.mask && c.mask.length !== wElems) bad('mask.length', c.mask.length, `the weight count ${wElems}`);
-  if (c.weightCodes && c.weightCodes.length !== wElems) bad('weightCodes.length', c.weightCodes.length, `the weight count ${wElems}`);
+  if (c.weightCodes && c.weightCodes.length !== wElems)
+    bad('weightCodes.length', c.weightCodes.length, `the weight count ${wElems}`);
   for (const f of ['weightBits', 'activationBits'] as const) {
     const v = c[f];
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 32)) bad(f, v, 'an integer in [1, 32]');
@@ -70,7 +78,8 @@ export function simulateLayer(
   const ctx: EngineContext = { wl, comp, hw, compat: opts.compat, cache: opts.cache, bw, ba };
   const r = ENGINES[hw.engine](ctx);
   const dramBits = r.dramBits.ifmap + r.dramBits.filter + r.dramBits.ofmap + r.dramBits.metadata;
-  const memCycles = scal && hw.engine === 'systolic' ? 0 : (r.memoryCycles ?? Math.ceil(dramBits / 8 / hw.memory.dramBytesPerCycle));
+  const memCycles =
+    scal && hw.engine === 'systolic' ? 0 : (r.memoryCycles ?? Math.ceil(dramBits / 8 / hw.memory.dramBytesPerCycle));
   const total = hw.memory.overlap ? Math.max(r.computeCycles, memCycles) : r.computeCycles + memCycles;
   const e = energyModels[opts.energy];
   const sramR = r.sramReadBits;
@@ -121,7 +130,9 @@ export function simulateLayer(
     notes: [
       ...r.notes,
       ...(r.slots > 0 ? [] : ['utilization: null because the engine has no multiplier slots']),
-      ...(r.loadImbalance === null && r.notes.length === 0 ? ['loadImbalance: null because there is no lane work'] : []),
+      ...(r.loadImbalance === null && r.notes.length === 0
+        ? ['loadImbalance: null because there is no lane work']
+        : []),
     ],
   };
 }
@@ -145,7 +156,10 @@ export function simulateNetwork(
   };
   const stats = layers.map((l) => simulateLayer(l, compression.get(l.name) ?? {}, hw, o));
   const sum = (f: (s: LayerStats) => number): number => stats.reduce((a, s) => a + f(s), 0);
-  const slots = stats.reduce((a, s) => a + (s.utilization !== null && s.utilization > 0 ? s.usefulMacs / s.utilization : 0), 0);
+  const slots = stats.reduce(
+    (a, s) => a + (s.utilization !== null && s.utilization > 0 ? s.usefulMacs / s.utilization : 0),
+    0,
+  );
   let sMax = 0;
   let sMean = 0;
   for (const s of stats)

@@ -25,7 +25,17 @@ export const log2ceil = (x: number): number => (x <= 1 ? 0 : Math.ceil(Math.log2
  */
 export function weightStorage(
   format: WeightFormat,
-  x: { weights: number; nnz: number; groups: number; g: number; bw: number; kernels?: number; R?: number; S?: number; clusters?: number },
+  x: {
+    weights: number;
+    nnz: number;
+    groups: number;
+    g: number;
+    bw: number;
+    kernels?: number;
+    R?: number;
+    S?: number;
+    clusters?: number;
+  },
 ): WeightBits {
   switch (format) {
     case 'dense':

@@ -11,7 +11,16 @@
 import { HwsweepError } from '../errors.js';
 import type { LayerDescriptor } from '../shared/layer.js';
 
-const CONV_FIELDS = ['IFMAP Height', 'IFMAP Width', 'Filter Height', 'Filter Width', 'Channels', 'Num Filter', 'Strides', 'Stride width'];
+const CONV_FIELDS = [
+  'IFMAP Height',
+  'IFMAP Width',
+  'Filter Height',
+  'Filter Width',
+  'Channels',
+  'Num Filter',
+  'Strides',
+  'Stride width',
+];
 const GEMM_FIELDS = ['M', 'N', 'K'];
 
 function err(file: string, line: number, msg: string, field?: string): never {
@@ -59,20 +68,32 @@ export function convDescriptor(
  * Parses a SCALE-Sim topology CSV. `format` defaults to auto: gemm when the header's fields after the
  * name are exactly M, N, K. Throws TOPOLOGY_INVALID with `file:line`, the field and the reason.
  */
-export function parseTopologyCsv(text: string, file = '<topology>', format: 'auto' | 'conv' | 'gemm' = 'auto'): LayerDescriptor[] {
+export function parseTopologyCsv(
+  text: string,
+  file = '<topology>',
+  format: 'auto' | 'conv' | 'gemm' = 'auto',
+): LayerDescriptor[] {
   const lines = text.split(/\r?\n/);
   const header = (lines[0] ?? '').trim();
   if (header === '') err(file, 1, 'the first line must be a header row (SCALE-Sim skips it)');
-  const hFields = header.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-  const isGemm = format === 'gemm' || (format === 'auto' && hFields.length === 4 && hFields.slice(1).join() === 'M,N,K');
+  const hFields = header
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '');
+  const isGemm =
+    format === 'gemm' || (format === 'auto' && hFields.length === 4 && hFields.slice(1).join() === 'M,N,K');
   const out: LayerDescriptor[] = [];
   const names = new Set<string>();
   for (let i = 1; i < lines.length; i++) {
     const lineNo = i + 1;
     const row = (lines[i] as string).trim();
     if (row === '') continue;
-    if (!row.endsWith(',')) err(file, lineNo, 'row must end with a comma (SCALE-Sim drops the last field of every row)');
-    const elems = row.split(',').slice(0, -1).map((s) => s.trim());
+    if (!row.endsWith(','))
+      err(file, lineNo, 'row must end with a comma (SCALE-Sim drops the last field of every row)');
+    const elems = row
+      .split(',')
+      .slice(0, -1)
+      .map((s) => s.trim());
     const name = elems[0] ?? '';
     if (name === '') err(file, lineNo, 'field 1 (Layer name) is empty', 'Layer name');
     const fieldNames = isGemm ? GEMM_FIELDS : CONV_FIELDS;

@@ -65,6 +65,12 @@ export interface GroupParams {
   lockstep: boolean;
   alignGroupsToRows: boolean;
   groupShape: GroupShape;
+  /**
+   * Axis the activation windows run along: `channel` = g consecutive input channels at one tap
+   * (METHODS §7.2, default); `flat` = g consecutive elements of the flattened kh·kw·C axis, as a
+   * Cambricon-X indexing module streams a conv lowered to matrix-vector form [I].
+   */
+  windowAxis: 'channel' | 'flat';
   /** Fixed cycles added per layer (F_layer). */
   layerOverheadCycles: number;
 }

@@ -9,15 +9,22 @@ import type { GroupShape } from './types.js';
 
 /** Histogram form of the windows of one layer under one lane map (M-independent, cacheable). */
 export interface TileStats {
+  /** Number of tile rows stored (each stands for `tileWeight[t]` identical tiles). */
   tiles: number;
+  /** Number of real tiles (Σ tileWeight). */
+  tileCount: number;
+  tileWeight: Float64Array;
+  /** Multiplicity of each lane row (dense form stores one row for all lanes). */
+  laneWeight: Float64Array;
   bins: number;
   /** `[tiles, bins]`: number of windows of the tile whose largest lane work equals the bin. */
   maxHist: Float64Array;
   /** `[outC, bins]`: number of windows in which the lane has the bin's work. */
   laneHist: Float64Array;
-  /** Total work per tile. */
+  /** Total work per tile row. */
   tileSum: Float64Array;
-  tileLanes: Int32Array;
+  /** Lanes per tile row (average lanes per tile in the dense form, may be fractional). */
+  tileLanes: Float64Array;
   tileOfLane: Int32Array;
   windowsPerTile: number;
   /** Minimum cycles per window (activation fetches): 1 for vector groups, taps for block groups. */
@@ -25,11 +32,15 @@ export interface TileStats {
   nnz: number;
 }
 
-function laneMap(outC: number, L: number, lanesPerGroup: number): { tiles: number; tileOfLane: Int32Array; tileLanes: Int32Array } {
+function laneMap(
+  outC: number,
+  L: number,
+  lanesPerGroup: number,
+): { tiles: number; tileOfLane: Int32Array; tileLanes: Float64Array } {
   const perGroup = Math.ceil(lanesPerGroup / L);
   const tiles = (outC / lanesPerGroup) * perGroup;
   const tileOfLane = new Int32Array(outC);
-  const tileLanes = new Int32Array(tiles);
+  const tileLanes = new Float64Array(tiles);
   for (let k = 0; k < outC; k++) {
     const t = Math.floor(k / lanesPerGroup) * perGroup + Math.floor((k % lanesPerGroup) / L);
     tileOfLane[k] = t;
@@ -52,28 +63,50 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
   const tileSum = new Float64Array(tiles);
   const winMax = new Uint32Array(tiles * Q);
   if (shape === 'vector') {
+    const lh = new Uint32Array(outC * bins);
+    const mh = new Uint32Array(tiles * bins);
     for (let t = 0; t < taps; t++) {
       winMax.fill(0);
       for (let k = 0; k < outC; k++) {
         const tile = tileOfLane[k] as number;
-        const base = (t * outC + k) * Q;
-        const wb = tile * Q;
+        let base = (t * outC + k) * Q;
+        let wb = tile * Q;
         const lb = k * bins;
         let s = 0;
-        for (let q = 0; q < Q; q++) {
-          const c = counts[base + q] as number;
-          laneHist[lb + c] = (laneHist[lb + c] as number) + 1;
+        for (let q = 0; q < Q; q++, base++, wb++) {
+          const c = counts[base] as number;
+          lh[lb + c] = (lh[lb + c] as number) + 1;
           s += c;
-          if (c > (winMax[wb + q] as number)) winMax[wb + q] = c;
+          if (c > (winMax[wb] as number)) winMax[wb] = c;
         }
         tileSum[tile] = (tileSum[tile] as number) + s;
       }
-      for (let i = 0; i < winMax.length; i++) {
-        const j = Math.floor(i / Q) * bins + (winMax[i] as number);
-        maxHist[j] = (maxHist[j] as number) + 1;
-      }
+      for (let tile = 0, i = 0; tile < tiles; tile++)
+        for (let q = 0; q < Q; q++, i++) {
+          const j = tile * bins + (winMax[i] as number);
+          mh[j] = (mh[j] as number) + 1;
+        }
     }
-    return { tiles, bins, maxHist, laneHist, tileSum, tileLanes, tileOfLane, windowsPerTile: taps * Q, stepsPerWindow: 1, nnz: gc.nnz };
+    laneHist.set(lh);
+    maxHist.set(mh);
+    const ones = {
+      tileCount: tiles,
+      tileWeight: new Float64Array(tiles).fill(1),
+      laneWeight: new Float64Array(outC).fill(1),
+    };
+    return {
+      tiles,
+      ...ones,
+      bins,
+      maxHist,
+      laneHist,
+      tileSum,
+      tileLanes,
+      tileOfLane,
+      windowsPerTile: taps * Q,
+      stepsPerWindow: 1,
+      nnz: gc.nnz,
+    };
   }
   const block = new Uint32Array(outC * Q);
   for (let t = 0; t < taps; t++)
@@ -94,10 +127,30 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
     const j = Math.floor(i / Q) * bins + (winMax[i] as number);
     maxHist[j] = (maxHist[j] as number) + 1;
   }
-  return { tiles, bins, maxHist, laneHist, tileSum, tileLanes, tileOfLane, windowsPerTile: Q, stepsPerWindow: taps, nnz: gc.nnz };
+  const ones = {
+    tileCount: tiles,
+    tileWeight: new Float64Array(tiles).fill(1),
+    laneWeight: new Float64Array(outC).fill(1),
+  };
+  return {
+    tiles,
+    ...ones,
+    bins,
+    maxHist,
+    laneHist,
+    tileSum,
+    tileLanes,
+    tileOfLane,
+    windowsPerTile: Q,
+    stepsPerWindow: taps,
+    nnz: gc.nnz,
+  };
 }
 
-/** The same histograms for an all-ones mask, in closed form (no per-group arrays). */
+/**
+ * The same histograms for an all-ones mask in closed form: every tile is identical, so one tile row
+ * (weight = number of tiles) and one lane row (weight = outC) describe the layer. O(g) work.
+ */
 export function denseTileStats(
   taps: number,
   laneLen: number,
@@ -109,30 +162,28 @@ export function denseTileStats(
 ): TileStats {
   const Q = Math.ceil(laneLen / g);
   const lastLen = laneLen - (Q - 1) * g;
-  const { tiles, tileOfLane, tileLanes } = laneMap(outC, L, lanesPerGroup);
+  const tileCount = (outC / lanesPerGroup) * Math.ceil(lanesPerGroup / L);
   const bins = shape === 'vector' ? g + 1 : taps * g + 1;
   const [vFull, vLast, nFull, nLast] =
     shape === 'vector' ? [g, lastLen, taps * (Q - 1), taps] : [taps * g, taps * lastLen, Q - 1, 1];
-  const maxHist = new Float64Array(tiles * bins);
-  const laneHist = new Float64Array(outC * bins);
-  const tileSum = new Float64Array(tiles);
-  for (let t = 0; t < tiles; t++) {
-    maxHist[t * bins + vFull] = (maxHist[t * bins + vFull] as number) + nFull;
-    maxHist[t * bins + vLast] = (maxHist[t * bins + vLast] as number) + nLast;
-    tileSum[t] = (tileLanes[t] as number) * taps * laneLen;
-  }
-  for (let k = 0; k < outC; k++) {
-    laneHist[k * bins + vFull] = (laneHist[k * bins + vFull] as number) + nFull;
-    laneHist[k * bins + vLast] = (laneHist[k * bins + vLast] as number) + nLast;
-  }
+  const maxHist = new Float64Array(bins);
+  const laneHist = new Float64Array(bins);
+  maxHist[vFull] = (maxHist[vFull] as number) + nFull;
+  maxHist[vLast] = (maxHist[vLast] as number) + nLast;
+  laneHist[vFull] = (laneHist[vFull] as number) + nFull;
+  laneHist[vLast] = (laneHist[vLast] as number) + nLast;
+  const lanes = outC / tileCount;
   return {
-    tiles,
+    tiles: 1,
+    tileCount,
+    tileWeight: new Float64Array([tileCount]),
+    laneWeight: new Float64Array([outC]),
     bins,
     maxHist,
     laneHist,
-    tileSum,
-    tileLanes,
-    tileOfLane,
+    tileSum: new Float64Array([lanes * taps * laneLen]),
+    tileLanes: new Float64Array([lanes]),
+    tileOfLane: new Int32Array([0]),
     windowsPerTile: shape === 'vector' ? taps * Q : Q,
     stepsPerWindow: shape === 'vector' ? 1 : taps,
     nnz: taps * laneLen * outC,
@@ -147,15 +198,18 @@ function work(v: number, d: number, m: number): number {
 /** Lock-step cycles of one pass (one output pixel): Σ_w max(steps, ⌈d·max_p c / m⌉). */
 export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
   let cyc = 0;
-  for (let t = 0; t < ts.tiles; t++)
+  for (let t = 0; t < ts.tiles; t++) {
+    let c = 0;
     for (let v = 0; v < ts.bins; v++) {
       const n = ts.maxHist[t * ts.bins + v] as number;
-      if (n !== 0) cyc += n * Math.max(ts.stepsPerWindow, work(v, d, m));
+      if (n !== 0) c += n * Math.max(ts.stepsPerWindow, work(v, d, m));
     }
+    cyc += c * (ts.tileWeight[t] as number);
+  }
   return cyc;
 }
 
-/** Per-lane Σ_w ⌈d·c/m⌉ (cycles each lane needs, or buffer rows it reads when groups start new rows). */
+/** Per lane row Σ_w ⌈d·c/m⌉ (cycles each lane needs, or buffer rows it reads when groups start new rows). */
 export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
   const out = new Float64Array(ts.tileOfLane.length);
   for (let k = 0; k < out.length; k++) {
@@ -178,7 +232,8 @@ export function nonLockstepCycles(ts: TileStats, m: number, d = 1): number {
     if ((lane[k] as number) > (worst[t] as number)) worst[t] = lane[k] as number;
   }
   let cyc = 0;
-  for (let t = 0; t < ts.tiles; t++) cyc += Math.max(ts.windowsPerTile * ts.stepsPerWindow, worst[t] as number);
+  for (let t = 0; t < ts.tiles; t++)
+    cyc += (ts.tileWeight[t] as number) * Math.max(ts.windowsPerTile * ts.stepsPerWindow, worst[t] as number);
   return cyc;
 }
 
@@ -187,8 +242,9 @@ export function windowSums(ts: TileStats): { sumMax: number; sumMean: number } {
   let sumMax = 0;
   let sumMean = 0;
   for (let t = 0; t < ts.tiles; t++) {
-    for (let v = 1; v < ts.bins; v++) sumMax += v * (ts.maxHist[t * ts.bins + v] as number);
-    sumMean += (ts.tileSum[t] as number) / (ts.tileLanes[t] as number);
+    const w = ts.tileWeight[t] as number;
+    for (let v = 1; v < ts.bins; v++) sumMax += w * v * (ts.maxHist[t * ts.bins + v] as number);
+    sumMean += (w * (ts.tileSum[t] as number)) / (ts.tileLanes[t] as number);
   }
   return { sumMax, sumMean };
 }

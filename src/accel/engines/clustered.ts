@@ -56,7 +56,10 @@ function outputCounts(ctx: EngineContext): PerOutput {
     return { s, b, perPixel: false };
   }
   if (am.length !== wl.inputElems)
-    throw new HwsweepError('SHAPE_MISMATCH', `layer ${wl.name}: activationMask.length = ${am.length} is not ${wl.inputElems}`);
+    throw new HwsweepError(
+      'SHAPE_MISMATCH',
+      `layer ${wl.name}: activationMask.length = ${am.length} is not ${wl.inputElems}`,
+    );
   const P = wl.M;
   const s = new Float64Array(P * K);
   const b = new Float64Array(P * K);
@@ -140,8 +143,7 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
     : wl.inputElems * activationDensity(ctx);
   const clusterCycles =
     ka !== null
-      ? Math.ceil((nnzA * Math.ceil(Math.log2(Math.max(ka, 2)))) / cp.comparators) +
-        cp.onlineIterations * (nnzA + ka)
+      ? Math.ceil((nnzA * Math.ceil(Math.log2(Math.max(ka, 2)))) / cp.comparators) + cp.onlineIterations * (nnzA + ka)
       : 0;
   const multiplications = cp.mode === 'W' ? modeWMult : (modeWAMult ?? sumS);
   const additions = cp.mode === 'W' ? sumS + sumB : sumS;
@@ -177,6 +179,9 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
       weightClusters: kw,
       activationClusters: ka,
     },
-    notes: modeWAMult === null ? ['modeWAMultiplications: null because weightClusters/activationClusters are not given'] : [],
+    notes:
+      modeWAMult === null
+        ? ['modeWAMultiplications: null because weightClusters/activationClusters are not given']
+        : [],
   };
 }

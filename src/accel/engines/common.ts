@@ -44,20 +44,36 @@ export interface EngineResult {
   notes: string[];
 }
 
-/** Packed mask in the workload's lane view, or null for a dense layer. */
-export function packedOf(ctx: EngineContext): PackedMask | null {
-  const m = ctx.comp.mask;
-  if (!m) return null;
-  return getPacked(ctx.cache, m, ctx.wl.maskTaps, ctx.wl.maskLaneLen, ctx.wl.outC);
+/** Where windows run: `channel` = chunks of C at each tap (METHODS §7.2), `flat` = the flattened R·S·C axis. */
+export type WindowAxis = 'channel' | 'flat';
+
+/** Mask view (taps × lane bits per output channel) for a window axis; depthwise is always taps-as-lanes. */
+export function maskView(wl: Workload, axis: WindowAxis): { taps: number; laneLen: number } {
+  if (axis === 'flat' && wl.kind !== 'depthwise') return { taps: 1, laneLen: wl.maskTaps * wl.maskLaneLen };
+  return { taps: wl.maskTaps, laneLen: wl.maskLaneLen };
 }
 
-export function countsOf(ctx: EngineContext, g: number): GroupCounts | null {
-  const p = packedOf(ctx);
+/** Packed mask in the given view, or null for a dense layer. */
+export function packedOf(ctx: EngineContext, axis: WindowAxis = 'channel'): PackedMask | null {
+  const m = ctx.comp.mask;
+  if (!m) return null;
+  const v = maskView(ctx.wl, axis);
+  return getPacked(ctx.cache, m, v.taps, v.laneLen, ctx.wl.outC);
+}
+
+export function countsOf(ctx: EngineContext, g: number, axis: WindowAxis = 'channel'): GroupCounts | null {
+  const p = packedOf(ctx, axis);
   return p ? getGroupCounts(ctx.cache, p, g) : null;
 }
 
 /** Window histograms cached by (mask hash, g, lanes per tile, lanes per group, shape). */
-export function tileStatsOf(ctx: EngineContext, gc: GroupCounts, L: number, lanesPerGroup: number, shape: GroupShape): TileStats {
+export function tileStatsOf(
+  ctx: EngineContext,
+  gc: GroupCounts,
+  L: number,
+  lanesPerGroup: number,
+  shape: GroupShape,
+): TileStats {
   const key = `${gc.hash}|g${gc.g}|L${L}|N${lanesPerGroup}|${shape}`;
   const hit = ctx.cache.derived.get(key) as TileStats | undefined;
   if (hit) {

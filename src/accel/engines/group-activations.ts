@@ -38,13 +38,17 @@ export function exactActivationWindows(
       { context: { layer: wl.name, field: 'activationMask', value: am.length } },
     );
   if (wl.groups !== 1)
-    throw new HwsweepError('INVALID_ARGUMENT', `layer ${wl.name}: activationMask with groups = ${wl.groups} is not supported (groups must be 1)`);
+    throw new HwsweepError(
+      'INVALID_ARGUMENT',
+      `layer ${wl.name}: activationMask with groups = ${wl.groups} is not supported (groups must be 1)`,
+    );
   const C = wl.inC;
   const wpr = (C + 31) >>> 5;
   const pos = wl.inH * wl.inW;
   const act = new Uint32Array(pos * wpr);
   for (let p = 0; p < pos; p++)
-    for (let c = 0; c < C; c++) if (am[p * C + c]) act[p * wpr + (c >>> 5)] = (act[p * wpr + (c >>> 5)] as number) | (1 << (c & 31));
+    for (let c = 0; c < C; c++)
+      if (am[p * C + c]) act[p * wpr + (c >>> 5)] = (act[p * wpr + (c >>> 5)] as number) | (1 << (c & 31));
   const packed = packedOf(ctx);
   const outC = wl.outC;
   let wrows: Uint32Array;
@@ -97,7 +101,8 @@ export function exactActivationWindows(
       if (!gp.lockstep)
         for (let tile = 0; tile < tiles; tile++) {
           let worst = 0;
-          for (let k = tile * tk; k < Math.min(outC, (tile + 1) * tk); k++) worst = Math.max(worst, laneAcc[k] as number);
+          for (let k = tile * tk; k < Math.min(outC, (tile + 1) * tk); k++)
+            worst = Math.max(worst, laneAcc[k] as number);
           cycles += Math.max(wl.Fh * wl.Fw * Q, worst);
         }
     }

@@ -11,7 +11,7 @@ import type { GroupParams } from '../types.js';
 import type { TileStats } from '../windows.js';
 import { denseTileStats, laneCycles, lockstepCycles, nonLockstepCycles, windowSums } from '../windows.js';
 import type { EngineContext, EngineResult } from './common.js';
-import { activationDensity, countsOf, ratio, tileStatsOf } from './common.js';
+import { activationDensity, countsOf, maskView, ratio, tileStatsOf } from './common.js';
 import { exactActivationWindows } from './group-activations.js';
 
 export function groupEngine(ctx: EngineContext): EngineResult {
@@ -19,9 +19,10 @@ export function groupEngine(ctx: EngineContext): EngineResult {
   const gp = hw.group as GroupParams;
   const notes: string[] = [];
   const pf = packingFactor(hw, bw, ba);
-  const gc = countsOf(ctx, gp.g);
+  const gc = countsOf(ctx, gp.g, gp.windowAxis);
   const pixels = wl.M;
-  const taps = wl.maskTaps;
+  const view = maskView(wl, gp.windowAxis);
+  const taps = view.taps;
   // AAP low-complexity: the PE has n multipliers, n = the layer's balanced keep count (METHODS §4.3b).
   let mBase = gp.m;
   if (hw.engine === 'aap-lowcplx') {
@@ -29,7 +30,7 @@ export function groupEngine(ctx: EngineContext): EngineResult {
     else if (gc) notes.push(`aap-lowcplx: mask is not g:n balanced for g = ${gp.g}; using m = ${gp.m}`);
   }
   const M = mBase * pf;
-  const dense = denseTileStats(taps, wl.maskLaneLen, wl.outC, gp.g, gp.tk, wl.lanesPerGroup, gp.groupShape);
+  const dense = denseTileStats(taps, view.laneLen, wl.outC, gp.g, gp.tk, wl.lanesPerGroup, gp.groupShape);
   const ts: TileStats = gc ? tileStatsOf(ctx, gc, gp.tk, wl.lanesPerGroup, gp.groupShape) : dense;
   const d = activationDensity(ctx);
   const pass = (t: TileStats, m: number, dd: number): number =>
@@ -40,7 +41,8 @@ export function groupEngine(ctx: EngineContext): EngineResult {
   let sumMax: number;
   let sumMean: number;
   const exact = ctx.comp.activationMask && wl.kind !== 'depthwise' && gp.groupShape === 'vector';
-  if (ctx.comp.activationMask && !exact) notes.push('activation mask ignored (exact skipping needs vector groups, non-depthwise)');
+  if (ctx.comp.activationMask && !exact)
+    notes.push('activation mask ignored (exact skipping needs vector groups, non-depthwise)');
   if (exact) {
     const r = exactActivationWindows(ctx, gp, M);
     compute = r.cycles;
@@ -69,22 +71,20 @@ export function groupEngine(ctx: EngineContext): EngineResult {
     g: gp.g,
     bw,
   });
-  const actReads = pixels * ts.tiles * taps * wl.maskLaneLen;
+  const actReads = pixels * ts.tileCount * taps * view.laneLen;
   const wtReads = pixels * nnzW;
   let rowReads: number;
   if (gp.alignGroupsToRows) {
     let s = 0;
-    for (const v of laneCycles(ts, M)) s += v;
+    laneCycles(ts, M).forEach((v, k) => (s += v * (ts.laneWeight[k] as number)));
     rowReads = pixels * s;
   } else {
     rowReads = 0;
-    const perLane = new Float64Array(wl.outC);
-    for (let k = 0; k < wl.outC; k++) {
+    for (let k = 0; k < ts.laneWeight.length; k++) {
       let s = 0;
       for (let v = 1; v < ts.bins; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
-      perLane[k] = s;
+      rowReads += (ts.laneWeight[k] as number) * Math.ceil((pixels * s) / M);
     }
-    for (const s of perLane) rowReads += Math.ceil((pixels * s) / M);
   }
   const idxBits = sparseFmt ? Math.ceil(Math.log2(Math.max(gp.g, 2))) : 0;
   const traffic = tiledTraffic(wl, hw, w, gp.tk, ba);

@@ -6,10 +6,16 @@
 import { weightStorage } from '../storage.js';
 import type { SubwordParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
-import { activationDensity, countsOf } from './common.js';
+import { activationDensity, packedOf } from './common.js';
 
 /** Sub-word lanes per PE for operand widths (dsp: ⌊Dp/max(bw,ba)⌋, bitfusion: ⌊Dp/ba⌋·⌊Dp/bw⌋). */
-export function subwordLanes(style: 'none' | 'dsp' | 'bitfusion', Dp: number, bw: number, ba: number, maxFactor: number): number {
+export function subwordLanes(
+  style: 'none' | 'dsp' | 'bitfusion',
+  Dp: number,
+  bw: number,
+  ba: number,
+  maxFactor: number,
+): number {
   if (style === 'none') return 1;
   const l = style === 'dsp' ? Math.floor(Dp / Math.max(bw, ba)) : Math.floor(Dp / ba) * Math.floor(Dp / bw);
   return Math.max(1, Math.min(maxFactor, l));
@@ -19,8 +25,8 @@ export function subwordEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const sw = hw.subword as SubwordParams;
   const lanes = subwordLanes(hw.packing.style, sw.datapathBits, bw, ba, hw.packing.maxFactor);
-  const gc = countsOf(ctx, 32);
-  const nnz = gc ? gc.nnz : wl.weightElems;
+  const p = packedOf(ctx, 'flat');
+  const nnz = p ? p.nnz : wl.weightElems;
   const d = activationDensity(ctx);
   const useful = ((wl.denseMacs * nnz) / wl.weightElems) * d;
   const tComp = Math.ceil(useful / (sw.pes * lanes));
@@ -47,7 +53,13 @@ export function subwordEngine(ctx: EngineContext): EngineResult {
     sramWriteBits: wl.outputElems * ba,
     dramBits: { ifmap: inWords * sw.busBits, filter: wWords * sw.busBits, ofmap: outWords * sw.busBits, metadata: 0 },
     storageBits: w.data,
-    extra: { lanes, inputWords: inWords, weightWords: wWords, outputWords: outWords, memoryWords: inWords + wWords + outWords },
+    extra: {
+      lanes,
+      inputWords: inWords,
+      weightWords: wWords,
+      outputWords: outWords,
+      memoryWords: inWords + wWords + outWords,
+    },
     notes: ['subword: no per-PE lanes model, loadImbalance undefined'],
   };
 }

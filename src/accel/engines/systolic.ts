@@ -11,7 +11,7 @@ import type { TileStats } from '../windows.js';
 import { denseTileStats, windowSums } from '../windows.js';
 import { touchedExtent } from '../workload.js';
 import type { EngineContext, EngineResult } from './common.js';
-import { countsOf, ratio, tileStatsOf } from './common.js';
+import { countsOf, maskView, packedOf, ratio, tileStatsOf } from './common.js';
 
 /** Σ over column folds of ⌈K'_j/pf⌉-row folds · P − one per GEMM; also returns K'_j per tile. */
 function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: number, pf: number, gemms: number) {
@@ -23,8 +23,8 @@ function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: numbe
     for (let v = 1; v < ts.bins; v++) k += (ts.maxHist[t * ts.bins + v] as number) * n * Math.ceil(v / n);
     kRows[t] = k;
     const f = Math.ceil(Math.ceil(k / pf) / R);
-    rowFolds += f;
-    cycles += f * (2 * R + C + M - 2);
+    rowFolds += f * (ts.tileWeight[t] as number);
+    cycles += f * (2 * R + C + M - 2) * (ts.tileWeight[t] as number);
   }
   return { cycles: cycles - gemms, kRows, rowFolds };
 }
@@ -64,7 +64,8 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   );
   const ofmapDram = compat === 'scalesim' ? dram.ofmapWrites : M * N;
 
-  const gc = sp.sparse ? countsOf(ctx, sp.sparse.g) : null;
+  // K of the GEMM is the flattened (kh, kw, c) axis: groups of g are cut along it (SIMULATOR §4.3).
+  const gc = sp.sparse ? countsOf(ctx, sp.sparse.g, 'flat') : null;
   let compute = G * mapP.cycles;
   let denseCycles = compute;
   let denseUnpacked = G * map1.cycles;
@@ -79,7 +80,7 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   const mask = ctx.comp.mask;
   let nnz = wl.weightElems;
   if (mask && !sp.sparse) {
-    const p = countsOf(ctx, 32);
+    const p = packedOf(ctx, 'flat');
     nnz = p ? p.nnz : nnz;
     useful = (wl.denseMacs * nnz) / wl.weightElems;
     notes.push('dense array: cycles do not depend on the mask; zero weights are gated (energy only)');
@@ -87,7 +88,8 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   let format: 'dense' | 'balanced' | 'irregular' = 'dense';
   if (sp.sparse) {
     const { g, n } = sp.sparse;
-    const dts = denseTileStats(wl.maskTaps, wl.maskLaneLen, wl.outC, g, C, wl.N, 'vector');
+    const v = maskView(wl, 'flat');
+    const dts = denseTileStats(v.taps, v.laneLen, wl.outC, g, C, wl.N, 'vector');
     const ts = gc ? tileStatsOf(ctx, gc, C, wl.N, 'vector') : dts;
     const sc = sparseWsCycles(ts, n, R, C, M, pf, G);
     const dc = sparseWsCycles(dts, n, R, C, M, pf, G);
@@ -102,7 +104,7 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
     filterSramElems = 0;
     ofmapSramElems = 0;
     for (let t = 0; t < ts.tiles; t++) {
-      const lanes = ts.tileLanes[t] as number;
+      const lanes = (ts.tileLanes[t] as number) * (ts.tileWeight[t] as number);
       filterSramElems += (sc.kRows[t] as number) * lanes;
       ofmapSramElems += Math.ceil(Math.ceil((sc.kRows[t] as number) / pf) / R) * M * lanes;
     }
@@ -110,7 +112,13 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
     metaBitsPerElem = Math.ceil(Math.log2(Math.max(g, 2)));
     if (gc) format = gc.balancedN !== null ? 'balanced' : 'irregular';
   }
-  const w = weightStorage(format, { weights: wl.weightElems, nnz, groups: gc ? gc.counts.length : 0, g: sp.sparse?.g ?? 1, bw });
+  const w = weightStorage(format, {
+    weights: wl.weightElems,
+    nnz,
+    groups: gc ? gc.counts.length : 0,
+    g: sp.sparse?.g ?? 1,
+    bw,
+  });
   const filterRefetch = dram.filterReads / (K * N);
   const ofmapWrites = ofmapSramElems;
   const macsPerPass = wl.denseMacs;
@@ -132,7 +140,11 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
       rowReads: 0,
       outWrites: ofmapWrites,
     },
-    sramReadBits: { ifmap: ifmapSramElems * ba, filter: filterSramElems * bw, metadata: filterSramElems * metaBitsPerElem },
+    sramReadBits: {
+      ifmap: ifmapSramElems * ba,
+      filter: filterSramElems * bw,
+      metadata: filterSramElems * metaBitsPerElem,
+    },
     sramWriteBits: ofmapWrites * ba,
     // Weight bits are per layer; the refetch factor applies to the whole filter tensor.
     dramBits: {

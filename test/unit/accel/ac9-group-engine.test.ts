@@ -9,7 +9,16 @@ const hw = (m: number, lockstep = true) =>
   resolveHardware({
     name: `ac9-m${m}`,
     engine: 'group',
-    group: { tk: 2, g: 4, m, lockstep, alignGroupsToRows: false, groupShape: 'vector', layerOverheadCycles: 0 },
+    group: {
+      tk: 2,
+      g: 4,
+      m,
+      lockstep,
+      alignGroupsToRows: false,
+      groupShape: 'vector',
+      windowAxis: 'channel',
+      layerOverheadCycles: 0,
+    },
   });
 const run = (masks: string[] | null, m: number, lockstep = true) => {
   const comp: LayerCompression = masks ? { mask: maskFromStrings(masks) } : {};
@@ -87,7 +96,11 @@ describe('AC-9 group engine on a tiny 1x1 conv', () => {
     for (const masks of [BAL, IRR1, IRR2, MILD]) {
       for (const lockstep of [true, false]) {
         const plain = run(masks, 2, lockstep).s;
-        const r = simulateNetwork([layer], new Map([['l', { mask: maskFromStrings(masks), activationMask: act }]]), hw(2, lockstep));
+        const r = simulateNetwork(
+          [layer],
+          new Map([['l', { mask: maskFromStrings(masks), activationMask: act }]]),
+          hw(2, lockstep),
+        );
         expect(r.layers[0]!.computeCycles).toBe(plain.computeCycles);
         expect(r.layers[0]!.usefulMacs).toBe(plain.usefulMacs);
         expect(r.layers[0]!.loadImbalance).toBeCloseTo(plain.loadImbalance!, 12);

@@ -74,7 +74,7 @@ describe('AC-11 KRP row engine on the AC-4 layer', () => {
 
 describe('SIMULATOR §4.9 tests 3-5 on the group engine', () => {
   const l = conv('c', 6, 6, 64, 40, 3, 1, 1);
-  const hw = resolveHardware({ base: 'kang-cx', name: 'cx-m4', group: { m: 4 } });
+  const hw = resolveHardware({ base: 'kang-cx', name: 'cx-m4', group: { m: 4, g: 16, windowAxis: 'channel' } });
   it('balanced g:n masks give imbalance exactly 1 and cycles = dense * n/g', () => {
     for (const n of [1, 4, 8, 12]) {
       const r = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 40, 16, n, n) }]]), hw);
@@ -109,13 +109,22 @@ describe('clustered engine', () => {
     const codes = new Uint8Array([1, 2, 1, 0]);
     const act = new Uint8Array([1, 1, 0, 1, 1, 1, 0, 1, 1]); // input [[1,2,0],[2,1,1],[0,2,2]] != 0
     const hw = resolveHardware({ base: 'kcnn', name: 'k1', clustered: { pes: 1 } });
-    const comp: LayerCompression = { weightCodes: codes, weightClusters: 2, activationClusters: 2, activationMask: act };
+    const comp: LayerCompression = {
+      weightCodes: codes,
+      weightClusters: 2,
+      activationClusters: 2,
+      activationMask: act,
+    };
     const s = simulateNetwork([layer], new Map([['k', comp]]), hw).layers[0]!;
     expect(s.usefulMacs).toBe(10);
     expect(s.extra['modeWMultiplications']).toBe(7);
     expect(s.extra['modeWAMultiplications']).toBe(4);
     expect(s.extra['bucketAdditions']).toBe(10);
-    const wa = simulateNetwork([layer], new Map([['k', comp]]), resolveHardware({ base: 'kcnn', name: 'k2', clustered: { mode: 'WA' } }));
+    const wa = simulateNetwork(
+      [layer],
+      new Map([['k', comp]]),
+      resolveHardware({ base: 'kcnn', name: 'k2', clustered: { mode: 'WA' } }),
+    );
     expect(wa.layers[0]!.multiplications).toBe(4);
   });
   it('fewer clusters than kept weights cut multiplications (per output <= k_w)', () => {
@@ -123,7 +132,8 @@ describe('clustered engine', () => {
     const n = 9 * 16 * 8;
     const codes = new Uint16Array(n);
     for (let i = 0; i < n; i++) codes[i] = i % 5 === 0 ? 0 : 1 + (i % 3);
-    const s = simulateNetwork([l], new Map([['c', { weightCodes: codes, weightClusters: 3 }]]), resolveHardware('kcnn')).layers[0]!;
+    const s = simulateNetwork([l], new Map([['c', { weightCodes: codes, weightClusters: 3 }]]), resolveHardware('kcnn'))
+      .layers[0]!;
     expect(s.multiplications).toBe(16 * 8 * 3);
     expect(s.storageBits).toBe(n * 2 + 3 * 16);
   });
@@ -132,7 +142,11 @@ describe('clustered engine', () => {
 describe('AAP low-complexity and non-lockstep', () => {
   const l = conv('c', 4, 4, 32, 16, 3, 1, 1);
   it('aap-lowcplx runs a g:n layer one window per cycle: speedup g/n against a dense PE with n multipliers', () => {
-    const r = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 32, 16, 16, 4, 3) }]]), resolveHardware('kang-lowcplx'));
+    const r = simulateNetwork(
+      [l],
+      new Map([['c', { mask: balancedMask(9, 32, 16, 16, 4, 3) }]]),
+      resolveHardware('kang-lowcplx'),
+    );
     const s = r.layers[0]!;
     expect(s.extra['multipliersPerPe']).toBe(4);
     expect(s.utilization).toBe(1);
@@ -141,15 +155,27 @@ describe('AAP low-complexity and non-lockstep', () => {
   it('non-lockstep never costs more than lock-step', () => {
     for (let seed = 1; seed < 6; seed++) {
       const mask = randomMask(9 * 32 * 16, 0.3, seed);
-      const a = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware({ base: 'kang-cx', name: 'a', group: { m: 2 } })).layers[0]!;
-      const b = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware({ base: 'kang-cx', name: 'b', group: { m: 2, lockstep: false } })).layers[0]!;
+      const a = simulateNetwork(
+        [l],
+        new Map([['c', { mask }]]),
+        resolveHardware({ base: 'kang-cx', name: 'a', group: { m: 2 } }),
+      ).layers[0]!;
+      const b = simulateNetwork(
+        [l],
+        new Map([['c', { mask }]]),
+        resolveHardware({ base: 'kang-cx', name: 'b', group: { m: 2, lockstep: false } }),
+      ).layers[0]!;
       expect(b.computeCycles).toBeLessThanOrEqual(a.computeCycles);
     }
   });
   it('alignGroupsToRows reads at least as many weight-buffer rows as packed rows', () => {
     const mask = randomMask(9 * 32 * 16, 0.3, 4);
     const a = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware('kang-cx')).layers[0]!;
-    const b = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware({ base: 'kang-cx', name: 'b', group: { alignGroupsToRows: false } })).layers[0]!;
+    const b = simulateNetwork(
+      [l],
+      new Map([['c', { mask }]]),
+      resolveHardware({ base: 'kang-cx', name: 'b', group: { alignGroupsToRows: false } }),
+    ).layers[0]!;
     expect(a.accesses.rowReads).toBeGreaterThanOrEqual(b.accesses.rowReads);
   });
   it('activation density scales useful MACs and never increases cycles', () => {

@@ -79,7 +79,16 @@ describe('property: histogram engine equals the naive per-window loop on random 
           const hw = resolveHardware({
             name: 'p',
             engine: 'group',
-            group: { tk, g, m, lockstep, alignGroupsToRows: false, groupShape: block ? 'block' : 'vector', layerOverheadCycles: 0 },
+            group: {
+              tk,
+              g,
+              m,
+              lockstep,
+              alignGroupsToRows: false,
+              groupShape: block ? 'block' : 'vector',
+              windowAxis: 'channel',
+              layerOverheadCycles: 0,
+            },
           });
           const s = simulateNetwork([l], new Map([['x', { mask }]]), hw).layers[0]!;
           const ref = naiveGroup(mask, taps, C, K, g, tk, m, lockstep, block);

@@ -143,19 +143,27 @@ describe('packing and sparse weight-stationary rows', () => {
       [16, 5],
       [8, 1],
     ] as const) {
-      const hw = resolveHardware({ ...dense, name: `sp${g}-${n}`, systolic: { rows: 16, cols: 16, dataflow: 'ws', sparse: { g, n } } });
+      const hw = resolveHardware({
+        ...dense,
+        name: `sp${g}-${n}`,
+        systolic: { rows: 16, cols: 16, dataflow: 'ws', sparse: { g, n } },
+      });
       const mask = balancedMask(9, 64, 64, g, n, 7);
       const s = simulateNetwork([l], new Map([['c', { mask }]]), hw).layers[0]!;
       expect(s.loadImbalance).toBe(1);
       const kPrime = (9 * 64 * n) / g;
       expect(s.computeCycles).toBe(mapGemm(100, kPrime, 64, 16, 16, 'ws').cycles);
       // dense weights on the same sparse array take K rows (n divides g here or costs ceil(g/n) passes)
-      expect(s.denseCycles).toBe(mapGemm(100, 9 * 64 * n * Math.ceil(g / n) / g, 64, 16, 16, 'ws').cycles);
+      expect(s.denseCycles).toBe(mapGemm(100, (9 * 64 * n * Math.ceil(g / n)) / g, 64, 16, 16, 'ws').cycles);
     }
   });
 
   it('unstructured masks at the same density: imbalance > 1 and never fewer cycles than balanced', () => {
-    const hw = resolveHardware({ ...dense, name: 'sp', systolic: { rows: 16, cols: 16, dataflow: 'ws', sparse: { g: 16, n: 5 } } });
+    const hw = resolveHardware({
+      ...dense,
+      name: 'sp',
+      systolic: { rows: 16, cols: 16, dataflow: 'ws', sparse: { g: 16, n: 5 } },
+    });
     const bal = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 5, 1) }]]), hw).layers[0]!;
     const irr = simulateNetwork([l], new Map([['c', { mask: randomMask(9 * 64 * 64, 5 / 16, 2) }]]), hw).layers[0]!;
     expect(irr.loadImbalance!).toBeGreaterThan(1);

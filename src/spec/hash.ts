@@ -6,15 +6,26 @@ import { createHash } from 'node:crypto';
 import { checkArg } from '../errors.js';
 import type { TrialParams } from './types.js';
 
-/** Canonical JSON of frozen objects (they cannot change), so shared parts of trials are serialised once. */
+/** Objects deep-frozen by `freezeDeep`: their canonical JSON cannot change, so it is cached. */
+const immutable = new WeakSet<object>();
 const frozenCache = new WeakMap<object, string>();
+
+/** Deep-freezes `x` and lets `canonicalJson` cache its serialisation (shared parts of trials are serialised once). */
+export function freezeDeep<T>(x: T): T {
+  if (typeof x === 'object' && x !== null) {
+    for (const v of Object.values(x)) freezeDeep(v);
+    Object.freeze(x);
+    immutable.add(x);
+  }
+  return x;
+}
 
 /**
  * JSON with object keys sorted at every depth and no whitespace; arrays keep their order.
  * Rejects values JSON cannot represent faithfully (undefined, functions, non-finite numbers).
  */
 export function canonicalJson(value: unknown): string {
-  if (typeof value === 'object' && value !== null && Object.isFrozen(value)) {
+  if (typeof value === 'object' && value !== null && immutable.has(value)) {
     const hit = frozenCache.get(value);
     if (hit !== undefined) return hit;
     const s = canonicalUncached(value);

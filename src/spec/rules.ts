@@ -2,6 +2,7 @@
  * Which parameters apply to which trial (collapse rules) and which combinations are invalid
  * (rejection rules). See docs/spec.md "Expansion".
  */
+import { freezeDeep } from './hash.js';
 import { FLOAT_BITS, type PruneMethod, type SweepSpec, type TrialParams } from './types.js';
 
 /** One grid point: a value of every swept list (indices into the spec's lists are not kept). */
@@ -35,17 +36,9 @@ export interface SharedParts {
 
 export function sharedParts(spec: SweepSpec): SharedParts {
   return {
-    baseline: deepFreeze(structuredClone(spec.baseline)),
-    accelerators: deepFreeze(structuredClone(spec.accelerators)),
+    baseline: freezeDeep(structuredClone(spec.baseline)),
+    accelerators: freezeDeep(structuredClone(spec.accelerators)),
   };
-}
-
-function deepFreeze<T>(x: T): T {
-  if (typeof x === 'object' && x !== null) {
-    for (const v of Object.values(x)) deepFreeze(v);
-    Object.freeze(x);
-  }
-  return x;
 }
 
 /** Round half away from zero (METHODS §0.3 `rna`). */

@@ -228,6 +228,16 @@ describe('expandSpec collapse rules', () => {
     ]);
   });
 
+  it('trials share one deep-frozen baseline recipe and accelerator list', () => {
+    const { trials } = expand(...MIXED);
+    const [a, b] = trials;
+    expect(a?.baseline).toBe(b?.baseline);
+    expect(Object.isFrozen(a?.baseline)).toBe(true);
+    expect(Object.isFrozen(a?.baseline.schedule)).toBe(true);
+    expect(Object.isFrozen(a?.accelerators)).toBe(true);
+    expect(() => (a?.accelerators as unknown[]).push('x')).toThrow(TypeError);
+  });
+
   it('every trial carries every accelerator (accelerators are not an axis)', () => {
     const { trials } = expand('name: a', 'accelerators: [kang-cx, {base: zhu-array, p: 32}]', 'seeds: [0, 1]');
     expect(trials).toHaveLength(2);

@@ -193,6 +193,27 @@ describe('parseSpec validation messages', () => {
     `);
   });
 
+  it('parseSpec output matches the example in docs/spec.md', () => {
+    const text = y('name: bad', 'modles: [lenet5]', 'pruning:', '  methods: [magnitud]', '  ratios: [0.5, 0.7, 1.3]');
+    expect(() => parseSpec(text, { file: 'examples/bad.yaml' })).toThrow(
+      [
+        'Invalid sweep spec examples/bad.yaml (3 issues):',
+        '  modles: unknown key (did you mean "models"?)',
+        '  pruning.methods[0]: "magnitud" is not one of none, magnitude, group-balanced, kernel-row, filter (did you mean "magnitude"?)',
+        '  pruning.ratios[2]: 1.3 is not in [0, 1)',
+      ].join('\n'),
+    );
+  });
+
+  it('parseSpec reports a bad single value given for a list field at the field itself', () => {
+    const text = y('name: s', 'pruning: {methods: magnitude, ratios: 1.3}', 'seeds: -2');
+    expect(() => parseSpec(text)).toThrowErrorMatchingInlineSnapshot(`
+      [HwsweepError: Invalid sweep spec (2 issues):
+        pruning.ratios: 1.3 is not in [0, 1)
+        seeds: -2 is not in [0, 4294967295]]
+    `);
+  });
+
   it('parseSpec throws HwsweepError with code INVALID_SPEC and the issue count in its context', () => {
     try {
       parseSpec(y('name: demo', 'maxParallel: 0'), { file: 'demo.yaml' });

@@ -43,18 +43,48 @@ export function assignCodes(x: ArrayLike<number>, centroids: ArrayLike<number>):
   checkSorted('assignCodes', centroids);
   const m = midpoints(centroids);
   const out = centroids.length <= 255 ? new Uint8Array(x.length) : new Uint16Array(x.length);
-  const km1 = m.length;
+  const k = centroids.length;
+  if (k === 1) {
+    for (let i = 0; i < x.length; i++) if ((x[i] as number) !== 0) out[i] = 1;
+    return out;
+  }
+  // Uniform cell table over [m0 - span, m_last + span]: each cell stores the index range its values can
+  // map to (widened by one cell on both sides, so float rounding of the cell index never excludes the
+  // answer); the final decision is always the midpoint comparison.
+  const lo = (m[0] as number) - ((m[k - 2] as number) - (m[0] as number) + 1e-30);
+  const hi = (m[k - 2] as number) + ((m[k - 2] as number) - (m[0] as number) + 1e-30);
+  const cells = Math.min(65536, 16 * k);
+  const scale = cells / (hi - lo);
+  const cellLo = new Int32Array(cells);
+  const cellHi = new Int32Array(cells);
+  for (let j = 0; j < cells; j++) {
+    cellLo[j] = nearestIndex(lo + (j - 1) / scale, m);
+    cellHi[j] = nearestIndex(lo + (j + 2) / scale, m);
+  }
+  const last = cells - 1;
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     if (v === 0) continue;
-    let lo = 0;
-    let hi = km1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (v <= (m[mid] as number)) hi = mid;
-      else lo = mid + 1;
+    let a: number;
+    let b: number;
+    if (v <= lo) {
+      a = 0;
+      b = 0;
+    } else if (v >= hi) {
+      a = k - 1;
+      b = k - 1;
+    } else {
+      let j = Math.floor((v - lo) * scale);
+      if (j > last) j = last;
+      a = cellLo[j] as number;
+      b = cellHi[j] as number;
     }
-    out[i] = lo + 1;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (v <= (m[mid] as number)) b = mid;
+      else a = mid + 1;
+    }
+    out[i] = a + 1;
   }
   return out;
 }

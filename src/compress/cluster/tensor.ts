@@ -43,8 +43,9 @@ export function clusterTensor(
   checkArg((Granularities as readonly string[]).includes(granularity), 'clusterTensor', 'granularity', granularity, "one of 'layer' | 'channel'");
   checkArg(Number.isInteger(k) && k >= 1 && k <= 65535, 'clusterTensor', 'K', k, 'an integer in [1, 65535]');
   if (granularity === 'layer') {
-    const kk = opts.clampK ? Math.max(1, Math.min(k, nonZeros(w))) : k;
-    if (nonZeros(w) === 0) return { shape: [...shape], granularity, k, codes: new Uint8Array(n), codebooks: [new Float32Array(0)], iterations: [0] };
+    const nz = nonZeros(w);
+    const kk = opts.clampK ? Math.max(1, Math.min(k, nz)) : k;
+    if (nz === 0) return { shape: [...shape], granularity, k, codes: new Uint8Array(n), codebooks: [new Float32Array(0)], iterations: [0] };
     const r = kmeans1d(w, kk, opts);
     return {
       shape: [...shape],

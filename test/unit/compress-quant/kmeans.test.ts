@@ -184,3 +184,25 @@ describe('per-channel clustering and helpers', () => {
     expect(Array.from(refineOnline(img, c, 0))).toEqual(Array.from(c));
   });
 });
+
+describe('assignCodes (cell table + midpoint binary search)', () => {
+  it('equals a linear nearest-centroid scan (ties -> lower) for random centroids and values, incl. exact midpoints and outliers', () => {
+    const rng = new Rng(17);
+    for (let trial = 0; trial < 20; trial++) {
+      const k = 1 + rng.int(70);
+      const c = Float64Array.from({ length: k }, () => Math.fround(rng.normal() * 2)).sort();
+      const x = Float32Array.from({ length: 2000 }, () => (rng.next() < 0.1 ? 0 : Math.fround(rng.normal() * 3)));
+      for (let j = 0; j + 1 < k && j < 50; j++) x[j] = Math.fround((c[j]! + c[j + 1]!) / 2);
+      x[1999] = 1e30;
+      x[1998] = -1e30;
+      const codes = assignCodes(x, c);
+      x.forEach((v, i) => {
+        if (v === 0) return expect(codes[i]).toBe(0);
+        const mids = Array.from({ length: k - 1 }, (_, j) => (c[j]! + c[j + 1]!) / 2);
+        let ref = 0;
+        while (ref < k - 1 && v > mids[ref]!) ref++;
+        expect(codes[i]).toBe(ref + 1);
+      });
+    }
+  });
+});

@@ -16,7 +16,7 @@ export async function temporalHealthy(address: string, timeoutMs = 3000): Promis
   try {
     conn = await Connection.connect({ address, connectTimeout: timeoutMs });
     const res = await conn.healthService.check({});
-    return res.status === 1; // SERVING
+    return Number(res.status) === 1; // HealthCheckResponse.ServingStatus.SERVING
   } catch {
     return false;
   } finally {

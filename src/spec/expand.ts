@@ -75,7 +75,7 @@ function effectiveKey(p: TrialParams, canonical: string): string {
  * Expands a parsed spec into trials, in deterministic order. Grid points that collapse onto an
  * earlier trial are dropped silently when the difference is an axis the method ignores, and
  * reported in `rejected` when the spec asked for something the method cannot do (kernel-row with
- * several group sizes or ratios; group-balanced ratios that round to the same p/g). Invalid points
+ * several group sizes; group-balanced ratios that round to the same p/g). Invalid points
  * (group-balanced pruning nothing, more clusters than a bit width can hold) are reported too.
  * The random strategy then samples `n` distinct trials with `Rng(strategy.seed)`; the first `n`
  * picks do not depend on `n`, so a larger `n` extends a smaller one.
@@ -84,7 +84,7 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
   const all: TrialConfig[] = [];
   const rejected: ExpandResult['rejected'] = [];
   const notes: string[] = [];
-  const firstByKey = new Map<string, { combo: Combo; label: string }>();
+  const firstByKey = new Map<string, { combo: Combo; label: string; rejected: boolean }>();
   const reported = new Set<string>();
   const shared = sharedParts(spec);
   const baselineKeys = new Map<string, string>();
@@ -95,6 +95,7 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
     const key = effectiveKey(params, canonical);
     const first = firstByKey.get(key);
     if (first !== undefined) {
+      if (first.rejected) continue; // already reported with its own reason
       const dup = duplicateReason(combo, first.combo, first.label);
       const rk = `${key}\u0000${dup?.reason ?? ''}`;
       if (dup !== undefined && !reported.has(rk)) {
@@ -103,9 +104,8 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
       }
       continue;
     }
-    const label = describeTrial(params);
-    firstByKey.set(key, { combo, label });
     const reason = rejectionReason(combo);
+    firstByKey.set(key, { combo, label: describeTrial(params), rejected: reason !== undefined });
     if (reason !== undefined) {
       rejected.push({ config: params, reason });
       continue;

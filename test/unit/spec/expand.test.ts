@@ -292,6 +292,21 @@ describe('expandSpec rejection rules', () => {
     `);
   });
 
+  it('a grid point that repeats a rejected one is not reported a second time', () => {
+    const { trials, rejected } = expand(
+      'name: rr',
+      'pruning: {methods: [group-balanced, kernel-row], ratios: [0.5], groupSizes: [4, 8]}',
+      'quantization: {weightBits: [2]}',
+      'clustering: {weightClusters: [4]}',
+    );
+    expect(trials).toEqual([]);
+    expect(rejected.map((r) => [r.config.method, r.config.groupSize, r.reason])).toEqual([
+      ['group-balanced', 4, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
+      ['group-balanced', 8, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
+      ['kernel-row', null, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
+    ]);
+  });
+
   it('a ratio of 0 is a valid control and is not rejected', () => {
     const { trials, rejected } = expand(
       'name: z',

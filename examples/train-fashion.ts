@@ -46,15 +46,35 @@ const data = await loadDataset('fashion-mnist', {
   ...(values['test-subset'] ? { testSubset: Number(values['test-subset']) } : {}),
   seed,
 });
-console.log(`fashion-mnist: ${data.train.n} train / ${data.test.n} test images loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const net = createModel({ name: model, inputShape: data.shape, numClasses: data.numClasses, width: num(values.width, 1), seed });
+console.log(
+  `fashion-mnist: ${data.train.n} train / ${data.test.n} test images loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+const net = createModel({
+  name: model,
+  inputShape: data.shape,
+  numClasses: data.numClasses,
+  width: num(values.width, 1),
+  seed,
+});
 const params = net.countParams();
-console.log(`${model} (width ${num(values.width, 1)}, ${params} parameters) on ${backend}: ${optimizer} lr ${lr}, batch ${batchSize}, cosine, ${epochs} epochs`);
+console.log(
+  `${model} (width ${num(values.width, 1)}, ${params} parameters) on ${backend}: ${optimizer} lr ${lr}, batch ${batchSize}, cosine, ${epochs} epochs`,
+);
 console.log('epoch  lr        loss    train-acc  test-loss  test-acc  time/epoch  img/s');
 const { history } = await trainModel(
   net,
   data,
-  { epochs, batchSize, optimizer, lr, momentum: 0.9, weightDecay: 5e-4, schedule: { kind: 'cosine' }, seed, evalEachEpoch: true },
+  {
+    epochs,
+    batchSize,
+    optimizer,
+    lr,
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    schedule: { kind: 'cosine' },
+    seed,
+    evalEachEpoch: true,
+  },
   {
     onEpochEnd: (m) => {
       const s = m.durationMs / 1000;
@@ -66,5 +86,7 @@ const { history } = await trainModel(
 );
 const final = await evaluate(net, data.test);
 const total = history.reduce((a, m) => a + m.durationMs, 0) / 1000;
-console.log(`final test accuracy ${(final.accuracy * 100).toFixed(2)} % (loss ${final.loss.toFixed(4)}), ${total.toFixed(0)} s training, ${(total / epochs).toFixed(1)} s/epoch`);
+console.log(
+  `final test accuracy ${(final.accuracy * 100).toFixed(2)} % (loss ${final.loss.toFixed(4)}), ${total.toFixed(0)} s training, ${(total / epochs).toFixed(1)} s/epoch`,
+);
 if (values.save) writeFileSync(values.save, saveModelBytes(net));

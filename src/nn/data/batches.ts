@@ -1,4 +1,4 @@
-import { Rng } from '../../shared/rng.js';
+import type { Rng } from '../../shared/rng.js';
 import type { Split } from './types.js';
 
 /** A mini-batch view: `x` is `[size, h, w, c]` NHWC and `y` `[size]`; both alias reusable buffers. */

@@ -27,9 +27,13 @@ export function decodeCifarBatch(bytes: Uint8Array, file: string): Split {
     const base = k * CIFAR_RECORD_BYTES;
     const label = bytes[base] ?? 0;
     if (label > 9) {
-      throw new HwsweepError('DATASET_INVALID', `CIFAR-10 file ${file}: record ${k} has label ${label}, not in [0, 9]`, {
-        context: { path: file, record: k, label },
-      });
+      throw new HwsweepError(
+        'DATASET_INVALID',
+        `CIFAR-10 file ${file}: record ${k} has label ${label}, not in [0, 9]`,
+        {
+          context: { path: file, record: k, label },
+        },
+      );
     }
     y[k] = label;
     const out = k * PIXELS * 3;
@@ -64,7 +68,9 @@ export function loadCifar10(dir: string | undefined): { train: Split; test: Spli
     });
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new HwsweepError('DATASET_INVALID', `cifar10: dataset path ${dir} is not a directory`, { context: { path: dir } });
+    throw new HwsweepError('DATASET_INVALID', `cifar10: dataset path ${dir} is not a directory`, {
+      context: { path: dir },
+    });
   }
   const nested = join(dir, 'cifar-10-batches-bin');
   const root = existsSync(join(dir, 'test_batch.bin')) || !existsSync(nested) ? dir : nested;

@@ -54,9 +54,13 @@ function parseByteArrays(buf: Buffer): Uint8Array | undefined {
 function readClass(dir: string, c: number): { data: Float32Array; count: number } {
   const file = join(dir, `${c}.json`);
   if (!existsSync(file)) {
-    throw new HwsweepError('DATASET_INVALID', `dataset file ${file} does not exist (expected 0.json..9.json in ${dir})`, {
-      context: { path: file },
-    });
+    throw new HwsweepError(
+      'DATASET_INVALID',
+      `dataset file ${file} does not exist (expected 0.json..9.json in ${dir})`,
+      {
+        context: { path: file },
+      },
+    );
   }
   const buf = readFileSync(file);
   const fast = parseByteArrays(buf);
@@ -70,7 +74,10 @@ function readClass(dir: string, c: number): { data: Float32Array; count: number 
   try {
     parsed = JSON.parse(buf.toString('utf8'));
   } catch (cause) {
-    throw new HwsweepError('DATASET_INVALID', `dataset file ${file} is not valid JSON`, { context: { path: file }, cause });
+    throw new HwsweepError('DATASET_INVALID', `dataset file ${file} is not valid JSON`, {
+      context: { path: file },
+      cause,
+    });
   }
   const raw = (parsed as { data?: unknown }).data;
   if (!Array.isArray(raw)) {

@@ -19,7 +19,13 @@ export function makeSynthetic(opts: {
   const nTrain = opts.train ?? 1024;
   const nTest = opts.test ?? 256;
   checkArg(numClasses >= 2 && numClasses <= 256, 'makeSynthetic', 'numClasses', numClasses, 'an integer in [2, 256]');
-  checkArg(shape.every((d) => Number.isInteger(d) && d >= 1), 'makeSynthetic', 'shape', shape, 'positive integers');
+  checkArg(
+    shape.every((d) => Number.isInteger(d) && d >= 1),
+    'makeSynthetic',
+    'shape',
+    shape,
+    'positive integers',
+  );
   const size = shape[0] * shape[1] * shape[2];
   const rng = new Rng(opts.seed);
   const protos: Float32Array[] = [];

@@ -38,14 +38,32 @@ export function layerDescriptors(model: tf.LayersModel): LayerDescriptor[] {
     const weights = layer.weights;
     const kernel = weights.find((w) => /\/(depthwise_)?kernel$/.test(w.originalName));
     const hasBias = weights.some((w) => w.originalName.endsWith('/bias'));
-    if (!kernel) throw new HwsweepError('SHAPE_MISMATCH', `layer "${name}" has no kernel`, { context: { layer: name } });
+    if (!kernel)
+      throw new HwsweepError('SHAPE_MISMATCH', `layer "${name}" has no kernel`, { context: { layer: name } });
     const weightShape = kernel.shape as number[];
     if (cls === 'Dense') {
       const inC = Number(inShape[inShape.length - 1]);
       const outC = weightShape[1] ?? 0;
       return {
-        name, kind: 'fc', inH: 1, inW: 1, inC, outC, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1,
-        padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, groups: 1, outH: 1, outW: 1, weightShape, hasBias,
+        name,
+        kind: 'fc',
+        inH: 1,
+        inW: 1,
+        inC,
+        outC,
+        kernelH: 1,
+        kernelW: 1,
+        strideH: 1,
+        strideW: 1,
+        padTop: 0,
+        padBottom: 0,
+        padLeft: 0,
+        padRight: 0,
+        groups: 1,
+        outH: 1,
+        outW: 1,
+        weightShape,
+        hasBias,
       } satisfies LayerDescriptor;
     }
     const cfg = layer.getConfig();
@@ -58,9 +76,25 @@ export function layerDescriptors(model: tf.LayersModel): LayerDescriptor[] {
     const depthwise = cls === 'DepthwiseConv2D';
     const outC = depthwise ? inC * (weightShape[3] ?? 1) : (weightShape[3] ?? 0);
     return {
-      name, kind: depthwise ? 'depthwise' : 'conv', inH, inW, inC, outC, kernelH: kh, kernelW: kw, strideH: sh, strideW: sw,
-      padTop: ph.before, padBottom: ph.after, padLeft: pw.before, padRight: pw.after, groups: depthwise ? inC : 1,
-      outH: ph.out, outW: pw.out, weightShape, hasBias,
+      name,
+      kind: depthwise ? 'depthwise' : 'conv',
+      inH,
+      inW,
+      inC,
+      outC,
+      kernelH: kh,
+      kernelW: kw,
+      strideH: sh,
+      strideW: sw,
+      padTop: ph.before,
+      padBottom: ph.after,
+      padLeft: pw.before,
+      padRight: pw.after,
+      groups: depthwise ? inC : 1,
+      outH: ph.out,
+      outW: pw.out,
+      weightShape,
+      hasBias,
     } satisfies LayerDescriptor;
   });
 }

@@ -8,7 +8,10 @@ import { conv, convBnRelu, dense, flatten, maxPool, scaled } from './blocks.js';
  */
 export function lenet5(inputShape: [number, number, number], numClasses: number, width: number): tf.LayersModel {
   const input = tf.input({ shape: inputShape, name: 'input' });
-  let x = conv(input, 'conv1', scaled(6, width), 5, { padding: inputShape[0] <= 28 ? 'same' : 'valid', activation: 'relu' });
+  let x = conv(input, 'conv1', scaled(6, width), 5, {
+    padding: inputShape[0] <= 28 ? 'same' : 'valid',
+    activation: 'relu',
+  });
   x = maxPool(x, 'pool1');
   x = conv(x, 'conv2', scaled(16, width), 5, { padding: 'valid', activation: 'relu' });
   x = maxPool(x, 'pool2');

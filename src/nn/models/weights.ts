@@ -19,7 +19,9 @@ export function kernelOf(model: tf.LayersModel, layerName: string): tf.LayerVari
       cause,
     });
   }
-  const k = layer.weights.find((w) => w.originalName.endsWith('/kernel') || w.originalName.endsWith('/depthwise_kernel'));
+  const k = layer.weights.find(
+    (w) => w.originalName.endsWith('/kernel') || w.originalName.endsWith('/depthwise_kernel'),
+  );
   if (!k) {
     throw new HwsweepError('SHAPE_MISMATCH', `layer "${layerName}" of model "${model.name}" has no kernel`, {
       context: { model: model.name, layer: layerName },
@@ -44,9 +46,13 @@ export function setWeights(model: tf.LayersModel, w: Map<string, Float32Array>):
     const v = kernelOf(model, name);
     const size = v.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
     if (data.length !== size) {
-      throw new HwsweepError('SHAPE_MISMATCH', `setWeights: layer "${name}" needs ${size} values [${v.shape.join(',')}], got ${data.length}`, {
-        context: { layer: name, expected: size, actual: data.length },
-      });
+      throw new HwsweepError(
+        'SHAPE_MISMATCH',
+        `setWeights: layer "${name}" needs ${size} values [${v.shape.join(',')}], got ${data.length}`,
+        {
+          context: { layer: name, expected: size, actual: data.length },
+        },
+      );
     }
     const t = tf.tensor(data, v.shape as number[]);
     v.write(t);

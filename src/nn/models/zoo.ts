@@ -40,11 +40,23 @@ export function createModel(opts: CreateModelOptions): tf.LayersModel {
   let model: tf.LayersModel;
   switch (name) {
     case 'lenet5':
-      checkArg(inputShape[0] >= 16 && inputShape[1] >= 16, 'createModel', 'inputShape', JSON.stringify(inputShape), 'at least 16x16 for lenet5');
+      checkArg(
+        inputShape[0] >= 16 && inputShape[1] >= 16,
+        'createModel',
+        'inputShape',
+        JSON.stringify(inputShape),
+        'at least 16x16 for lenet5',
+      );
       model = lenet5(inputShape, numClasses, width);
       break;
     case 'vgg':
-      checkArg(inputShape[0] >= 8 && inputShape[1] >= 8, 'createModel', 'inputShape', JSON.stringify(inputShape), 'at least 8x8 for vgg');
+      checkArg(
+        inputShape[0] >= 8 && inputShape[1] >= 8,
+        'createModel',
+        'inputShape',
+        JSON.stringify(inputShape),
+        'at least 8x8 for vgg',
+      );
       model = vgg(inputShape, numClasses, width);
       break;
     case 'resnet8':

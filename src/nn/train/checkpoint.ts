@@ -29,20 +29,36 @@ function restoreWeights(model: tf.LayersModel, blobs: Map<string, Blob>): void {
 }
 
 /** Serialises weights (all, incl. BN statistics), masks, optimizer slots and the run state. */
-export function encodeCheckpoint(model: tf.LayersModel, state: CheckpointState, masks: Masks | undefined, optBlobs: Blob[]): Uint8Array {
-  const maskBlobs: Blob[] = [...(masks ?? new Map<string, Uint8Array>())].map(([k, m]) => ({ key: `m/${k}`, data: m, shape: [m.length] }));
+export function encodeCheckpoint(
+  model: tf.LayersModel,
+  state: CheckpointState,
+  masks: Masks | undefined,
+  optBlobs: Blob[],
+): Uint8Array {
+  const maskBlobs: Blob[] = [...(masks ?? new Map<string, Uint8Array>())].map(([k, m]) => ({
+    key: `m/${k}`,
+    data: m,
+    shape: [m.length],
+  }));
   return pack({ kind: 'checkpoint', ...state }, [...weightBlobs(model), ...maskBlobs, ...optBlobs]);
 }
 
 /** Restores the weights into `model` and returns the rest of a checkpoint. */
-export function decodeCheckpoint(model: tf.LayersModel, bytes: Uint8Array): { state: CheckpointState; masks: Masks | undefined; blobs: Map<string, Blob> } {
+export function decodeCheckpoint(
+  model: tf.LayersModel,
+  bytes: Uint8Array,
+): { state: CheckpointState; masks: Masks | undefined; blobs: Map<string, Blob> } {
   const { meta, blobs } = unpack(bytes, 'checkpoint');
   if (meta['kind'] !== 'checkpoint') {
-    throw new HwsweepError('INVALID_ARGUMENT', `checkpoint: the bytes hold a "${String(meta['kind'])}" file, not a checkpoint`);
+    throw new HwsweepError(
+      'INVALID_ARGUMENT',
+      `checkpoint: the bytes hold a "${String(meta['kind'])}" file, not a checkpoint`,
+    );
   }
   restoreWeights(model, blobs);
   const masks: Masks = new Map();
-  for (const [key, b] of blobs) if (key.startsWith('m/') && b.data instanceof Uint8Array) masks.set(key.slice(2), b.data);
+  for (const [key, b] of blobs)
+    if (key.startsWith('m/') && b.data instanceof Uint8Array) masks.set(key.slice(2), b.data);
   return { state: meta as unknown as CheckpointState, masks: masks.size ? masks : undefined, blobs };
 }
 

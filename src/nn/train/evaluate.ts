@@ -5,7 +5,13 @@ import { kernelOf, prunableLayers } from '../models/weights.js';
 import type { EvalTransforms } from './types.js';
 
 /** Forward pass in inference mode over `x` `[b, h, w, c]`; returns mean loss * b and correct count as tensors. */
-export function batchLossAndCorrect(model: tf.LayersModel, x: tf.Tensor4D, labels: tf.Tensor1D, training: boolean, numClasses: number): { loss: tf.Scalar; correct: tf.Scalar } {
+export function batchLossAndCorrect(
+  model: tf.LayersModel,
+  x: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  training: boolean,
+  numClasses: number,
+): { loss: tf.Scalar; correct: tf.Scalar } {
   const logits = model.apply(x, { training }) as tf.Tensor2D;
   const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, numClasses), logits) as tf.Scalar;
   const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar;

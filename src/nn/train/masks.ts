@@ -19,15 +19,21 @@ export function bindMasks(model: tf.LayersModel, masks: Masks | undefined): Boun
     const shape = k.shape as number[];
     const size = shape.reduce((a, b) => a * b, 1);
     if (m.length !== size) {
-      throw new HwsweepError('SHAPE_MISMATCH', `mask for layer "${layer}" has ${m.length} entries, kernel [${shape.join(',')}] has ${size}`, {
-        context: { layer, expected: size, actual: m.length },
-      });
+      throw new HwsweepError(
+        'SHAPE_MISMATCH',
+        `mask for layer "${layer}" has ${m.length} entries, kernel [${shape.join(',')}] has ${size}`,
+        {
+          context: { layer, expected: size, actual: m.length },
+        },
+      );
     }
     const f = new Float32Array(size);
     for (let i = 0; i < size; i++) {
       const b = m[i] ?? 0;
       if (b > 1) {
-        throw new HwsweepError('INVALID_ARGUMENT', `mask for layer "${layer}": entry ${i} = ${b} is not 0 or 1`, { context: { layer, index: i } });
+        throw new HwsweepError('INVALID_ARGUMENT', `mask for layer "${layer}": entry ${i} = ${b} is not 0 or 1`, {
+          context: { layer, index: i },
+        });
       }
       f[i] = b;
     }

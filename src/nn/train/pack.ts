@@ -43,7 +43,9 @@ export function pack(meta: Record<string, unknown>, blobs: Blob[]): Uint8Array {
 
 export function unpack(bytes: Uint8Array, what: string): { meta: Record<string, unknown>; blobs: Map<string, Blob> } {
   const bad = (why: string): HwsweepError =>
-    new HwsweepError('INVALID_ARGUMENT', `${what}: not a valid hwsweep weights/checkpoint file (${why})`, { context: { bytes: bytes.length } });
+    new HwsweepError('INVALID_ARGUMENT', `${what}: not a valid hwsweep weights/checkpoint file (${why})`, {
+      context: { bytes: bytes.length },
+    });
   if (bytes.length < 12) throw bad(`only ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw bad('bad magic');

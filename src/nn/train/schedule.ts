@@ -40,9 +40,13 @@ function stageStarts(s: BaseSchedule, epochs: number): number[] {
     case 'piecewise':
       return [0, ...s.boundaries.filter((m) => m > 0 && m < epochs)].sort((a, b) => a - b);
     case 'cosine':
-      throw new HwsweepError('INVALID_ARGUMENT', 'lrAt: LR tracking rule B needs a staged original schedule (step, piecewise or constant), got cosine', {
-        context: { param: 'original.kind', value: 'cosine' },
-      });
+      throw new HwsweepError(
+        'INVALID_ARGUMENT',
+        'lrAt: LR tracking rule B needs a staged original schedule (step, piecewise or constant), got cosine',
+        {
+          context: { param: 'original.kind', value: 'cosine' },
+        },
+      );
   }
 }
 
@@ -68,7 +72,13 @@ export function lrAt(schedule: LrSchedule, epoch: number, baseLr: number, totalE
     }
     case 'piecewise': {
       const { boundaries, values } = schedule;
-      checkArg(values.length === boundaries.length + 1, 'lrAt', 'values.length', values.length, `boundaries.length + 1 = ${boundaries.length + 1}`);
+      checkArg(
+        values.length === boundaries.length + 1,
+        'lrAt',
+        'values.length',
+        values.length,
+        `boundaries.length + 1 = ${boundaries.length + 1}`,
+      );
       const i = boundaries.filter((b) => b <= epoch).length;
       return values[i] ?? baseLr;
     }

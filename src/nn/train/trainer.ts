@@ -14,8 +14,20 @@ import type { EpochMetrics, TrainHooks, TrainOptions } from './types.js';
 function validate(opts: TrainOptions): void {
   const where = 'trainModel';
   checkArg(Number.isInteger(opts.epochs) && opts.epochs >= 1, where, 'epochs', opts.epochs, 'an integer >= 1');
-  checkArg(Number.isInteger(opts.batchSize) && opts.batchSize >= 1, where, 'batchSize', opts.batchSize, 'an integer >= 1');
-  checkArg(opts.optimizer === 'sgd' || opts.optimizer === 'adam', where, 'optimizer', opts.optimizer, "'sgd' or 'adam'");
+  checkArg(
+    Number.isInteger(opts.batchSize) && opts.batchSize >= 1,
+    where,
+    'batchSize',
+    opts.batchSize,
+    'an integer >= 1',
+  );
+  checkArg(
+    opts.optimizer === 'sgd' || opts.optimizer === 'adam',
+    where,
+    'optimizer',
+    opts.optimizer,
+    "'sgd' or 'adam'",
+  );
   checkArg(Number.isFinite(opts.lr) && opts.lr > 0, where, 'lr', opts.lr, 'a finite number > 0');
   const m = opts.momentum ?? 0.9;
   checkArg(m >= 0 && m < 1, where, 'momentum', m, 'in [0, 1)');
@@ -41,9 +53,13 @@ export async function trainModel(
   validate(opts);
   const shape = modelInputShape(model);
   if (shape.join() !== data.shape.join()) {
-    throw new HwsweepError('SHAPE_MISMATCH', `trainModel: model input [${shape.join(',')}] does not match dataset ${data.name} [${data.shape.join(',')}]`, {
-      context: { model: model.name, dataset: data.name },
-    });
+    throw new HwsweepError(
+      'SHAPE_MISMATCH',
+      `trainModel: model input [${shape.join(',')}] does not match dataset ${data.name} [${data.shape.join(',')}]`,
+      {
+        context: { model: model.name, dataset: data.name },
+      },
+    );
   }
   const imageSize = shape[0] * shape[1] * shape[2];
   const numClasses = Number(model.outputs[0]?.shape[1]);
@@ -64,7 +80,13 @@ export async function trainModel(
     },
     params,
   );
-  const run = { optimizer: opts.optimizer, batchSize: opts.batchSize, epochs: opts.epochs, seed: opts.seed, model: model.name };
+  const run = {
+    optimizer: opts.optimizer,
+    batchSize: opts.batchSize,
+    epochs: opts.epochs,
+    seed: opts.seed,
+    model: model.name,
+  };
   const rng = new Rng(opts.seed);
   let masks = opts.masks;
   let history: EpochMetrics[] = [];
@@ -73,7 +95,10 @@ export async function trainModel(
     const ck = decodeCheckpoint(model, hooks.resumeFrom);
     if (JSON.stringify(ck.state.run) !== JSON.stringify(run)) {
       optimizer.dispose();
-      throw new HwsweepError('INVALID_ARGUMENT', `trainModel: checkpoint belongs to run ${JSON.stringify(ck.state.run)}, not ${JSON.stringify(run)}`);
+      throw new HwsweepError(
+        'INVALID_ARGUMENT',
+        `trainModel: checkpoint belongs to run ${JSON.stringify(ck.state.run)}, not ${JSON.stringify(run)}`,
+      );
     }
     optimizer.load(ck.blobs, ck.state.optimizerStep);
     rng.state = ck.state.rngState;
@@ -92,7 +117,8 @@ export async function trainModel(
       let correct = 0;
       for (const batch of miniBatches(data.train, order, opts.batchSize, imageSize)) {
         await yieldToEventLoop();
-        if (hooks.signal?.aborted) throw new HwsweepError('CANCELLED', `trainModel: cancelled in epoch ${epoch}`, { context: { epoch } });
+        if (hooks.signal?.aborted)
+          throw new HwsweepError('CANCELLED', `trainModel: cancelled in epoch ${epoch}`, { context: { epoch } });
         const out = tf.tidy(() => {
           const x = tf.tensor4d(batch.x, [batch.size, ...shape]);
           const y = tf.tensor1d(batch.y, 'int32');
@@ -113,7 +139,13 @@ export async function trainModel(
         lossSum += l ?? 0;
         correct += c ?? 0;
       }
-      const m: EpochMetrics = { epoch, lr, loss: lossSum / data.train.n, accuracy: correct / data.train.n, durationMs: 0 };
+      const m: EpochMetrics = {
+        epoch,
+        lr,
+        loss: lossSum / data.train.n,
+        accuracy: correct / data.train.n,
+        durationMs: 0,
+      };
       if (opts.evalEachEpoch) {
         const v = await evaluate(model, data.test, { batchSize: Math.max(opts.batchSize, 256) });
         m.valLoss = v.loss;
@@ -122,7 +154,13 @@ export async function trainModel(
       m.durationMs = performance.now() - t0;
       history.push(m);
       if (hooks.onEpochEnd) {
-        const state: CheckpointState = { epoch, rngState: rng.state, optimizerStep: optimizer.step, run, history: [...history] };
+        const state: CheckpointState = {
+          epoch,
+          rngState: rng.state,
+          optimizerStep: optimizer.step,
+          run,
+          history: [...history],
+        };
         await hooks.onEpochEnd(m, () => encodeCheckpoint(model, state, masks, optimizer.save()));
       }
     }

@@ -14,17 +14,22 @@ function cifarBytes(n: number, labelOf: (k: number) => number): Uint8Array {
     b[k * CIFAR_RECORD_BYTES] = labelOf(k);
     for (let ch = 0; ch < 3; ch++)
       for (let r = 0; r < 32; r++)
-        for (let c = 0; c < 32; c++) b[k * CIFAR_RECORD_BYTES + 1 + ch * 1024 + r * 32 + c] = (k * 7 + r * 3 + c + ch * 50) % 256;
+        for (let c = 0; c < 32; c++)
+          b[k * CIFAR_RECORD_BYTES + 1 + ch * 1024 + r * 32 + c] = (k * 7 + r * 3 + c + ch * 50) % 256;
   }
   return b;
 }
 
 /** The last training image of class `c` (train images are grouped by class, 6000 each, in file order). */
-const full6000 = (ds: Dataset, c: number): Float32Array => ds.train.x.subarray((c * 6000 + 5999) * 784, (c * 6000 + 6000) * 784);
+const full6000 = (ds: Dataset, c: number): Float32Array =>
+  ds.train.x.subarray((c * 6000 + 5999) * 784, (c * 6000 + 6000) * 784);
 
 describe('CIFAR-10 reader', () => {
   it('decodes channel-planar records into NHWC [n,32,32,3] in [0,1]', () => {
-    const s = decodeCifarBatch(cifarBytes(2, (k) => k + 3), 'mem');
+    const s = decodeCifarBatch(
+      cifarBytes(2, (k) => k + 3),
+      'mem',
+    );
     expect(s.n).toBe(2);
     expect([...s.y]).toEqual([3, 4]);
     // image 1, row 5, col 9, channel 2 -> (7 + 15 + 9 + 100) % 256 = 131
@@ -36,9 +41,18 @@ describe('CIFAR-10 reader', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cifar-'));
     const bin = join(dir, 'cifar-10-batches-bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'data_batch_1.bin'), cifarBytes(3, (k) => k));
-    writeFileSync(join(bin, 'data_batch_2.bin'), cifarBytes(2, () => 9));
-    writeFileSync(join(bin, 'test_batch.bin'), cifarBytes(1, () => 5));
+    writeFileSync(
+      join(bin, 'data_batch_1.bin'),
+      cifarBytes(3, (k) => k),
+    );
+    writeFileSync(
+      join(bin, 'data_batch_2.bin'),
+      cifarBytes(2, () => 9),
+    );
+    writeFileSync(
+      join(bin, 'test_batch.bin'),
+      cifarBytes(1, () => 5),
+    );
     const ds = await loadDataset('cifar10', { path: dir });
     expect(ds.shape).toEqual([32, 32, 3]);
     expect(ds.train.n).toBe(5);
@@ -50,20 +64,33 @@ describe('CIFAR-10 reader', () => {
   it('rejects a file whose size is not a multiple of 3073 bytes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cifar-bad-'));
     writeFileSync(join(dir, 'data_batch_1.bin'), new Uint8Array(3000));
-    writeFileSync(join(dir, 'test_batch.bin'), cifarBytes(1, () => 0));
+    writeFileSync(
+      join(dir, 'test_batch.bin'),
+      cifarBytes(1, () => 0),
+    );
     await expect(loadDataset('cifar10', { path: dir })).rejects.toThrow(
       /data_batch_1\.bin has 3000 bytes, not a positive multiple of 3073 \(1 label \+ 3072 pixels per image\)/,
     );
-    expect(() => decodeCifarBatch(new Uint8Array(3074), 'x.bin')).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: CIFAR-10 file x.bin has 3074 bytes, not a positive multiple of 3073 (1 label + 3072 pixels per image)]`);
+    expect(() => decodeCifarBatch(new Uint8Array(3074), 'x.bin')).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: CIFAR-10 file x.bin has 3074 bytes, not a positive multiple of 3073 (1 label + 3072 pixels per image)]`,
+    );
   });
 });
 
 describe('loadDataset', () => {
   it('gives clear errors for a bad path, a missing CIFAR path and an unknown dataset', async () => {
-    await expect(loadDataset('cifar10', { path: '/nonexistent/cifar' })).rejects.toThrowErrorMatchingInlineSnapshot(`[HwsweepError: cifar10: dataset path /nonexistent/cifar is not a directory]`);
-    await expect(loadDataset('cifar10')).rejects.toThrowErrorMatchingInlineSnapshot(`[HwsweepError: cifar10: path is required (the cifar-10-batches-bin folder)]`);
-    await expect(loadDataset('fashion-mnist', { path: '/nonexistent/fm' })).rejects.toThrowErrorMatchingInlineSnapshot(`[HwsweepError: dataset path /nonexistent/fm does not exist]`);
-    await expect(loadDataset('imagenet' as never)).rejects.toThrowErrorMatchingInlineSnapshot(`[HwsweepError: unknown dataset "imagenet" (known: fashion-mnist, mnist, cifar10, synthetic)]`);
+    await expect(loadDataset('cifar10', { path: '/nonexistent/cifar' })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: cifar10: dataset path /nonexistent/cifar is not a directory]`,
+    );
+    await expect(loadDataset('cifar10')).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: cifar10: path is required (the cifar-10-batches-bin folder)]`,
+    );
+    await expect(loadDataset('fashion-mnist', { path: '/nonexistent/fm' })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: dataset path /nonexistent/fm does not exist]`,
+    );
+    await expect(loadDataset('imagenet' as never)).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: unknown dataset "imagenet" (known: fashion-mnist, mnist, cifar10, synthetic)]`,
+    );
   });
 
   it('reads per-class JSON folders (package format: nested bytes or flat [0,1] floats) and splits each class', () => {
@@ -94,7 +121,9 @@ describe('loadDataset', () => {
     for (const c of ds.train.y) perClass[c] = (perClass[c] ?? 0) + 1;
     expect(perClass).toEqual(new Array<number>(10).fill(6000));
     // the byte-scanning fast path agrees with JSON.parse on a real class file (class 3 = dresses)
-    const raw = (JSON.parse(readFileSync(join(packageDataDir('fashion-mnist'), '3.json'), 'utf8')) as { data: number[][] }).data;
+    const raw = (
+      JSON.parse(readFileSync(join(packageDataDir('fashion-mnist'), '3.json'), 'utf8')) as { data: number[][] }
+    ).data;
     const at = ds.train.y.indexOf(3);
     expect(Array.from(ds.train.x.subarray(at * 784, at * 784 + 784), (v) => Math.round(v * 255))).toEqual(raw[0]);
     expect(Array.from(full6000(ds, 3), (v) => Math.round(v * 255))).toEqual(raw[5999]);
@@ -125,7 +154,9 @@ describe('loadDataset', () => {
     // every subset image is an image of the full set with the same label
     const size = 16 * 16;
     const first = sub.train.x.subarray(0, size);
-    const idx = Array.from({ length: a.train.n }, (_, i) => i).find((i) => a.train.x.subarray(i * size, (i + 1) * size).every((v, j) => v === first[j]));
+    const idx = Array.from({ length: a.train.n }, (_, i) => i).find((i) =>
+      a.train.x.subarray(i * size, (i + 1) * size).every((v, j) => v === first[j]),
+    );
     expect(idx).toBeDefined();
     expect(a.train.y[idx ?? -1]).toBe(sub.train.y[0]);
   });
@@ -144,7 +175,11 @@ describe('batching', () => {
   it('miniBatches gathers images in order into reused buffers, last batch short', () => {
     const n = 7;
     const size = 3;
-    const split = { x: Float32Array.from({ length: n * size }, (_, i) => i), y: Uint8Array.from({ length: n }, (_, i) => i * 10), n };
+    const split = {
+      x: Float32Array.from({ length: n * size }, (_, i) => i),
+      y: Uint8Array.from({ length: n }, (_, i) => i * 10),
+      n,
+    };
     const order = Uint32Array.from([6, 0, 3, 1, 5, 2, 4]);
     const seen: { x: number[]; y: number[]; buf: ArrayBufferLike }[] = [];
     for (const b of miniBatches(split, order, 3, size)) seen.push({ x: [...b.x], y: [...b.y], buf: b.x.buffer });

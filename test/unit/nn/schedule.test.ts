@@ -42,13 +42,23 @@ describe('lrAt', () => {
     expect(table({ kind: 'constant' }, 0.05, 3)).toEqual([0.05, 0.05, 0.05]);
     expect(table({ kind: 'step', milestones: [2, 4], gamma: 0.5 }, 0.8, 6)).toEqual([0.8, 0.8, 0.4, 0.4, 0.2, 0.2]);
     const cos = table({ kind: 'cosine', minLr: 0.1 }, 1.1, 4);
-    [1.1, 0.1 + 0.5 * (1 + Math.SQRT1_2), 0.6, 0.1 + 0.5 * (1 - Math.SQRT1_2)].forEach((v, e) => expect(cos[e]).toBeCloseTo(v, 12));
+    [1.1, 0.1 + 0.5 * (1 + Math.SQRT1_2), 0.6, 0.1 + 0.5 * (1 - Math.SQRT1_2)].forEach((v, e) =>
+      expect(cos[e]).toBeCloseTo(v, 12),
+    );
     expect(finalLr(original, 0.1, 160)).toBe(0.001);
   });
 
   it('rejects rule B on a cosine original and bad arguments with clear messages', () => {
-    expect(() => lrAt({ kind: 'lr-tracking', rule: 'B', original: { kind: 'cosine' }, originalEpochs: 10 }, 0, 0.1, 5)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: lrAt: LR tracking rule B needs a staged original schedule (step, piecewise or constant), got cosine]`);
-    expect(() => lrAt({ kind: 'constant' }, -1, 0.1, 5)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: lrAt: epoch = -1 is not an integer >= 0]`);
-    expect(() => lrAt({ kind: 'piecewise', boundaries: [1], values: [1] }, 0, 0.1, 5)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: lrAt: values.length = 1 is not boundaries.length + 1 = 2]`);
+    expect(() =>
+      lrAt({ kind: 'lr-tracking', rule: 'B', original: { kind: 'cosine' }, originalEpochs: 10 }, 0, 0.1, 5),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: lrAt: LR tracking rule B needs a staged original schedule (step, piecewise or constant), got cosine]`,
+    );
+    expect(() => lrAt({ kind: 'constant' }, -1, 0.1, 5)).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: lrAt: epoch = -1 is not an integer >= 0]`,
+    );
+    expect(() =>
+      lrAt({ kind: 'piecewise', boundaries: [1], values: [1] }, 0, 0.1, 5),
+    ).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: lrAt: values.length = 1 is not boundaries.length + 1 = 2]`);
   });
 });

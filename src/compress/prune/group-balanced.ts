@@ -58,54 +58,126 @@ export interface GbpResult {
   achievedRatio: number;
 }
 
-/** Keeps the `n` members of one group with largest `|w|` (ties: lower position). `mags` is scratch. */
-function selectGroup(
-  w: Float32Array,
-  mask: Uint8Array,
-  prev: Uint8Array | undefined,
-  idx: Int32Array,
-  m: number,
-  n: number,
-  mags: Float64Array,
-): void {
+/**
+ * Selects inside one group stored contiguously at `vals[off .. off+m)` (magnitudes, `-1` for slots
+ * pruned in an earlier step): `sel[off+t] = 1` for the `n` largest, ties -> lower position `t`.
+ * `min(n, m-n)` scans of the group, no sort; `vals` is clobbered.
+ */
+function selectGroup(vals: Float64Array, sel: Uint8Array, off: number, m: number, n: number): void {
+  const end = off + m;
+  // plain loops: TypedArray#fill has a call overhead comparable to a whole small group
   if (n >= m) {
-    for (let t = 0; t < m; t++) mask[idx[t] as number] = 1;
+    for (let t = off; t < end; t++) sel[t] = 1;
     return;
   }
-  for (let t = 0; t < m; t++) {
-    const j = idx[t] as number;
-    const a = Math.abs(w[j] as number);
-    if (a !== a) throw new HwsweepError('INVALID_ARGUMENT', 'groupBalancedMask: weights contain NaN (allowed: finite numbers)');
-    mags[t] = prev !== undefined && !prev[j] ? -1 : a;
-  }
   if (n <= m - n) {
+    for (let t = off; t < end; t++) sel[t] = 0;
     for (let r = 0; r < n; r++) {
-      let best = 0;
+      let best = off;
       let bv = -Infinity;
-      for (let t = 0; t < m; t++) {
-        const v = mags[t] as number;
+      for (let t = off; t < end; t++) {
+        const v = vals[t] as number;
         if (v > bv) {
           bv = v;
           best = t;
         }
       }
-      mask[idx[best] as number] = 1;
-      mags[best] = NaN; // taken: never compares greater
+      sel[best] = 1;
+      vals[best] = NaN; // taken: never compares again
     }
   } else {
-    for (let t = 0; t < m; t++) mask[idx[t] as number] = 1;
+    for (let t = off; t < end; t++) sel[t] = 1;
     for (let r = 0; r < m - n; r++) {
-      let worst = 0;
+      let worst = off;
       let wv = Infinity;
-      for (let t = 0; t < m; t++) {
-        const v = mags[t] as number;
+      for (let t = off; t < end; t++) {
+        const v = vals[t] as number;
         if (v <= wv) {
           wv = v;
           worst = t; // `<=`: among equal magnitudes the highest position is pruned first
         }
       }
-      mask[idx[worst] as number] = 0;
-      mags[worst] = NaN;
+      sel[worst] = 0;
+      vals[worst] = NaN;
+    }
+  }
+}
+
+function nanError(): HwsweepError {
+  return new HwsweepError('INVALID_ARGUMENT', 'groupBalancedMask: weights contain NaN (allowed: finite numbers)');
+}
+
+/** Columns per tile of the line-group path: tiles keep the strided group gather cache-friendly. */
+const TILE = 256;
+
+/**
+ * Line groups: `cols` independent lines of length `L`; member `t` of column `k` sits at
+ * `base + t*cols + k`; lines are cut into groups of `g`. Rows are read and written contiguously
+ * through a `[TILE, g]` transposed scratch.
+ */
+function lineGroups(
+  w: Float32Array,
+  prev: Uint8Array | undefined,
+  mask: Uint8Array,
+  base: number,
+  L: number,
+  cols: number,
+  g: number,
+  keep: (m: number) => number,
+): void {
+  const vals = new Float64Array(TILE * g);
+  const sel = new Uint8Array(TILE * g);
+  for (let q0 = 0; q0 < L; q0 += g) {
+    const m = Math.min(g, L - q0);
+    const n = keep(m);
+    for (let k0 = 0; k0 < cols; k0 += TILE) {
+      const kb = Math.min(TILE, cols - k0);
+      for (let t = 0; t < m; t++) {
+        const rb = base + (q0 + t) * cols + k0;
+        for (let kk = 0; kk < kb; kk++) {
+          const a = Math.abs(w[rb + kk] as number);
+          if (a !== a) throw nanError();
+          vals[kk * g + t] = prev !== undefined && !prev[rb + kk] ? -1 : a;
+        }
+      }
+      for (let kk = 0; kk < kb; kk++) selectGroup(vals, sel, kk * g, m, n);
+      for (let t = 0; t < m; t++) {
+        const rb = base + (q0 + t) * cols + k0;
+        for (let kk = 0; kk < kb; kk++) mask[rb + kk] = sel[kk * g + t] as number;
+      }
+    }
+  }
+}
+
+/** Block groups (§2.2): all `R*S` taps x one chunk of `g` channels, one output channel; HWIO order inside. */
+function blockGroups(
+  w: Float32Array,
+  prev: Uint8Array | undefined,
+  mask: Uint8Array,
+  { R, S, C, K }: { R: number; S: number; C: number; K: number },
+  g: number,
+  keep: (m: number) => number,
+): void {
+  const full = R * S * g;
+  const idx = new Int32Array(full);
+  const vals = new Float64Array(full);
+  const sel = new Uint8Array(full);
+  for (let q0 = 0; q0 < C; q0 += g) {
+    const cw = Math.min(g, C - q0);
+    const m = R * S * cw;
+    const n = keep(m);
+    for (let k = 0; k < K; k++) {
+      for (let tap = 0; tap < R * S; tap++) {
+        for (let c = 0; c < cw; c++) {
+          const j = (tap * C + q0 + c) * K + k;
+          const a = Math.abs(w[j] as number);
+          if (a !== a) throw nanError();
+          idx[tap * cw + c] = j;
+          vals[tap * cw + c] = prev !== undefined && !prev[j] ? -1 : a;
+        }
+      }
+      selectGroup(vals, sel, 0, m, n);
+      for (let t = 0; t < m; t++) mask[idx[t] as number] = sel[t] as number;
     }
   }
 }
@@ -150,46 +222,26 @@ export function groupBalancedMask(w: Float32Array, shape: readonly number[], opt
   const plan: Plan = { fullSize: shapeKind === 'block' ? blockFull : g, nFull, partial };
   const mask = new Uint8Array(w.length);
   const prev = opts.prevMask;
-  const maxGroup = shapeKind === 'block' ? blockFull : g;
-  const idx = new Int32Array(maxGroup);
-  const mags = new Float64Array(maxGroup);
-  let groups = 0;
-  let fullGroups = 0;
-  /** Line groups: `cols` independent lines of length `L`, member `t` of column `k` at `base + t*cols + k`. */
-  const lines = (base: number, L: number, cols: number): void => {
-    for (let q0 = 0; q0 < L; q0 += g) {
-      const m = Math.min(g, L - q0);
-      const n = keepFor(plan, m);
-      for (let k = 0; k < cols; k++) {
-        for (let t = 0; t < m; t++) idx[t] = base + (q0 + t) * cols + k;
-        selectGroup(w, mask, prev, idx, m, n, mags);
-      }
-      groups += cols;
-      if (m === g) fullGroups += cols;
-    }
-  };
+  const keep = (m: number) => keepFor(plan, m);
+  /** Group counts of line groups: `cols` groups per chunk of a line of length L. */
+  const count = (L: number, cols: number, lines = 1) => ({ groups: lines * cols * Math.ceil(L / g), full: lines * cols * Math.floor(L / g) });
+  let counts: { groups: number; full: number };
   if (shapeKind === 'vector') {
-    for (let tap = 0; tap < R * S; tap++) lines(tap * C * K, C, K);
+    for (let tap = 0; tap < R * S; tap++) lineGroups(w, prev, mask, tap * C * K, C, K, g, keep);
+    counts = count(C, K, R * S);
   } else if (shapeKind === 'flat') {
-    lines(0, R * S * C, K);
+    lineGroups(w, prev, mask, 0, R * S * C, K, g, keep);
+    counts = count(R * S * C, K);
   } else if (shapeKind === 'taps') {
     checkArg(shape.length === 4, where, 'shape', `[${shape.join(',')}]`, 'a depthwise kernel [kh, kw, inC, mult] for groupShape taps');
-    lines(0, R * S, C * K);
+    lineGroups(w, prev, mask, 0, R * S, C * K, g, keep);
+    counts = count(R * S, C * K);
   } else {
-    for (let q0 = 0; q0 < C; q0 += g) {
-      const cw = Math.min(g, C - q0);
-      const m = R * S * cw;
-      const n = keepFor(plan, m);
-      for (let k = 0; k < K; k++) {
-        for (let tap = 0; tap < R * S; tap++) {
-          for (let c = 0; c < cw; c++) idx[tap * cw + c] = (tap * C + q0 + c) * K + k;
-        }
-        selectGroup(w, mask, prev, idx, m, n, mags);
-      }
-      groups += K;
-      if (cw === g) fullGroups += K;
-    }
+    blockGroups(w, prev, mask, { R, S, C, K }, g, keep);
+    counts = count(C, K);
   }
+  const groups = counts.groups;
+  const fullGroups = counts.full;
   const kept = countKept(mask);
   return {
     mask,

@@ -161,21 +161,29 @@ const accelerator = z
 
 export const DEFAULT_ACCELERATORS = ['kang-cx', 'zhu-array'] as const;
 
-/** Field-level schema; `.prefault({})` makes an omitted section take its fields' defaults. */
+/**
+ * A section mapping whose fields all have defaults: omitted, or empty in YAML (`pruning:` with
+ * every line below commented out, which parses as null), it takes its fields' defaults.
+ */
+function section<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === null ? undefined : v), schema.prefault({} as z.input<T>));
+}
+
+/** Field-level schema. */
 export const specSchema = strictObj({
   name,
   description: str().default(''),
   strategy: strategy.default({ type: 'grid' }),
   maxParallel: num({ min: 1, max: 1000, int: true }).default(4),
-  retry: retry.prefault({}),
-  data: data.prefault({}),
+  retry: section(retry),
+  data: section(data),
   models: listOf(model, 'a model').default([{ name: 'lenet5', width: 1 }]),
   datasets: listOf(oneOf(DATASETS), 'a dataset').default(['fashion-mnist']),
-  pruning: pruning.prefault({}),
-  quantization: quantization.prefault({}),
-  clustering: clustering.prefault({}),
-  retraining: retraining.prefault({}),
-  baseline: baseline.prefault({}),
+  pruning: section(pruning),
+  quantization: section(quantization),
+  clustering: section(clustering),
+  retraining: section(retraining),
+  baseline: section(baseline),
   accelerators: z
     .array(accelerator, { error: (iss) => `expected a list of accelerators, got ${describeValue(iss.input)}` })
     .default([...DEFAULT_ACCELERATORS]),

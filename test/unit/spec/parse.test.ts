@@ -175,6 +175,12 @@ describe('parseSpec defaults', () => {
     expect(parseSpec(y('name: r', 'strategy: grid')).strategy).toEqual({ type: 'grid' });
   });
 
+  it('parseSpec treats an empty section (all lines commented out) as omitted', () => {
+    const s = parseSpec(y('name: e', 'pruning:', '  # methods: [magnitude]', 'retry:'));
+    expect(s.pruning).toEqual(parseSpec('name: e').pruning);
+    expect(s.retry.maxAttempts).toBe(3);
+  });
+
   it('parseSpecObject validates an already parsed value', () => {
     expect(parseSpecObject({ name: 'obj', seeds: [1, 2] }).seeds).toEqual([1, 2]);
     expect(() => parseSpecObject({ name: 'obj', seeds: [-1] })).toThrowErrorMatchingInlineSnapshot(`

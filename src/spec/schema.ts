@@ -23,7 +23,7 @@ import { describeValue, duration, listOf, num, oneOf, str, strictObj } from './z
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const name = str(true).superRefine((v, ctx) => {
+const name = str().superRefine((v, ctx) => {
   if (!NAME_RE.test(v)) {
     ctx.addIssue({
       code: 'custom',

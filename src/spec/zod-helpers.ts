@@ -140,7 +140,8 @@ export function duration(minMs: number, maxMs: number) {
       return z.NEVER;
     }
     if (ms < minMs || ms > maxMs) {
-      ctx.addIssue({ code: 'custom', message: `${describeValue(v)} is not in ${interval(minMs, maxMs)} ms` });
+      const shown = typeof v === 'string' ? `${JSON.stringify(v)} (${ms} ms)` : `${ms}`;
+      ctx.addIssue({ code: 'custom', message: `${shown} is not in ${interval(minMs, maxMs)} ms` });
       return z.NEVER;
     }
     return Math.round(ms);

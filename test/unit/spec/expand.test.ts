@@ -333,6 +333,9 @@ describe('hashes', () => {
   it('canonicalJson sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, 1], c: null } })).toBe('{"a":{"c":null,"d":[3,1]},"b":1}');
     expect(canonicalJson({ a: undefined, b: 'x' })).toBe('{"b":"x"}');
+    expect(() => canonicalJson({ f: () => 1 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: canonicalJson: value = function is not JSON-serialisable]`,
+    );
     expect(() => canonicalJson({ a: Number.NaN })).toThrowErrorMatchingInlineSnapshot(
       `[HwsweepError: canonicalJson: value = NaN is not a finite number]`,
     );

@@ -305,6 +305,30 @@ describe('parseSpec validation messages', () => {
     `);
   });
 
+  it('parseSpec reports non-string enum values, empty names, mappings for lists and out-of-range durations', () => {
+    const text = y(
+      'name: ""',
+      'datasets: [3]',
+      'pruning: {methods: [magnitude], ratios: {a: 1}}',
+      'retry: {initialInterval: 2h}',
+    );
+    expect(() => parseSpec(text)).toThrowErrorMatchingInlineSnapshot(`
+      [HwsweepError: Invalid sweep spec (4 issues):
+        name: "" is not a valid name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)
+        datasets[0]: expected one of fashion-mnist, mnist, cifar10, synthetic, got 3
+        pruning.ratios: expected a number, got a mapping
+        retry.initialInterval: "2h" (7200000 ms) is not in [1, 3600000] ms]
+    `);
+  });
+
+  it('parseSpec reports fcRatio when kernel-row leaves FC layers dense', () => {
+    const text = y('name: f', 'pruning: {methods: [kernel-row], fcPolicy: dense, fcRatio: 0.9}');
+    expect(() => parseSpec(text)).toThrowErrorMatchingInlineSnapshot(`
+      [HwsweepError: Invalid sweep spec (1 issue):
+        pruning.fcRatio: set, but no trial uses it: FC layers stay dense (pruning.fcPolicy is [dense])]
+    `);
+  });
+
   it('parseSpec reports settings that apply to another strategy or schedule', () => {
     const text = y(
       'name: demo',

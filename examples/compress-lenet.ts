@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { applyMask, prunedModelStorage, pruneModel, type PruneConfig, type PruneResult, type ModelStorage } from '../src/compress/index.js';
 import { modelStorage, type ValueEncoding } from '../src/compress/storage.js';
-import { buildCompressed, clusterModel, quantizeModel, sampleSplit, serializeCompressed } from '../src/compress/model.js';
+import { buildCompressed, clusterModel, quantizeModel, relativeLogitError, sampleSplit, serializeCompressed } from '../src/compress/model.js';
 import { initBackend, type BackendChoice } from '../src/nn/backend/index.js';
 import {
   createModel,
@@ -38,7 +38,7 @@ const { values } = parseArgs({
     'train-subset': { type: 'string', default: '12000' },
     'test-subset': { type: 'string', default: '2000' },
     'calib-size': { type: 'string', default: '500' },
-    'sr-seeds': { type: 'string', default: '3' },
+    'sr-seeds': { type: 'string', default: '5' },
     lr: { type: 'string', default: '0.03' },
     seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'auto' },
@@ -121,16 +121,19 @@ const storageOf = (values: ValueEncoding, pruned?: PruneResult): ModelStorage =>
     : modelStorage(layers.map((l) => ({ name: l.name, shape: l.weightShape, format: { values, sparsity: { kind: 'dense' as const } } })), { baselineBits: 16 });
 
 console.log('## Fixed-point quantization (weights T = max|W|, activations KL, FL search ±2, per-layer FL)');
-console.log(`| model | plan | acc SR (mean of ${srSeeds} seeds) | acc rna | storage (KiB) | x vs fp32 | serialised bytes |`);
-console.log('|---|---|---|---|---|---|---|');
+console.log(`| model | plan | acc SR (mean ± sd of ${srSeeds} seeds) | acc rna | rel. logit error (rna) | storage (KiB) | x vs fp32 | x vs 16-bit | serialised bytes |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const s of subjects) {
   setAllWeights(net, s.weights);
   const acc0 = (await evaluate(net, data.test)).accuracy;
-  console.log(`| ${s.label} | fp32 | ${pct(acc0)} | – | ${(storageOf({ kind: 'float32' }, s.pruned).totalBits / 8192).toFixed(1)} | 1.0 | – |`);
+  const st0 = storageOf({ kind: 'float32' }, s.pruned);
+  console.log(`| ${s.label} | fp32 | ${pct(acc0)} | – | – | ${(st0.totalBits / 8192).toFixed(1)} | ${st0.ratioVsFp32.toFixed(1)} | ${(st0.ratioVsBaseline ?? 0).toFixed(2)} | – |`);
   for (const [wb, ab] of [[16, 16], [8, 8], [4, 8], [4, 4]] as const) {
     const q = await quantizeModel(net, { weights: { bits: wb }, activations: { bits: ab }, calibration: calib, seed });
-    let sr = 0;
-    for (let k = 0; k < srSeeds; k++) sr += (await evaluate(net, data.test, { transforms: q.transformsWithSeed(seed + 100 + k) })).accuracy;
+    const srAcc: number[] = [];
+    for (let k = 0; k < srSeeds; k++) srAcc.push((await evaluate(net, data.test, { transforms: q.transformsWithSeed(seed + 100 + k) })).accuracy);
+    const mean = srAcc.reduce((a, b) => a + b, 0) / srSeeds;
+    const sd = Math.sqrt(srAcc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, srSeeds - 1));
     const qr = await quantizeModel(net, {
       weights: { bits: wb, rounding: 'rna' },
       activations: { bits: ab, rounding: 'rna' },
@@ -138,9 +141,12 @@ for (const s of subjects) {
       seed,
     });
     const rna = (await evaluate(net, data.test, { transforms: qr.transforms })).accuracy;
+    const relErr = await relativeLogitError(net, data.test, qr.transforms);
     const st = storageOf({ kind: 'fixed', bits: wb }, s.pruned);
     const bytes = serializeCompressed(buildCompressed({ name: 'lenet5', model: net, quantized: q, ...(s.pruned ? { masks: s.pruned.masks } : {}) })).length;
-    console.log(`| ${s.label} | W${wb}A${ab} | ${pct(sr / srSeeds)} | ${pct(rna)} | ${(st.totalBits / 8192).toFixed(1)} | ${st.ratioVsFp32.toFixed(1)} | ${bytes} |`);
+    console.log(
+      `| ${s.label} | W${wb}A${ab} | ${pct(mean)} ± ${(sd * 100).toFixed(2)} | ${pct(rna)} | ${pct(relErr)} | ${(st.totalBits / 8192).toFixed(1)} | ${st.ratioVsFp32.toFixed(1)} | ${(st.ratioVsBaseline ?? 0).toFixed(2)} | ${bytes} |`,
+    );
   }
 }
 console.log(`(${elapsed()})\n`);

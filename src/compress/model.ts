@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkArg } from '../errors.js';
-import { evaluate, getWeights, kernelShape, prunableLayers } from '../nn/index.js';
+import { evaluate, getWeights, kernelShape, prunableLayers, setWeights } from '../nn/index.js';
 import type { EvalTransforms, Masks, Split } from '../nn/index.js';
 import { Rng } from '../shared/rng.js';
 import { snapToCentroids } from './cluster/assign.js';
@@ -90,6 +90,70 @@ export async function captureLayerInputs(
 /** Applies a typed-array function to a tensor's values; returns a new tensor of the same shape. */
 function mapTensor(x: tf.Tensor, f: (v: Float32Array) => Float32Array): tf.Tensor {
   return tf.tensor(f(x.dataSync() as Float32Array), x.shape, 'float32');
+}
+
+/**
+ * Logits of `model` on `split` with the same transforms `evaluate` applies (kernels replaced for the
+ * call, inputs of the transformed layers mapped); the model is restored afterwards.
+ * @returns `[n, numClasses]` row-major logits.
+ */
+export async function predictLogits(
+  model: tf.LayersModel,
+  split: Split,
+  opts: { transforms?: EvalTransforms; batchSize?: number } = {},
+): Promise<Float32Array> {
+  const t = opts.transforms;
+  const targets = t?.layers ?? prunableLayers(model);
+  const size = split.x.length / split.n;
+  const shape = (model.inputs[0]?.shape ?? []).slice(1).map(Number);
+  const batch = opts.batchSize ?? 256;
+  const saved = t?.weight ? getWeights(model) : undefined;
+  const patched: { layer: tf.layers.Layer; call: tf.layers.Layer['call'] }[] = [];
+  try {
+    if (t?.weight && saved) {
+      const fn = t.weight;
+      setWeights(model, new Map(targets.map((n) => [n, fn(n, saved.get(n) as Float32Array, kernelShape(model, n))])));
+    }
+    if (t?.activation) {
+      const fn = t.activation;
+      for (const name of targets) {
+        const layer = model.getLayer(name);
+        const call = layer.call.bind(layer);
+        patched.push({ layer, call: layer.call });
+        layer.call = (inputs, kwargs) => call(fn(name, (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor), kwargs);
+      }
+    }
+    const parts: Float32Array[] = [];
+    for (let s = 0; s < split.n; s += batch) {
+      const b = Math.min(batch, split.n - s);
+      const y = tf.tidy(() => model.apply(tf.tensor(split.x.subarray(s * size, (s + b) * size), [b, ...shape]), { training: false }) as tf.Tensor);
+      parts.push((await y.data()) as Float32Array);
+      y.dispose();
+    }
+    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  } finally {
+    for (const p of patched) p.layer.call = p.call;
+    if (saved) setWeights(model, new Map(targets.map((n) => [n, saved.get(n) as Float32Array])));
+  }
+}
+
+/** METHODS §3.2 step 7 "relative error": `‖y_q − y_ref‖₁ / ‖y_ref‖₁` over the logits of `split`. */
+export async function relativeLogitError(model: tf.LayersModel, split: Split, transforms: EvalTransforms, batchSize?: number): Promise<number> {
+  const ref = await predictLogits(model, split, batchSize !== undefined ? { batchSize } : {});
+  const q = await predictLogits(model, split, { transforms, ...(batchSize !== undefined ? { batchSize } : {}) });
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < ref.length; i++) {
+    num += Math.abs((q[i] as number) - (ref[i] as number));
+    den += Math.abs(ref[i] as number);
+  }
+  return den === 0 ? 0 : num / den;
 }
 
 export interface QuantizeModelOptions {

@@ -6,7 +6,9 @@ import {
   clusterModel,
   decodeLayerWeights,
   deserializeCompressed,
+  predictLogits,
   quantizeModel,
+  relativeLogitError,
   sampleSplit,
   serializeCompressed,
 } from '../../../src/compress/model.js';
@@ -109,5 +111,29 @@ describe('compressed model serialisation from a tfjs model', () => {
     back.layers.forEach((l, i) => expect(Array.from(decodeLayerWeights(l))).toEqual(Array.from(decodeLayerWeights(cm.layers[i]!))));
     const fp32Bytes = [...w.values()].reduce((s, v) => s + v.length * 4, 0);
     expect(bytes.length).toBeLessThan(fp32Bytes / 4);
+  });
+});
+
+describe('logits and relative error (METHODS §3.2 step 7)', () => {
+  it('predictLogits with transforms reproduces evaluate; relative error shrinks with bit width', async () => {
+    const calib = sampleSplit(data.train, 32, 2);
+    const q4 = await quantizeModel(model, { weights: { bits: 4, rounding: 'rna' }, activations: { bits: 4, rounding: 'rna', bins: 256 }, calibration: calib, seed: 1 });
+    const logits = await predictLogits(model, data.test, { transforms: q4.transforms, batchSize: 16 });
+    expect(logits.length).toBe(data.test.n * 4);
+    let loss = 0;
+    for (let i = 0; i < data.test.n; i++) {
+      const z = Array.from(logits.subarray(i * 4, i * 4 + 4));
+      const m = Math.max(...z);
+      const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
+      loss += lse - z[data.test.y[i]!]!;
+    }
+    const ev = await evaluate(model, data.test, { transforms: q4.transforms });
+    expect(loss / data.test.n).toBeCloseTo(ev.loss, 4);
+    const q8 = await quantizeModel(model, { weights: { bits: 8, rounding: 'rna' }, activations: { bits: 8, rounding: 'rna', bins: 512 }, calibration: calib, seed: 1 });
+    const e4 = await relativeLogitError(model, data.test, q4.transforms);
+    const e8 = await relativeLogitError(model, data.test, q8.transforms);
+    expect(e8).toBeLessThan(e4);
+    expect(e8).toBeGreaterThan(0);
+    expect(await relativeLogitError(model, data.test, {})).toBe(0);
   });
 });

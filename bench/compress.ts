@@ -33,29 +33,86 @@ function parseArgs(argv: string[]): Args {
   };
   const scale = Number(get('--scale') ?? 1);
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale = ${get('--scale')} is not a number in (0, 1]`);
-  return { json: argv.includes('--json'), scale, seed: Number(get('--seed') ?? 1), skipBaseline: argv.includes('--skip-baseline') };
+  return {
+    json: argv.includes('--json'),
+    scale,
+    seed: Number(get('--seed') ?? 1),
+    skipBaseline: argv.includes('--skip-baseline'),
+  };
 }
 
 /** VGG-16 (ImageNet, 224x224) compute layers with output channels scaled by `s`. */
 function vgg16(s: number): LayerDescriptor[] {
   const ch = (c: number) => Math.max(1, Math.round(c * s));
   const convs: [string, number, number][] = [
-    ['conv1_1', 224, 64], ['conv1_2', 224, 64], ['conv2_1', 112, 128], ['conv2_2', 112, 128],
-    ['conv3_1', 56, 256], ['conv3_2', 56, 256], ['conv3_3', 56, 256], ['conv4_1', 28, 512],
-    ['conv4_2', 28, 512], ['conv4_3', 28, 512], ['conv5_1', 14, 512], ['conv5_2', 14, 512], ['conv5_3', 14, 512],
+    ['conv1_1', 224, 64],
+    ['conv1_2', 224, 64],
+    ['conv2_1', 112, 128],
+    ['conv2_2', 112, 128],
+    ['conv3_1', 56, 256],
+    ['conv3_2', 56, 256],
+    ['conv3_3', 56, 256],
+    ['conv4_1', 28, 512],
+    ['conv4_2', 28, 512],
+    ['conv4_3', 28, 512],
+    ['conv5_1', 14, 512],
+    ['conv5_2', 14, 512],
+    ['conv5_3', 14, 512],
   ];
   const layers: LayerDescriptor[] = [];
   let inC = 3;
   for (const [name, hw, out] of convs) {
     const outC = ch(out);
-    layers.push({ name, kind: 'conv', inH: hw, inW: hw, inC, outC, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
-      padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 1, outH: hw, outW: hw, weightShape: [3, 3, inC, outC], hasBias: true });
+    layers.push({
+      name,
+      kind: 'conv',
+      inH: hw,
+      inW: hw,
+      inC,
+      outC,
+      kernelH: 3,
+      kernelW: 3,
+      strideH: 1,
+      strideW: 1,
+      padTop: 1,
+      padBottom: 1,
+      padLeft: 1,
+      padRight: 1,
+      groups: 1,
+      outH: hw,
+      outW: hw,
+      weightShape: [3, 3, inC, outC],
+      hasBias: true,
+    });
     inC = outC;
   }
-  const fcs: [string, number, number][] = [['fc6', 7 * 7 * inC, ch(4096)], ['fc7', ch(4096), ch(4096)], ['fc8', ch(4096), 1000]];
+  const fcs: [string, number, number][] = [
+    ['fc6', 7 * 7 * inC, ch(4096)],
+    ['fc7', ch(4096), ch(4096)],
+    ['fc8', ch(4096), 1000],
+  ];
   for (const [name, i, o] of fcs) {
-    layers.push({ name, kind: 'fc', inH: 1, inW: 1, inC: i, outC: o, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1,
-      padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, groups: 1, outH: 1, outW: 1, weightShape: [i, o], hasBias: true });
+    layers.push({
+      name,
+      kind: 'fc',
+      inH: 1,
+      inW: 1,
+      inC: i,
+      outC: o,
+      kernelH: 1,
+      kernelW: 1,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padBottom: 0,
+      padLeft: 0,
+      padRight: 0,
+      groups: 1,
+      outH: 1,
+      outW: 1,
+      weightShape: [i, o],
+      hasBias: true,
+    });
   }
   return layers;
 }
@@ -117,7 +174,12 @@ const METHODS: [string, PruneConfig][] = [
 ];
 
 /** Runs every operation once on `layers`/`weights` and times it. */
-function measure(layers: LayerDescriptor[], weights: Map<string, Float32Array>, args: Args, log: (s: string) => void): Measured {
+function measure(
+  layers: LayerDescriptor[],
+  weights: Map<string, Float32Array>,
+  args: Args,
+  log: (s: string) => void,
+): Measured {
   const model = { layers, weights };
   const ws = layers.map((l) => weights.get(l.name) as Float32Array);
   const params = ws.reduce((a, w) => a + w.length, 0);
@@ -132,24 +194,36 @@ function measure(layers: LayerDescriptor[], weights: Map<string, Float32Array>, 
   }
   const count = pruneCount(0.9, params);
   const radix = time('threshold: radix selection (ours)', () => magnitudeThreshold(ws, count), log);
-  const sorted = args.skipBaseline ? undefined : time('threshold: copy + sort (baseline)', () => sortThreshold(ws, count), log);
-  if (sorted && sorted.value !== radix.value) throw new Error(`threshold mismatch: sort ${sorted.value} vs radix ${radix.value}`);
+  const sorted = args.skipBaseline
+    ? undefined
+    : time('threshold: copy + sort (baseline)', () => sortThreshold(ws, count), log);
+  if (sorted && sorted.value !== radix.value)
+    throw new Error(`threshold mismatch: sort ${sorted.value} vs radix ${radix.value}`);
   const rng = new Rng(args.seed + 1);
-  const quant = time('quantize W8: KL threshold + FL search + SR codes, per layer', () => {
-    let fl = 0;
-    for (const l of layers) {
-      const w = weights.get(l.name) as Float32Array;
-      const plan = planTensor(w, { bits: 8, threshold: 'kl' }, 'weights', rng);
-      toCodes(w, { bits: 8, fl: plan.fl }, { rounding: 'sr', rng });
-      fl += plan.fl;
-    }
-    return fl;
-  }, log);
-  const clus = time('cluster K=16 per layer (linear init, Lloyd)', () => {
-    let iters = 0;
-    for (const l of layers) iters += clusterTensor(weights.get(l.name) as Float32Array, l.weightShape, 16).iterations[0] ?? 0;
-    return iters;
-  }, log);
+  const quant = time(
+    'quantize W8: KL threshold + FL search + SR codes, per layer',
+    () => {
+      let fl = 0;
+      for (const l of layers) {
+        const w = weights.get(l.name) as Float32Array;
+        const plan = planTensor(w, { bits: 8, threshold: 'kl' }, 'weights', rng);
+        toCodes(w, { bits: 8, fl: plan.fl }, { rounding: 'sr', rng });
+        fl += plan.fl;
+      }
+      return fl;
+    },
+    log,
+  );
+  const clus = time(
+    'cluster K=16 per layer (linear init, Lloyd)',
+    () => {
+      let iters = 0;
+      for (const l of layers)
+        iters += clusterTensor(weights.get(l.name) as Float32Array, l.weightShape, 16).iterations[0] ?? 0;
+      return iters;
+    },
+    log,
+  );
   return { prune, storageBits, radix, sorted, quant, clus };
 }
 
@@ -161,7 +235,9 @@ function main(): void {
   measure(small, randomWeights(small, args.seed), args, () => {});
   const layers = vgg16(args.scale);
   const params = layers.reduce((a, l) => a + l.weightShape.reduce((x, y) => x * y, 1), 0);
-  log(`bench:compress  VGG-16 shapes x${args.scale}: ${(params / 1e6).toFixed(1)} M weights, ${availableParallelism()} cores (shared machine)`);
+  log(
+    `bench:compress  VGG-16 shapes x${args.scale}: ${(params / 1e6).toFixed(1)} M weights, ${availableParallelism()} cores (shared machine)`,
+  );
   const gen = time('generate random weights (not part of any operation)', () => randomWeights(layers, args.seed), log);
   const { prune, storageBits, radix, sorted, quant, clus } = measure(layers, gen.value, args, log);
   const pruneHeadline = prune['magnitude-global r=0.9']?.s ?? NaN;
@@ -187,9 +263,17 @@ function main(): void {
     return;
   }
   const rows: [string, string, string][] = [
-    ...Object.entries(prune).map(([k, v]): [string, string, string] => [`prune ${k}`, v.s.toFixed(2), `achieved ${(100 * v.achievedRatio).toFixed(2)} %`]),
+    ...Object.entries(prune).map(([k, v]): [string, string, string] => [
+      `prune ${k}`,
+      v.s.toFixed(2),
+      `achieved ${(100 * v.achievedRatio).toFixed(2)} %`,
+    ]),
     ['global threshold, radix select (ours)', radix.s.toFixed(2), ''],
-    ['global threshold, copy + sort (baseline)', sorted ? sorted.s.toFixed(2) : 'skipped', sorted ? `ours ${(sorted.s / radix.s).toFixed(1)}x faster` : ''],
+    [
+      'global threshold, copy + sort (baseline)',
+      sorted ? sorted.s.toFixed(2) : 'skipped',
+      sorted ? `ours ${(sorted.s / radix.s).toFixed(1)}x faster` : '',
+    ],
     ['quantize W8 (KL + FL search + SR)', quant.s.toFixed(2), ''],
     ['cluster K=16 per layer', clus.s.toFixed(2), `${clus.value} Lloyd iterations in total`],
   ];
@@ -197,7 +281,9 @@ function main(): void {
   log(`| operation | seconds | note |\n|---|---|---|`);
   for (const [a, b, c] of rows) log(`| ${a} | ${b} | ${c} |`);
   log(`\nload average (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
-  log(`target: each of prune / quantize / cluster < 10 s on 2 cores; this machine is shared, so real numbers are lower.`);
+  log(
+    `target: each of prune / quantize / cluster < 10 s on 2 cores; this machine is shared, so real numbers are lower.`,
+  );
 }
 
 main();

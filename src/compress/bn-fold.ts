@@ -42,12 +42,22 @@ export function foldBatchNorm(
   const channels = opts.depthwise ? (shape[2] ?? 1) * (shape[3] ?? 1) : (shape[shape.length - 1] ?? 1);
   const eps = bn.epsilon ?? 1e-3;
   checkArg(Number.isFinite(eps) && eps >= 0, where, 'epsilon', eps, 'a finite number >= 0');
-  const vectors = { gamma: bn.gamma, beta: bn.beta, movingMean: bn.movingMean, movingVariance: bn.movingVariance, bias: opts.bias };
+  const vectors = {
+    gamma: bn.gamma,
+    beta: bn.beta,
+    movingMean: bn.movingMean,
+    movingVariance: bn.movingVariance,
+    bias: opts.bias,
+  };
   for (const [name, v] of Object.entries(vectors)) {
     if (v !== undefined && v.length !== channels) {
-      throw new HwsweepError('SHAPE_MISMATCH', `${where}: ${name} has length ${v.length}, expected ${channels} output channels`, {
-        context: { param: name, length: v.length, channels },
-      });
+      throw new HwsweepError(
+        'SHAPE_MISMATCH',
+        `${where}: ${name} has length ${v.length}, expected ${channels} output channels`,
+        {
+          context: { param: name, length: v.length, channels },
+        },
+      );
     }
   }
   const scale = new Float64Array(channels);

@@ -22,7 +22,11 @@ export interface PruneStorageOptions {
  * Sparsity encoding for one pruned layer: GBP -> `balanced` (positions within `g`, or within the
  * `R*S*g` block), KRP -> `krp`, magnitude -> `irregular`, filter -> `filter`, skipped -> `dense`.
  */
-export function sparsityFor(layer: LayerDescriptor, r: LayerPruneReport, opts: PruneStorageOptions = {}): SparseEncoding {
+export function sparsityFor(
+  layer: LayerDescriptor,
+  r: LayerPruneReport,
+  opts: PruneStorageOptions = {},
+): SparseEncoding {
   switch (r.applied) {
     case 'none':
       return { kind: 'dense' };

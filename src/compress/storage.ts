@@ -90,15 +90,25 @@ export function valueWidth(v: ValueEncoding): number {
 /** Short label of a format. */
 export function describeFormat(f: StorageFormat): string {
   const v = f.values;
-  const vs = v.kind === 'float32' ? 'fp32' : v.kind === 'fixed' ? `fixed${v.bits}` : `clustered(K=${v.clusters}${(v.codebooks ?? 1) > 1 ? `x${v.codebooks}` : ''})`;
+  const vs =
+    v.kind === 'float32'
+      ? 'fp32'
+      : v.kind === 'fixed'
+        ? `fixed${v.bits}`
+        : `clustered(K=${v.clusters}${(v.codebooks ?? 1) > 1 ? `x${v.codebooks}` : ''})`;
   const s = f.sparsity;
   const ss =
-    s.kind === 'dense' ? 'dense'
-    : s.kind === 'balanced' ? `balanced(g=${s.groupSize})`
-    : s.kind === 'krp' ? `krp(rows=${s.rowsKept ?? 1})`
-    : s.kind === 'filter' ? 'filter'
-    : s.index === 'group-count' ? `irregular(g=${s.groupSize},count)`
-    : `irregular(rel${s.indexBits ?? 4})`;
+    s.kind === 'dense'
+      ? 'dense'
+      : s.kind === 'balanced'
+        ? `balanced(g=${s.groupSize})`
+        : s.kind === 'krp'
+          ? `krp(rows=${s.rowsKept ?? 1})`
+          : s.kind === 'filter'
+            ? 'filter'
+            : s.index === 'group-count'
+              ? `irregular(g=${s.groupSize},count)`
+              : `irregular(rel${s.indexBits ?? 4})`;
   return `${ss}+${vs}`;
 }
 
@@ -127,7 +137,13 @@ export function layerStorage(shape: readonly number[], format: StorageFormat, ma
   const where = 'layerStorage';
   const N = shapeSize(shape);
   const { R, S, C, K } = kernelDims(where, N, shape);
-  checkArg(mask === undefined || mask.length === N, where, 'mask.length', mask?.length, `equal to the weight count ${N}`);
+  checkArg(
+    mask === undefined || mask.length === N,
+    where,
+    'mask.length',
+    mask?.length,
+    `equal to the weight count ${N}`,
+  );
   const vb = valueWidth(format.values);
   const nnz = mask ? countKept(mask) : N;
   let entries = nnz;
@@ -154,7 +170,13 @@ export function layerStorage(shape: readonly number[], format: StorageFormat, ma
       } else {
         const ib = s.indexBits ?? 4;
         checkArg(Number.isInteger(ib) && ib >= 1 && ib <= 16, where, 'indexBits', ib, 'an integer in [1, 16]');
-        checkArg(mask !== undefined, where, 'mask', 'undefined', 'a mask (relative indices depend on the zero positions)');
+        checkArg(
+          mask !== undefined,
+          where,
+          'mask',
+          'undefined',
+          'a mask (relative indices depend on the zero positions)',
+        );
         entries = relativeEntries(mask, ib);
         valueBits = entries * vb;
         indexBits = entries * ib;
@@ -168,7 +190,13 @@ export function layerStorage(shape: readonly number[], format: StorageFormat, ma
     case 'krp': {
       const rows = s.rowsKept ?? 1;
       checkArg(rows === 1 || rows === 2, where, 'rowsKept', rows, 'one of 1, 2');
-      checkArg(shape.length === 4 && R > rows, where, 'shape', `[${shape.join(',')}]`, `a rank-4 kernel with kernelH > rowsKept (${rows})`);
+      checkArg(
+        shape.length === 4 && R > rows,
+        where,
+        'shape',
+        `[${shape.join(',')}]`,
+        `a rank-4 kernel with kernelH > rowsKept (${rows})`,
+      );
       const kernels = C * K;
       entries = kernels * rows * S;
       valueBits = entries * vb;
@@ -184,7 +212,15 @@ export function layerStorage(shape: readonly number[], format: StorageFormat, ma
     checkArg(Number.isInteger(books) && books >= 1, where, 'codebooks', books, 'an integer >= 1');
     codebookBits = books * format.values.clusters * cb;
   }
-  return { format: describeFormat(format), entries, valueBits, indexBits, countBits, codebookBits, totalBits: valueBits + indexBits + countBits + codebookBits };
+  return {
+    format: describeFormat(format),
+    entries,
+    valueBits,
+    indexBits,
+    countBits,
+    codebookBits,
+    totalBits: valueBits + indexBits + countBits + codebookBits,
+  };
 }
 
 /** One layer of a model-level storage account. */
@@ -229,7 +265,13 @@ export function modelStorage(layers: readonly LayerStorageInput[], opts: { basel
   });
   const weights = rows.reduce((s, r) => s + r.weights, 0);
   const totalBits = rows.reduce((s, r) => s + r.totalBits, 0);
-  const out: ModelStorage = { layers: rows, weights, totalBits, fp32Bits: 32 * weights, ratioVsFp32: (32 * weights) / totalBits };
+  const out: ModelStorage = {
+    layers: rows,
+    weights,
+    totalBits,
+    fp32Bits: 32 * weights,
+    ratioVsFp32: (32 * weights) / totalBits,
+  };
   if (opts.baselineBits !== undefined) {
     out.baselineBits = opts.baselineBits;
     out.baselineTotalBits = opts.baselineBits * weights;

@@ -39,7 +39,9 @@ export function filterMask(w: Float32Array, shape: readonly number[], ratio: num
   }
   const prunedChannels = clamp(rna(ratio * channels), 0, channels - 1);
   // Prune order: smallest L1 first; among equal L1 the higher channel index goes first.
-  const order = Array.from({ length: channels }, (_, k) => k).sort((a, b) => (l1[a] as number) - (l1[b] as number) || b - a);
+  const order = Array.from({ length: channels }, (_, k) => k).sort(
+    (a, b) => (l1[a] as number) - (l1[b] as number) || b - a,
+  );
   const channelMask = new Uint8Array(channels).fill(1);
   for (let t = 0; t < prunedChannels; t++) channelMask[order[t] as number] = 0;
   const mask = new Uint8Array(w.length);

@@ -4,7 +4,16 @@
  */
 import { HwsweepError, checkArg } from '../../errors.js';
 import { countKept } from './mask.js';
-import { checkGroupSize, checkKeep, checkMaskLength, checkRatio, clamp, kernelDims, keepFromRatio, rna } from './params.js';
+import {
+  checkGroupSize,
+  checkKeep,
+  checkMaskLength,
+  checkRatio,
+  clamp,
+  kernelDims,
+  keepFromRatio,
+  rna,
+} from './params.js';
 
 /**
  * Group shapes, for a kernel `W[i, j, c, k]` (HWIO `[R, S, C, K]`; dense `[C, K]` has R = S = 1):
@@ -206,7 +215,13 @@ export function groupBalancedMask(w: Float32Array, shape: readonly number[], opt
   checkArg(GroupShapes.includes(shapeKind), where, 'groupShape', shapeKind, `one of ${GroupShapes.join(', ')}`);
   checkArg(PartialPolicies.includes(partial), where, 'partial', partial, `one of ${PartialPolicies.join(', ')}`);
   checkGroupSize(where, opts.groupSize);
-  checkArg((opts.keep === undefined) !== (opts.ratio === undefined), where, 'keep/ratio', `${opts.keep}/${opts.ratio}`, 'exactly one of keep or ratio');
+  checkArg(
+    (opts.keep === undefined) !== (opts.ratio === undefined),
+    where,
+    'keep/ratio',
+    `${opts.keep}/${opts.ratio}`,
+    'exactly one of keep or ratio',
+  );
   const g = opts.groupSize;
   if (opts.keep !== undefined) checkKeep(where, opts.keep, g);
   if (opts.ratio !== undefined) checkRatio(where, opts.ratio);
@@ -224,7 +239,10 @@ export function groupBalancedMask(w: Float32Array, shape: readonly number[], opt
   const prev = opts.prevMask;
   const keep = (m: number) => keepFor(plan, m);
   /** Group counts of line groups: `cols` groups per chunk of a line of length L. */
-  const count = (L: number, cols: number, lines = 1) => ({ groups: lines * cols * Math.ceil(L / g), full: lines * cols * Math.floor(L / g) });
+  const count = (L: number, cols: number, lines = 1) => ({
+    groups: lines * cols * Math.ceil(L / g),
+    full: lines * cols * Math.floor(L / g),
+  });
   let counts: { groups: number; full: number };
   if (shapeKind === 'vector') {
     for (let tap = 0; tap < R * S; tap++) lineGroups(w, prev, mask, tap * C * K, C, K, g, keep);
@@ -233,7 +251,13 @@ export function groupBalancedMask(w: Float32Array, shape: readonly number[], opt
     lineGroups(w, prev, mask, 0, R * S * C, K, g, keep);
     counts = count(R * S * C, K);
   } else if (shapeKind === 'taps') {
-    checkArg(shape.length === 4, where, 'shape', `[${shape.join(',')}]`, 'a depthwise kernel [kh, kw, inC, mult] for groupShape taps');
+    checkArg(
+      shape.length === 4,
+      where,
+      'shape',
+      `[${shape.join(',')}]`,
+      'a depthwise kernel [kh, kw, inC, mult] for groupShape taps',
+    );
     lineGroups(w, prev, mask, 0, R * S, C * K, g, keep);
     counts = count(R * S, C * K);
   } else {

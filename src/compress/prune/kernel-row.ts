@@ -47,7 +47,8 @@ export function kernelRowMask(w: Float32Array, shape: readonly number[], opts: K
       const base = (i * S + j) * CK;
       for (let ck = 0; ck < CK; ck++) {
         const a = Math.abs(w[base + ck] as number);
-        if (a !== a) throw new HwsweepError('INVALID_ARGUMENT', `${where}: weights contain NaN (allowed: finite numbers)`);
+        if (a !== a)
+          throw new HwsweepError('INVALID_ARGUMENT', `${where}: weights contain NaN (allowed: finite numbers)`);
         scores[i * CK + ck] = (scores[i * CK + ck] as number) + a;
       }
     }

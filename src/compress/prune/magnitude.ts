@@ -23,7 +23,8 @@ function bitsView(w: Float32Array): Uint32Array {
 
 /** Throws when a weight's `|w|` bits are a NaN pattern. Sort key of a weight: 0 if pruned in `prev`, else `bits(|w|) + 1`. */
 function checkFinite(where: string, u: number): void {
-  if (u > NAN_KEY) throw new HwsweepError('INVALID_ARGUMENT', `${where}: weights contain NaN (allowed: finite numbers)`);
+  if (u > NAN_KEY)
+    throw new HwsweepError('INVALID_ARGUMENT', `${where}: weights contain NaN (allowed: finite numbers)`);
 }
 
 interface Threshold {
@@ -133,7 +134,8 @@ function writeMasks(
     const u32 = bitsView(ws[a] as Float32Array);
     const prev = prevs[a];
     const m = masks[a] as Uint8Array;
-    seen = prev === undefined ? markNoPrev(u32, m, t.key, keepTies, seen) : markPrev(u32, prev, m, t.key, keepTies, seen);
+    seen =
+      prev === undefined ? markNoPrev(u32, m, t.key, keepTies, seen) : markPrev(u32, prev, m, t.key, keepTies, seen);
   }
   return masks;
 }
@@ -149,7 +151,14 @@ function markNoPrev(u32: Uint32Array, m: Uint8Array, tKey: number, keepTies: num
   return seen;
 }
 
-function markPrev(u32: Uint32Array, prev: Uint8Array, m: Uint8Array, tKey: number, keepTies: number, seen: number): number {
+function markPrev(
+  u32: Uint32Array,
+  prev: Uint8Array,
+  m: Uint8Array,
+  tKey: number,
+  keepTies: number,
+  seen: number,
+): number {
   const n = u32.length;
   for (let i = 0; i < n; i++) {
     const key = prev[i] ? ((u32[i] as number) & 0x7fffffff) + 1 : 0;
@@ -209,7 +218,13 @@ export function globalMagnitudeMasks(
  */
 export function magnitudeThreshold(ws: readonly Float32Array[], count: number): number {
   const total = ws.reduce((s, w) => s + w.length, 0);
-  checkArg(Number.isInteger(count) && count >= 1 && count <= total, 'magnitudeThreshold', 'count', count, `an integer in [1, ${total}]`);
+  checkArg(
+    Number.isInteger(count) && count >= 1 && count <= total,
+    'magnitudeThreshold',
+    'count',
+    count,
+    `an integer in [1, ${total}]`,
+  );
   const t = selectThreshold('magnitudeThreshold', ws, [], count);
   return new Float32Array(new Uint32Array([t.key - 1]).buffer)[0] as number;
 }

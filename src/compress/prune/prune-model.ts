@@ -31,7 +31,11 @@ export interface PrunableModel {
 }
 
 type Ctx = { layer: LayerDescriptor; w: Float32Array; prev: Uint8Array | undefined; isLastFc: boolean };
-type LayerOutcome = { mask: Uint8Array; report: Omit<LayerPruneReport, 'name' | 'kind' | 'total' | 'kept' | 'achievedRatio'>; keptRows?: Uint32Array };
+type LayerOutcome = {
+  mask: Uint8Array;
+  report: Omit<LayerPruneReport, 'name' | 'kind' | 'total' | 'kept' | 'achievedRatio'>;
+  keptRows?: Uint32Array;
+};
 
 const where = 'pruneModel';
 
@@ -60,7 +64,9 @@ function groupBalanced(cfg: GroupBalancedConfig, ctx: Ctx): LayerOutcome {
     shape = 'flat';
   }
   const fcRatio = cfg.fcRatio ?? cfg.ratio;
-  const explicit = cfg.layerRatios?.[layer.name] ?? (layer.kind === 'fc' ? (ctx.isLastFc ? (cfg.lastFcRatio ?? cfg.fcRatio) : cfg.fcRatio) : undefined);
+  const explicit =
+    cfg.layerRatios?.[layer.name] ??
+    (layer.kind === 'fc' ? (ctx.isLastFc ? (cfg.lastFcRatio ?? cfg.fcRatio) : cfg.fcRatio) : undefined);
   const useKeep = explicit === undefined && cfg.keep !== undefined;
   const ratio = explicit ?? (layer.kind === 'fc' ? fcRatio : cfg.ratio);
   const res = groupBalancedMask(w, layer.weightShape, {
@@ -90,19 +96,25 @@ function kernelRow(cfg: KernelRowConfig, ctx: Ctx): LayerOutcome {
   }
   if (layer.kind === 'depthwise' && cfg.krpDepthwise === false) return skipped(w, 'depthwise (krpDepthwise: false)');
   if (layer.kernelH < 2) {
-    if ((cfg.pointwisePolicy ?? 'dense') === 'dense') return skipped(w, `kernelH = ${layer.kernelH} (single row; pointwisePolicy: dense)`);
+    if ((cfg.pointwisePolicy ?? 'dense') === 'dense')
+      return skipped(w, `kernelH = ${layer.kernelH} (single row; pointwisePolicy: dense)`);
     const r = layerRatio(cfg, ctx, cfg.pointwiseRatio ?? cfg.ratio);
     return { mask: magnitudeMask(w, r), report: { applied: 'magnitude', requestedRatio: r } };
   }
   const res = kernelRowMask(w, layer.weightShape, { rowsKept: cfg.rowsKept ?? 1 });
-  return { mask: res.mask, keptRows: res.keptRows, report: { applied: 'kernel-row', requestedRatio: null, rowsKept: res.rowsKept } };
+  return {
+    mask: res.mask,
+    keptRows: res.keptRows,
+    report: { applied: 'kernel-row', requestedRatio: null, rowsKept: res.rowsKept },
+  };
 }
 
 function filter(cfg: FilterConfig, ctx: Ctx): LayerOutcome {
   const { layer, w } = ctx;
   if (layer.kind === 'fc' && ctx.isLastFc) return skipped(w, 'last fc (its output units are the classes)');
   if (layer.kind === 'fc' && cfg.includeFc === false) return skipped(w, 'fc (includeFc: false)');
-  if (layer.kind === 'depthwise' && cfg.includeDepthwise !== true) return skipped(w, 'depthwise (includeDepthwise: false)');
+  if (layer.kind === 'depthwise' && cfg.includeDepthwise !== true)
+    return skipped(w, 'depthwise (includeDepthwise: false)');
   const r = layerRatio(cfg, ctx, cfg.ratio);
   const res = filterMask(w, layer.weightShape, r, layer.kind === 'depthwise');
   return { mask: res.mask, report: { applied: 'filter', requestedRatio: r, prunedChannels: res.prunedChannels } };
@@ -133,7 +145,8 @@ function validate(model: PrunableModel, cfg: PruneConfig): void {
     checkArg(names.has(n), where, 'layerRatios', n, 'keyed by layer names of the model');
     checkRatio(where, r, `layerRatios.${n}`);
   }
-  for (const n of cfg.prevMasks?.keys() ?? []) checkArg(names.has(n), where, 'prevMasks', n, 'keyed by layer names of the model');
+  for (const n of cfg.prevMasks?.keys() ?? [])
+    checkArg(names.has(n), where, 'prevMasks', n, 'keyed by layer names of the model');
   if (cfg.method === 'magnitude' && cfg.scope === 'global') {
     checkArg(cfg.layerRatios === undefined, where, 'layerRatios', 'set', 'undefined with scope global');
   }
@@ -162,8 +175,17 @@ export function pruneModel(model: PrunableModel, cfg: PruneConfig): PruneResult 
   }));
   if (cfg.method === 'magnitude' && cfg.scope === 'global') {
     const active = ctxs.filter((c) => !skip.has(c.layer.name));
-    const masks = globalMagnitudeMasks(active.map((c) => c.w), cfg.ratio, active.map((c) => c.prev));
-    active.forEach((c, i) => outcomes.set(c.layer.name, { mask: masks[i] as Uint8Array, report: { applied: 'magnitude-global', requestedRatio: cfg.ratio } }));
+    const masks = globalMagnitudeMasks(
+      active.map((c) => c.w),
+      cfg.ratio,
+      active.map((c) => c.prev),
+    );
+    active.forEach((c, i) =>
+      outcomes.set(c.layer.name, {
+        mask: masks[i] as Uint8Array,
+        report: { applied: 'magnitude-global', requestedRatio: cfg.ratio },
+      }),
+    );
   }
   const keptRows = new Map<string, Uint32Array>();
   const layers: LayerPruneReport[] = [];
@@ -175,7 +197,10 @@ export function pruneModel(model: PrunableModel, cfg: PruneConfig): PruneResult 
       switch (cfg.method) {
         case 'magnitude': {
           const r = layerRatio(cfg, ctx, cfg.ratio);
-          out = { mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}), report: { applied: 'magnitude', requestedRatio: r } };
+          out = {
+            mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}),
+            report: { applied: 'magnitude', requestedRatio: r },
+          };
           break;
         }
         case 'group-balanced':
@@ -192,7 +217,14 @@ export function pruneModel(model: PrunableModel, cfg: PruneConfig): PruneResult 
     outcomes.set(layer.name, out);
     if (out.keptRows) keptRows.set(layer.name, out.keptRows);
     const kept = countKept(out.mask);
-    layers.push({ name: layer.name, kind: layer.kind, total: w.length, kept, achievedRatio: w.length ? 1 - kept / w.length : 0, ...out.report });
+    layers.push({
+      name: layer.name,
+      kind: layer.kind,
+      total: w.length,
+      kept,
+      achievedRatio: w.length ? 1 - kept / w.length : 0,
+      ...out.report,
+    });
   }
   const report: PruneReport = {
     method: cfg.method,

@@ -38,7 +38,13 @@ export interface KeepStep {
 export function keepSchedule(groupSize: number, pruned: number, steps = 4): KeepStep[] {
   const where = 'keepSchedule';
   checkGroupSize(where, groupSize);
-  checkArg(Number.isInteger(pruned) && pruned >= 0 && pruned <= groupSize - 1, where, 'pruned', pruned, `an integer in [0, ${groupSize - 1}]`);
+  checkArg(
+    Number.isInteger(pruned) && pruned >= 0 && pruned <= groupSize - 1,
+    where,
+    'pruned',
+    pruned,
+    `an integer in [0, ${groupSize - 1}]`,
+  );
   checkSteps(where, steps);
   return Array.from({ length: steps }, (_, i) => {
     const p = Math.ceil(((i + 1) * pruned) / steps);
@@ -69,7 +75,13 @@ export function gradualGroupBalanced(
   let lastKeep = Infinity;
   for (const [t, step] of steps.entries()) {
     const res = groupBalancedMask(w, shape, { ...opts, ...step, ...(prev ? { prevMask: prev } : {}) });
-    checkArg(res.keepPerFullGroup <= lastKeep, 'gradualGroupBalanced', `steps[${t}]`, JSON.stringify(step), 'a step keeping no more weights per group than the step before');
+    checkArg(
+      res.keepPerFullGroup <= lastKeep,
+      'gradualGroupBalanced',
+      `steps[${t}]`,
+      JSON.stringify(step),
+      'a step keeping no more weights per group than the step before',
+    );
     lastKeep = res.keepPerFullGroup;
     out.push(res);
     prev = res.mask;

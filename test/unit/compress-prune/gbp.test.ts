@@ -80,7 +80,9 @@ describe('GBP group shapes', () => {
     expect(res.kept).toBe(9);
     const sorted = Array.from(w, (v, i) => ({ a: Math.abs(v), i })).sort((x, y) => y.a - x.a || x.i - y.i);
     const expected = new Set(sorted.slice(0, 9).map((e) => e.i));
-    expect(Array.from(res.mask, (m, i) => (m ? i : -1)).filter((i) => i >= 0)).toEqual([...expected].sort((a, b) => a - b));
+    expect(Array.from(res.mask, (m, i) => (m ? i : -1)).filter((i) => i >= 0)).toEqual(
+      [...expected].sort((a, b) => a - b),
+    );
   });
   it('flat groups for a first layer [3,3,3,2] g=8 chunk the (i,j,c) axis', () => {
     const w = Float32Array.from({ length: 54 }, (_, i) => Math.cos(i));

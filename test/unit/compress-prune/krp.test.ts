@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { applyMask, countKept, kernelRowMask } from '../../../src/compress/prune/index.js';
 
 /** Naive VALID stride-1 conv, input NHWC `[1,H,W,C]`, kernel HWIO `[R,S,C,K]` -> `[1,Ho,Wo,K]` (float64). */
-function conv2dValid(x: ArrayLike<number>, [H, W, C]: [number, number, number], w: ArrayLike<number>, [R, S, , K]: [number, number, number, number]): number[] {
+function conv2dValid(
+  x: ArrayLike<number>,
+  [H, W, C]: [number, number, number],
+  w: ArrayLike<number>,
+  [R, S, , K]: [number, number, number, number],
+): number[] {
   const Ho = H - R + 1;
   const Wo = W - S + 1;
   const y: number[] = [];
@@ -12,7 +17,8 @@ function conv2dValid(x: ArrayLike<number>, [H, W, C]: [number, number, number], 
         let acc = 0;
         for (let i = 0; i < R; i++)
           for (let j = 0; j < S; j++)
-            for (let c = 0; c < C; c++) acc += (x[((ho + i) * W + wo + j) * C + c] as number) * (w[((i * S + j) * C + c) * K + k] as number);
+            for (let c = 0; c < C; c++)
+              acc += (x[((ho + i) * W + wo + j) * C + c] as number) * (w[((i * S + j) * C + c) * K + k] as number);
         y.push(acc);
       }
   return y;

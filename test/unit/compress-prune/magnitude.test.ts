@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { filterMask, globalMagnitudeMasks, magnitudeMask, magnitudeThreshold, pruneCount } from '../../../src/compress/prune/index.js';
+import {
+  filterMask,
+  globalMagnitudeMasks,
+  magnitudeMask,
+  magnitudeThreshold,
+  pruneCount,
+} from '../../../src/compress/prune/index.js';
 
 describe('magnitude pruning', () => {
   it('per-layer prunes rna(r*N) smallest |w|', () => {
@@ -25,7 +31,7 @@ describe('magnitude pruning', () => {
     expect(Array.from(mb!)).toEqual([0, 0, 1, 0]);
   });
   it('radix threshold equals a sort-based order statistic on random data', () => {
-    const w = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const w = Float32Array.from({ length: 5000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const sorted = Array.from(w, Math.abs).sort((x, y) => x - y);
     for (const k of [1, 17, 2500, 4999, 5000]) expect(magnitudeThreshold([w], k)).toBe(sorted[k - 1]);
   });

@@ -4,7 +4,9 @@ import { Rng } from '../../../src/shared/rng.js';
 /** A layer descriptor with 'same' padding, stride 1 and the given weight shape. */
 export function layer(name: string, kind: LayerKind, weightShape: number[], hw = 8): LayerDescriptor {
   const fc = kind === 'fc';
-  const [kh, kw, c, k] = fc ? [1, 1, weightShape[0] ?? 1, weightShape[1] ?? 1] : (weightShape as [number, number, number, number]);
+  const [kh, kw, c, k] = fc
+    ? [1, 1, weightShape[0] ?? 1, weightShape[1] ?? 1]
+    : (weightShape as [number, number, number, number]);
   const inC = c;
   const outC = kind === 'depthwise' ? c * k : k;
   return {
@@ -41,6 +43,11 @@ export function tinyModel(seed = 1): { layers: LayerDescriptor[]; weights: Map<s
     layer('fc2', 'fc', [24, 10]),
   ];
   const rng = new Rng(seed);
-  const weights = new Map(layers.map((l) => [l.name, Float32Array.from({ length: l.weightShape.reduce((a, b) => a * b, 1) }, () => rng.normal())]));
+  const weights = new Map(
+    layers.map((l) => [
+      l.name,
+      Float32Array.from({ length: l.weightShape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    ]),
+  );
   return { layers, weights };
 }

@@ -55,7 +55,12 @@ describe('pruneModel', () => {
     // pw4: C = 20 -> groups of 8, 8, 4; pad keeps 2, 2, 2 -> 6 of 20 per output channel
     expect(l.pw4).toMatchObject({ applied: 'gbp-vector', kept: 6 * 16 });
     expect(l.fc1).toMatchObject({ applied: 'gbp-vector', achievedRatio: 0.75 });
-    expect(l.fc2).toMatchObject({ applied: 'gbp-vector', requestedRatio: 0.5, keepPerFullGroup: 4, achievedRatio: 0.5 });
+    expect(l.fc2).toMatchObject({
+      applied: 'gbp-vector',
+      requestedRatio: 0.5,
+      keepPerFullGroup: 4,
+      achievedRatio: 0.5,
+    });
     expect(res.report.requestedRatio).toBe(0.75);
     expect(res.report.overall.achievedRatio).toBeLessThan(0.75);
     expectReportMatchesMasks(res);
@@ -78,7 +83,12 @@ describe('pruneModel', () => {
     // dw3: 9 taps per channel -> groups 4, 4, 1 keep 3, 3, 1
     expect(l.dw3).toMatchObject({ applied: 'gbp-taps', kept: 7 * 20 });
     // conv2: blocks of 3*3*4 = 36 weights keep 3*9 = 27
-    expect(l.conv2).toMatchObject({ applied: 'gbp-block', fullGroupSize: 36, keepPerFullGroup: 27, achievedRatio: 0.25 });
+    expect(l.conv2).toMatchObject({
+      applied: 'gbp-block',
+      fullGroupSize: 36,
+      keepPerFullGroup: 27,
+      achievedRatio: 0.25,
+    });
     expect(l.fc1).toMatchObject({ applied: 'none', skipped: 'fc (fcPolicy: dense)' });
     expectReportMatchesMasks(res);
   });
@@ -96,7 +106,14 @@ describe('pruneModel', () => {
   });
 
   it('kernel-row options: unstructured 1x1, krpDepthwise off, separate fc ratio', () => {
-    const res = pruneModel(model, { method: 'kernel-row', ratio: 0.5, fcRatio: 0.8, pointwisePolicy: 'unstructured', krpDepthwise: false, rowsKept: 2 });
+    const res = pruneModel(model, {
+      method: 'kernel-row',
+      ratio: 0.5,
+      fcRatio: 0.8,
+      pointwisePolicy: 'unstructured',
+      krpDepthwise: false,
+      rowsKept: 2,
+    });
     const l = byName(res);
     expect(l.pw4).toMatchObject({ applied: 'magnitude', requestedRatio: 0.5, kept: 160 });
     expect(l.dw3).toMatchObject({ applied: 'none' });

@@ -27,7 +27,13 @@ describe('prunedModelStorage', () => {
     expect(row.conv2!.totalBits).toBe(8 * 20 * 14);
     expect(row.pw4!.format).toBe('dense+fixed4');
     const fc1 = model.layers[4]!;
-    expect(row.fc1!.totalBits).toBe(layerStorage(fc1.weightShape, { values: { kind: 'fixed', bits: 4 }, sparsity: { kind: 'irregular', index: 'relative' } }, res.masks.get('fc1')).totalBits);
+    expect(row.fc1!.totalBits).toBe(
+      layerStorage(
+        fc1.weightShape,
+        { values: { kind: 'fixed', bits: 4 }, sparsity: { kind: 'irregular', index: 'relative' } },
+        res.masks.get('fc1'),
+      ).totalBits,
+    );
   });
 
   it('block GBP positions index the R*S*g block; filter adds one bit per channel; clustered per layer', () => {
@@ -35,9 +41,17 @@ describe('prunedModelStorage', () => {
     const conv2 = model.layers[1]!;
     expect(sparsityFor(conv2, block.report.layers[1]!)).toEqual({ kind: 'balanced', groupSize: 72 });
     const filt = pruneModel(model, { method: 'filter', ratio: 0.5 });
-    const st = prunedModelStorage(model.layers, filt, (l) => ({ kind: 'clustered', clusters: l.kind === 'fc' ? 4 : 16 }));
+    const st = prunedModelStorage(model.layers, filt, (l) => ({
+      kind: 'clustered',
+      clusters: l.kind === 'fc' ? 4 : 16,
+    }));
     const row = Object.fromEntries(st.layers.map((l) => [l.name, l]));
-    expect(row.conv2).toMatchObject({ format: 'filter+clustered(K=16)', valueBits: 720 * 5, countBits: 20, codebookBits: 16 * 32 });
+    expect(row.conv2).toMatchObject({
+      format: 'filter+clustered(K=16)',
+      valueBits: 720 * 5,
+      countBits: 20,
+      codebookBits: 16 * 32,
+    });
     expect(row.fc2).toMatchObject({ format: 'dense+clustered(K=4)', totalBits: 240 * 3 + 4 * 32 });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { countKept, gradualGroupBalanced, isMonotone, keepSchedule, ratioSchedule } from '../../../src/compress/prune/index.js';
+import {
+  countKept,
+  gradualGroupBalanced,
+  isMonotone,
+  keepSchedule,
+  ratioSchedule,
+} from '../../../src/compress/prune/index.js';
 
 describe('gradual schedules', () => {
   it('§2.2 ratio schedule r_t = r*t/3', () => {
@@ -20,6 +26,10 @@ describe('gradual schedules', () => {
   });
   it('a schedule that grows the keep count is rejected', () => {
     const w = new Float32Array(32);
-    expect(() => gradualGroupBalanced(w, [32, 1], { groupSize: 8 }, [{ keep: 2 }, { keep: 4 }])).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: gradualGroupBalanced: steps[1] = {"keep":4} is not a step keeping no more weights per group than the step before]`);
+    expect(() =>
+      gradualGroupBalanced(w, [32, 1], { groupSize: 8 }, [{ keep: 2 }, { keep: 4 }]),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: gradualGroupBalanced: steps[1] = {"keep":4} is not a step keeping no more weights per group than the step before]`,
+    );
   });
 });

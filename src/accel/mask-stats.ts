@@ -227,6 +227,18 @@ export function computeGroupCounts(p: PackedMask, g: number): GroupCounts {
         else for (let j = 0; j < 4 && q0 + j < qEnd; j++) counts[q0 + j] = (x >>> (8 * j)) & 0xff;
       }
     }
+  } else if (g % 32 === 0) {
+    const wpg = g / 32;
+    for (let r = 0; r < nRows; r++) {
+      const base = r * wpr;
+      const out = r * Q;
+      for (let q = 0; q < Q; q++) {
+        let c = 0;
+        const w1 = Math.min(wpr, (q + 1) * wpg);
+        for (let w = q * wpg; w < w1; w++) c += popcount32(rows[base + w] as number);
+        counts[out + q] = c;
+      }
+    }
   } else if (g <= 32 && 32 % g === 0) {
     const per = 32 / g;
     const gm = (1 << g) - 1;

@@ -17,6 +17,9 @@ export interface TileStats {
   /** Multiplicity of each lane row (dense form stores one row for all lanes). */
   laneWeight: Float64Array;
   bins: number;
+  /** Smallest / largest bin that is non-zero in any histogram (loops skip the empty ends). */
+  binLo: number;
+  binHi: number;
   /** `[tiles, bins]`: number of windows of the tile whose largest lane work equals the bin. */
   maxHist: Float64Array;
   /** `[outC, bins]`: number of windows in which the lane has the bin's work. */
@@ -98,6 +101,7 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
       tiles,
       ...ones,
       bins,
+      ...binRange(bins, maxHist, laneHist),
       maxHist,
       laneHist,
       tileSum,
@@ -136,6 +140,7 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
     tiles,
     ...ones,
     bins,
+    ...binRange(bins, maxHist, laneHist),
     maxHist,
     laneHist,
     tileSum,
@@ -179,6 +184,7 @@ export function denseTileStats(
     tileWeight: new Float64Array([tileCount]),
     laneWeight: new Float64Array([outC]),
     bins,
+    ...binRange(bins, maxHist),
     maxHist,
     laneHist,
     tileSum: new Float64Array([lanes * taps * laneLen]),
@@ -188,6 +194,19 @@ export function denseTileStats(
     stepsPerWindow: shape === 'vector' ? 1 : taps,
     nnz: taps * laneLen * outC,
   };
+}
+
+function binRange(bins: number, ...hs: Float64Array[]): { binLo: number; binHi: number } {
+  let binLo = bins;
+  let binHi = -1;
+  for (const h of hs)
+    for (let i = 0; i < h.length; i++)
+      if ((h[i] as number) !== 0) {
+        const v = i % bins;
+        if (v < binLo) binLo = v;
+        if (v > binHi) binHi = v;
+      }
+  return binHi < 0 ? { binLo: 0, binHi: 0 } : { binLo, binHi };
 }
 
 /** ⌈v·d/m⌉ with a guard against float noise when d = 1. */
@@ -200,7 +219,7 @@ export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
   let cyc = 0;
   for (let t = 0; t < ts.tiles; t++) {
     let c = 0;
-    for (let v = 0; v < ts.bins; v++) {
+    for (let v = ts.binLo; v <= ts.binHi; v++) {
       const n = ts.maxHist[t * ts.bins + v] as number;
       if (n !== 0) c += n * Math.max(ts.stepsPerWindow, work(v, d, m));
     }
@@ -214,7 +233,7 @@ export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
   const out = new Float64Array(ts.tileOfLane.length);
   for (let k = 0; k < out.length; k++) {
     let s = 0;
-    for (let v = 1; v < ts.bins; v++) {
+    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) {
       const n = ts.laneHist[k * ts.bins + v] as number;
       if (n !== 0) s += n * work(v, d, m);
     }
@@ -243,7 +262,7 @@ export function windowSums(ts: TileStats): { sumMax: number; sumMean: number } {
   let sumMean = 0;
   for (let t = 0; t < ts.tiles; t++) {
     const w = ts.tileWeight[t] as number;
-    for (let v = 1; v < ts.bins; v++) sumMax += w * v * (ts.maxHist[t * ts.bins + v] as number);
+    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) sumMax += w * v * (ts.maxHist[t * ts.bins + v] as number);
     sumMean += (w * (ts.tileSum[t] as number)) / (ts.tileLanes[t] as number);
   }
   return { sumMax, sumMean };

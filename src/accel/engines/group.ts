@@ -82,7 +82,7 @@ export function groupEngine(ctx: EngineContext): EngineResult {
     rowReads = 0;
     for (let k = 0; k < ts.laneWeight.length; k++) {
       let s = 0;
-      for (let v = 1; v < ts.bins; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
+      for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
       rowReads += (ts.laneWeight[k] as number) * Math.ceil((pixels * s) / M);
     }
   }

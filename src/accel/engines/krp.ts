@@ -10,14 +10,13 @@ import type { KrpParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
 import { ratio } from './common.js';
 
-/** Kept rows per kernel `[Cg, outC]` from the HWIO mask (dense: R everywhere). */
+/** Kept rows per kernel `[Cg, outC]` from the HWIO mask. */
 function keptRows(ctx: EngineContext): { rows: Uint16Array; nnz: number } {
   const { wl } = ctx;
   const R = wl.Fh;
   const S = wl.Fw;
   const out = new Uint16Array(wl.Cg * wl.outC);
-  const mask = ctx.comp.mask;
-  if (!mask) return { rows: out.fill(R), nnz: wl.weightElems };
+  const mask = ctx.comp.mask as Uint8Array;
   const p = getPacked(ctx.cache, mask, R * S, wl.Cg, wl.outC);
   for (let i = 0; i < R; i++)
     for (let k = 0; k < wl.outC; k++)
@@ -40,30 +39,39 @@ export function krpEngine(ctx: EngineContext): EngineResult {
   const R = wl.Fh;
   const S = wl.Fw;
   const pixels = wl.M;
-  const { rows, nnz } = keptRows(ctx);
   const cTiles = Math.ceil(wl.Cg / kp.pc);
   const kTiles = Math.ceil(wl.outC / kp.pk);
   let perPixel = 0;
   let sumMax = 0;
   let sumMean = 0;
   let isKrp = ctx.comp.mask !== undefined;
-  for (let ct = 0; ct < cTiles; ct++)
-    for (let kt = 0; kt < kTiles; kt++) {
-      let mx = 0;
-      let s = 0;
-      let lanes = 0;
-      for (let c = ct * kp.pc; c < Math.min(wl.Cg, (ct + 1) * kp.pc); c++)
-        for (let k = kt * kp.pk; k < Math.min(wl.outC, (kt + 1) * kp.pk); k++) {
-          const r = rows[c * wl.outC + k] as number;
-          if (r > 1) isKrp = false;
-          mx = Math.max(mx, r);
-          s += r;
-          lanes++;
-        }
-      perPixel += kp.rowMux ? Math.max(1, mx) : 1;
-      sumMax += mx;
-      sumMean += s / lanes;
-    }
+  let nnz = wl.weightElems;
+  if (!ctx.comp.mask) {
+    // dense kernels: every kernel keeps all R rows (closed form)
+    perPixel = cTiles * kTiles * (kp.rowMux ? R : 1);
+    sumMax = sumMean = cTiles * kTiles * R;
+  } else {
+    const kr = keptRows(ctx);
+    nnz = kr.nnz;
+    const rows = kr.rows;
+    for (let ct = 0; ct < cTiles; ct++)
+      for (let kt = 0; kt < kTiles; kt++) {
+        let mx = 0;
+        let s = 0;
+        let lanes = 0;
+        for (let c = ct * kp.pc; c < Math.min(wl.Cg, (ct + 1) * kp.pc); c++)
+          for (let k = kt * kp.pk; k < Math.min(wl.outC, (kt + 1) * kp.pk); k++) {
+            const r = rows[c * wl.outC + k] as number;
+            if (r > 1) isKrp = false;
+            mx = Math.max(mx, r);
+            s += r;
+            lanes++;
+          }
+        perPixel += kp.rowMux ? Math.max(1, mx) : 1;
+        sumMax += mx;
+        sumMean += s / lanes;
+      }
+  }
   const waves = cTiles * kTiles;
   const compute = pixels * perPixel;
   const denseCycles = pixels * waves * (kp.rowMux ? R : 1);

@@ -104,3 +104,22 @@ export function decodeTensor(t: ClusteredTensor): Float32Array {
 export function maxKEff(t: ClusteredTensor): number {
   return t.codebooks.reduce((m, c) => Math.max(m, c.length), 0);
 }
+
+/**
+ * Centroid gradients for shared-weight fine-tuning (METHODS §1.5 step 5):
+ * `dL/dc_k = Σ_{w in cluster k} dL/dw`, per codebook; zeros (code 0) get no gradient.
+ * @param grad `dL/dw` in the kernel's element order (same length as `t.codes`).
+ * @returns one float64 array per codebook, aligned with `t.codebooks`.
+ */
+export function codebookGradients(t: ClusteredTensor, grad: ArrayLike<number>): Float64Array[] {
+  checkArg(grad.length === t.codes.length, 'codebookGradients', 'grad.length', grad.length, `the tensor size ${t.codes.length}`);
+  const out = t.codebooks.map((b) => new Float64Array(b.length));
+  const outC = t.shape[t.shape.length - 1] as number;
+  for (let i = 0; i < grad.length; i++) {
+    const c = t.codes[i] as number;
+    if (c === 0) continue;
+    const g = out[t.granularity === 'layer' ? 0 : i % outC] as Float64Array;
+    g[c - 1] = (g[c - 1] as number) + (grad[i] as number);
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assignCodes,
   clusterTensor,
+  codebookGradients,
   decodeTensor,
   inertia,
   kmeans1d,
@@ -162,6 +163,15 @@ describe('per-channel clustering and helpers', () => {
     ]);
     expect(Array.from(t.codes)).toEqual([1, 1, 1, 1, 2, 0, 2, 2]);
     expect(Array.from(decodeTensor(t), (c) => Number(c.toFixed(5)))).toEqual([1.05, -3.1, 1.05, -3.1, 5.1, 0, 5.1, 7]);
+  });
+  it('centroid gradients sum dL/dw over each cluster (§1.5 step 5), per channel', () => {
+    const w = Float32Array.from([1, -3, 1.1, -3.2, 5, 0, 5.2, 7]);
+    const t = clusterTensor(w, [1, 1, 4, 2], 2, { granularity: 'channel' });
+    const g = codebookGradients(t, [0.1, 0.2, 0.3, 0.4, 0.5, 9, 0.7, 0.8]);
+    expect(g.map((a) => Array.from(a, (v) => Number(v.toFixed(6))))).toEqual([
+      [0.4, 1.2],
+      [0.6, 0.8],
+    ]);
   });
   it('radix sort equals the native sort on 100k random floats (incl. negatives, denormals)', () => {
     const rng = new Rng(2);

@@ -32,10 +32,11 @@ export function filterMask(w: Float32Array, shape: readonly number[], ratio: num
   checkShape(where, w.length, shape, depthwise ? [4] : [2, 4]);
   const channels = depthwise ? (shape[2] ?? 1) * (shape[3] ?? 1) : (shape[shape.length - 1] ?? 1);
   const l1 = new Float64Array(channels);
-  for (let i = 0; i < w.length; i++) {
+  for (let i = 0, k = 0; i < w.length; i++) {
     const a = Math.abs(w[i] as number);
     if (a !== a) throw new HwsweepError('INVALID_ARGUMENT', `${where}: weights contain NaN (allowed: finite numbers)`);
-    l1[i % channels] = (l1[i % channels] as number) + a;
+    l1[k] = (l1[k] as number) + a;
+    if (++k === channels) k = 0;
   }
   const prunedChannels = clamp(rna(ratio * channels), 0, channels - 1);
   // Prune order: smallest L1 first; among equal L1 the higher channel index goes first.
@@ -45,7 +46,10 @@ export function filterMask(w: Float32Array, shape: readonly number[], ratio: num
   const channelMask = new Uint8Array(channels).fill(1);
   for (let t = 0; t < prunedChannels; t++) channelMask[order[t] as number] = 0;
   const mask = new Uint8Array(w.length);
-  for (let i = 0; i < w.length; i++) mask[i] = channelMask[i % channels] as number;
+  for (let i = 0, k = 0; i < w.length; i++) {
+    mask[i] = channelMask[k] as number;
+    if (++k === channels) k = 0;
+  }
   const perChannel = w.length / channels;
   const kept = (channels - prunedChannels) * perChannel;
   return { mask, channelMask, l1, channels, prunedChannels, kept, total: w.length, achievedRatio: 1 - kept / w.length };

@@ -282,4 +282,8 @@ export async function main(argv: string[]): Promise<void> {
 /** Keeps `NetworkReport` referenced for readers of this module's exports. */
 export type { NetworkReport };
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

@@ -137,12 +137,19 @@ function randomWeights(layers: readonly LayerDescriptor[], seed: number): Map<st
   return out;
 }
 
-function time<T>(label: string, fn: () => T, log: (s: string) => void): { s: number; value: T } {
+/**
+ * Wall-clock seconds `s` and process CPU seconds `cpu` (user + system, all threads) of one call.
+ * On a contended machine `cpu` is the better estimate of the uncontended wall time.
+ */
+function time<T>(label: string, fn: () => T, log: (s: string) => void): { s: number; cpu: number; value: T } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const value = fn();
   const s = (performance.now() - t0) / 1000;
-  log(`  ${label}: ${s.toFixed(2)} s`);
-  return { s, value };
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1e6;
+  log(`  ${label}: ${s.toFixed(2)} s wall, ${cpu.toFixed(2)} s cpu`);
+  return { s, cpu, value };
 }
 
 /** Baseline: global magnitude threshold by copying |w| of all layers and sorting (typed-array sort). */
@@ -155,13 +162,19 @@ function sortThreshold(ws: readonly Float32Array[], count: number): number {
   return all[count - 1] as number;
 }
 
+interface Timed {
+  s: number;
+  cpu: number;
+  value: number;
+}
+
 interface Measured {
-  prune: Record<string, { s: number; achievedRatio: number }>;
+  prune: Record<string, { s: number; cpu: number; achievedRatio: number }>;
   storageBits: number;
-  radix: { s: number; value: number };
-  sorted: { s: number; value: number } | undefined;
-  quant: { s: number; value: number };
-  clus: { s: number; value: number };
+  radix: Timed;
+  sorted: Timed | undefined;
+  quant: Timed;
+  clus: Timed;
 }
 
 const METHODS: [string, PruneConfig][] = [
@@ -187,7 +200,7 @@ function measure(
   let storageBits = 0;
   for (const [label, cfg] of METHODS) {
     const r = time(`prune ${label}`, () => pruneModel(model, cfg), log);
-    prune[label] = { s: r.s, achievedRatio: r.value.report.overall.achievedRatio };
+    prune[label] = { s: r.s, cpu: r.cpu, achievedRatio: r.value.report.overall.achievedRatio };
     if (cfg.method === 'group-balanced' && cfg.groupShape === undefined) {
       storageBits = prunedModelStorage(layers, r.value, { kind: 'fixed', bits: 8 }).totalBits;
     }
@@ -248,10 +261,16 @@ function main(): void {
     prune_s: pruneHeadline,
     quantize_s: quant.s,
     cluster_s: clus.s,
+    prune_cpu_s: prune['magnitude-global r=0.9']?.cpu ?? NaN,
+    quantize_cpu_s: quant.cpu,
+    cluster_cpu_s: clus.cpu,
     prune_methods_s: Object.fromEntries(Object.entries(prune).map(([k, v]) => [k, v.s])),
+    prune_methods_cpu_s: Object.fromEntries(Object.entries(prune).map(([k, v]) => [k, v.cpu])),
     achieved_ratio: Object.fromEntries(Object.entries(prune).map(([k, v]) => [k, Number(v.achievedRatio.toFixed(4))])),
     threshold_radix_s: radix.s,
+    threshold_radix_cpu_s: radix.cpu,
     threshold_sort_baseline_s: sorted?.s ?? null,
+    threshold_sort_baseline_cpu_s: sorted?.cpu ?? null,
     speedup_vs_sort: sorted ? sorted.s / radix.s : null,
     gbp16_w8_storage_ratio_vs_fp32: storageBits > 0 ? (32 * params) / storageBits : null,
     generate_s: gen.s,
@@ -262,24 +281,22 @@ function main(): void {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  const rows: [string, string, string][] = [
-    ...Object.entries(prune).map(([k, v]): [string, string, string] => [
-      `prune ${k}`,
-      v.s.toFixed(2),
-      `achieved ${(100 * v.achievedRatio).toFixed(2)} %`,
-    ]),
-    ['global threshold, radix select (ours)', radix.s.toFixed(2), ''],
-    [
-      'global threshold, copy + sort (baseline)',
-      sorted ? sorted.s.toFixed(2) : 'skipped',
-      sorted ? `ours ${(sorted.s / radix.s).toFixed(1)}x faster` : '',
-    ],
-    ['quantize W8 (KL + FL search + SR)', quant.s.toFixed(2), ''],
-    ['cluster K=16 per layer', clus.s.toFixed(2), `${clus.value} Lloyd iterations in total`],
-  ];
+  const row = (label: string, t: { s: number; cpu: number } | undefined, note = ''): string =>
+    `| ${label} | ${t ? t.s.toFixed(2) : 'skipped'} | ${t ? t.cpu.toFixed(2) : ''} | ${note} |`;
   log('');
-  log(`| operation | seconds | note |\n|---|---|---|`);
-  for (const [a, b, c] of rows) log(`| ${a} | ${b} | ${c} |`);
+  log('| operation | wall s | cpu s | note |\n|---|---|---|---|');
+  for (const [k, v] of Object.entries(prune))
+    log(row(`prune ${k}`, v, `achieved ${(100 * v.achievedRatio).toFixed(2)} %`));
+  log(row('global threshold, radix select (ours)', radix));
+  log(
+    row(
+      'global threshold, copy + sort (baseline)',
+      sorted,
+      sorted ? `ours ${(sorted.cpu / radix.cpu).toFixed(1)}x less cpu` : '',
+    ),
+  );
+  log(row('quantize W8 (KL + FL search + SR)', quant));
+  log(row('cluster K=16 per layer', clus, `${clus.value} Lloyd iterations in total`));
   log(`\nload average (1 min) at the end: ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
   log(
     `target: each of prune / quantize / cluster < 10 s on 2 cores; this machine is shared, so real numbers are lower.`,

@@ -92,14 +92,20 @@ function kernelRow(cfg: KernelRowConfig, ctx: Ctx): LayerOutcome {
   const { layer, w } = ctx;
   if (layer.kind === 'fc') {
     const r = layerRatio(cfg, ctx, cfg.fcRatio ?? cfg.ratio);
-    return { mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}), report: { applied: 'magnitude', requestedRatio: r } };
+    return {
+      mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}),
+      report: { applied: 'magnitude', requestedRatio: r },
+    };
   }
   if (layer.kind === 'depthwise' && cfg.krpDepthwise === false) return skipped(w, 'depthwise (krpDepthwise: false)');
   if (layer.kernelH < 2) {
     if ((cfg.pointwisePolicy ?? 'dense') === 'dense')
       return skipped(w, `kernelH = ${layer.kernelH} (single row; pointwisePolicy: dense)`);
     const r = layerRatio(cfg, ctx, cfg.pointwiseRatio ?? cfg.ratio);
-    return { mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}), report: { applied: 'magnitude', requestedRatio: r } };
+    return {
+      mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}),
+      report: { applied: 'magnitude', requestedRatio: r },
+    };
   }
   const res = kernelRowMask(w, layer.weightShape, { rowsKept: cfg.rowsKept ?? 1 });
   return {

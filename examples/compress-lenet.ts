@@ -13,9 +13,23 @@
  *   nice -n 10 npx tsx examples/compress-lenet.ts --epochs 5 --retrain-epochs 2 --train-subset 12000 --test-subset 2000
  */
 import { parseArgs } from 'node:util';
-import { applyMask, prunedModelStorage, pruneModel, type PruneConfig, type PruneResult, type ModelStorage } from '../src/compress/index.js';
+import {
+  applyMask,
+  prunedModelStorage,
+  pruneModel,
+  type PruneConfig,
+  type PruneResult,
+  type ModelStorage,
+} from '../src/compress/index.js';
 import { modelStorage, type ValueEncoding } from '../src/compress/storage.js';
-import { buildCompressed, clusterModel, quantizeModel, relativeLogitError, sampleSplit, serializeCompressed } from '../src/compress/model.js';
+import {
+  buildCompressed,
+  clusterModel,
+  quantizeModel,
+  relativeLogitError,
+  sampleSplit,
+  serializeCompressed,
+} from '../src/compress/model.js';
 import { initBackend, type BackendChoice } from '../src/nn/backend/index.js';
 import {
   createModel,
@@ -54,7 +68,11 @@ const t0 = performance.now();
 const elapsed = (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
 
 const backend = await initBackend(values.backend as BackendChoice);
-const data = await loadDataset('fashion-mnist', { trainSubset: Number(values['train-subset']), testSubset: Number(values['test-subset']), seed });
+const data = await loadDataset('fashion-mnist', {
+  trainSubset: Number(values['train-subset']),
+  testSubset: Number(values['test-subset']),
+  seed,
+});
 const net = createModel({ name: 'lenet5', inputShape: data.shape, numClasses: data.numClasses, seed });
 const layers = layerDescriptors(net);
 const milestones = [...new Set([Math.floor(E / 2), Math.floor((3 * E) / 4)])].filter((m) => m > 0);
@@ -62,7 +80,9 @@ const original: BaseSchedule = { kind: 'step', milestones, gamma: 0.1 };
 const common = { batchSize: 64, optimizer: 'sgd' as const, lr, momentum: 0.9, weightDecay: 5e-4, seed };
 
 console.log(`# LeNet-5 on Fashion-MNIST (${data.train.n} train / ${data.test.n} test), backend ${backend}`);
-console.log(`baseline: ${E} epochs, SGD momentum 0.9, lr ${lr} step x0.1 at epochs [${milestones.join(', ')}], batch 64`);
+console.log(
+  `baseline: ${E} epochs, SGD momentum 0.9, lr ${lr} step x0.1 at epochs [${milestones.join(', ')}], batch 64`,
+);
 await trainModel(net, data, { ...common, epochs: E, schedule: original });
 const base = await evaluate(net, data.test);
 const baseline = getAllWeights(net);
@@ -77,11 +97,16 @@ interface Variant {
 }
 const methods: { label: string; cfg: (r: number) => PruneConfig }[] = [
   { label: 'magnitude', cfg: (r) => ({ method: 'magnitude', ratio: r }) },
-  ...[4, 8, 16].map((g) => ({ label: `GBP g=${g}`, cfg: (r: number): PruneConfig => ({ method: 'group-balanced', ratio: r, groupSize: g, firstLayerPolicy: 'flat' }) })),
+  ...[4, 8, 16].map((g) => ({
+    label: `GBP g=${g}`,
+    cfg: (r: number): PruneConfig => ({ method: 'group-balanced', ratio: r, groupSize: g, firstLayerPolicy: 'flat' }),
+  })),
   { label: 'KRP (r_fc)', cfg: (r) => ({ method: 'kernel-row', ratio: r }) },
 ];
 const variants: Variant[] = [];
-console.log(`## Pruning, retrain ${Er} epochs with fixed masks, LR tracking rule A (GBP: vector groups, convs with inC < g grouped over the flattened (i,j,c) axis, §8.1 variant)`);
+console.log(
+  `## Pruning, retrain ${Er} epochs with fixed masks, LR tracking rule A (GBP: vector groups, convs with inC < g grouped over the flattened (i,j,c) axis, §8.1 variant)`,
+);
 console.log('| method | requested | achieved overall | conv | fc | acc pruned | acc retrained | storage fp32 (KiB) |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const m of methods) {
@@ -118,20 +143,37 @@ const subjects: { label: string; weights: ReturnType<typeof getAllWeights>; prun
 const storageOf = (values: ValueEncoding, pruned?: PruneResult): ModelStorage =>
   pruned
     ? prunedModelStorage(layers, pruned, values, { baselineBits: 16 })
-    : modelStorage(layers.map((l) => ({ name: l.name, shape: l.weightShape, format: { values, sparsity: { kind: 'dense' as const } } })), { baselineBits: 16 });
+    : modelStorage(
+        layers.map((l) => ({
+          name: l.name,
+          shape: l.weightShape,
+          format: { values, sparsity: { kind: 'dense' as const } },
+        })),
+        { baselineBits: 16 },
+      );
 
 console.log('## Fixed-point quantization (weights T = max|W|, activations KL, FL search ±2, per-layer FL)');
-console.log(`| model | plan | acc SR (mean ± sd of ${srSeeds} seeds) | acc rna | rel. logit error (rna) | storage (KiB) | x vs fp32 | x vs 16-bit | serialised bytes |`);
+console.log(
+  `| model | plan | acc SR (mean ± sd of ${srSeeds} seeds) | acc rna | rel. logit error (rna) | storage (KiB) | x vs fp32 | x vs 16-bit | serialised bytes |`,
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const s of subjects) {
   setAllWeights(net, s.weights);
   const acc0 = (await evaluate(net, data.test)).accuracy;
   const st0 = storageOf({ kind: 'float32' }, s.pruned);
-  console.log(`| ${s.label} | fp32 | ${pct(acc0)} | – | – | ${(st0.totalBits / 8192).toFixed(1)} | ${st0.ratioVsFp32.toFixed(1)} | ${(st0.ratioVsBaseline ?? 0).toFixed(2)} | – |`);
-  for (const [wb, ab] of [[16, 16], [8, 8], [4, 8], [4, 4]] as const) {
+  console.log(
+    `| ${s.label} | fp32 | ${pct(acc0)} | – | – | ${(st0.totalBits / 8192).toFixed(1)} | ${st0.ratioVsFp32.toFixed(1)} | ${(st0.ratioVsBaseline ?? 0).toFixed(2)} | – |`,
+  );
+  for (const [wb, ab] of [
+    [16, 16],
+    [8, 8],
+    [4, 8],
+    [4, 4],
+  ] as const) {
     const q = await quantizeModel(net, { weights: { bits: wb }, activations: { bits: ab }, calibration: calib, seed });
     const srAcc: number[] = [];
-    for (let k = 0; k < srSeeds; k++) srAcc.push((await evaluate(net, data.test, { transforms: q.transformsWithSeed(seed + 100 + k) })).accuracy);
+    for (let k = 0; k < srSeeds; k++)
+      srAcc.push((await evaluate(net, data.test, { transforms: q.transformsWithSeed(seed + 100 + k) })).accuracy);
     const mean = srAcc.reduce((a, b) => a + b, 0) / srSeeds;
     const sd = Math.sqrt(srAcc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, srSeeds - 1));
     const qr = await quantizeModel(net, {
@@ -143,7 +185,9 @@ for (const s of subjects) {
     const rna = (await evaluate(net, data.test, { transforms: qr.transforms })).accuracy;
     const relErr = await relativeLogitError(net, data.test, qr.transforms);
     const st = storageOf({ kind: 'fixed', bits: wb }, s.pruned);
-    const bytes = serializeCompressed(buildCompressed({ name: 'lenet5', model: net, quantized: q, ...(s.pruned ? { masks: s.pruned.masks } : {}) })).length;
+    const bytes = serializeCompressed(
+      buildCompressed({ name: 'lenet5', model: net, quantized: q, ...(s.pruned ? { masks: s.pruned.masks } : {}) }),
+    ).length;
     console.log(
       `| ${s.label} | W${wb}A${ab} | ${pct(mean)} ± ${(sd * 100).toFixed(2)} | ${pct(rna)} | ${pct(relErr)} | ${(st.totalBits / 8192).toFixed(1)} | ${st.ratioVsFp32.toFixed(1)} | ${(st.ratioVsBaseline ?? 0).toFixed(2)} | ${bytes} |`,
     );
@@ -151,7 +195,9 @@ for (const s of subjects) {
 }
 console.log(`(${elapsed()})\n`);
 
-console.log('## k-means weight sharing (non-zero weights, per layer, linear init); K_a = 16 static activation clusters in the last column');
+console.log(
+  '## k-means weight sharing (non-zero weights, per layer, linear init); K_a = 16 static activation clusters in the last column',
+);
 console.log('| model | K_w | acc (weights) | acc (+ K_a = 16) | storage (KiB) | x vs fp32 | serialised bytes |');
 console.log('|---|---|---|---|---|---|---|');
 for (const s of subjects) {
@@ -162,8 +208,12 @@ for (const s of subjects) {
     const ca = await clusterModel(net, { k, seed, activations: { k: 16, mode: 'static', calibration: calib } });
     const accWA = (await evaluate(net, data.test, { transforms: ca.transforms })).accuracy;
     const st = storageOf({ kind: 'clustered', clusters: k }, s.pruned);
-    const bytes = serializeCompressed(buildCompressed({ name: 'lenet5', model: net, clustered: c, ...(s.pruned ? { masks: s.pruned.masks } : {}) })).length;
-    console.log(`| ${s.label} | ${k} | ${pct(accW)} | ${pct(accWA)} | ${(st.totalBits / 8192).toFixed(1)} | ${st.ratioVsFp32.toFixed(1)} | ${bytes} |`);
+    const bytes = serializeCompressed(
+      buildCompressed({ name: 'lenet5', model: net, clustered: c, ...(s.pruned ? { masks: s.pruned.masks } : {}) }),
+    ).length;
+    console.log(
+      `| ${s.label} | ${k} | ${pct(accW)} | ${pct(accWA)} | ${(st.totalBits / 8192).toFixed(1)} | ${st.ratioVsFp32.toFixed(1)} | ${bytes} |`,
+    );
   }
 }
 console.log(`(total ${elapsed()})`);

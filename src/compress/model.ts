@@ -33,7 +33,12 @@ export {
   deserializeCompressed,
   decodeLayerWeights,
 } from './cluster/compressed-model.js';
-import type { CompressedActivation, CompressedLayer, CompressedModel, CompressedWeights } from './cluster/compressed-model.js';
+import type {
+  CompressedActivation,
+  CompressedLayer,
+  CompressedModel,
+  CompressedWeights,
+} from './cluster/compressed-model.js';
 
 /** Seeded sample of `count` images of a split without replacement (original order kept). */
 export function sampleSplit(split: Split, count: number, seed: number): Split {
@@ -120,13 +125,19 @@ export async function predictLogits(
         const layer = model.getLayer(name);
         const call = layer.call.bind(layer);
         patched.push({ layer, call: layer.call });
-        layer.call = (inputs, kwargs) => call(fn(name, (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor), kwargs);
+        layer.call = (inputs, kwargs) =>
+          call(fn(name, (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor), kwargs);
       }
     }
     const parts: Float32Array[] = [];
     for (let s = 0; s < split.n; s += batch) {
       const b = Math.min(batch, split.n - s);
-      const y = tf.tidy(() => model.apply(tf.tensor(split.x.subarray(s * size, (s + b) * size), [b, ...shape]), { training: false }) as tf.Tensor);
+      const y = tf.tidy(
+        () =>
+          model.apply(tf.tensor(split.x.subarray(s * size, (s + b) * size), [b, ...shape]), {
+            training: false,
+          }) as tf.Tensor,
+      );
       parts.push((await y.data()) as Float32Array);
       y.dispose();
     }
@@ -144,7 +155,12 @@ export async function predictLogits(
 }
 
 /** METHODS §3.2 step 7 "relative error": `‖y_q − y_ref‖₁ / ‖y_ref‖₁` over the logits of `split`. */
-export async function relativeLogitError(model: tf.LayersModel, split: Split, transforms: EvalTransforms, batchSize?: number): Promise<number> {
+export async function relativeLogitError(
+  model: tf.LayersModel,
+  split: Split,
+  transforms: EvalTransforms,
+  batchSize?: number,
+): Promise<number> {
   const ref = await predictLogits(model, split, batchSize !== undefined ? { batchSize } : {});
   const q = await predictLogits(model, split, { transforms, ...(batchSize !== undefined ? { batchSize } : {}) });
   let num = 0;
@@ -187,12 +203,28 @@ export interface QuantizedModel {
  */
 export async function quantizeModel(model: tf.LayersModel, opts: QuantizeModelOptions): Promise<QuantizedModel> {
   const layers = opts.layers ?? prunableLayers(model);
-  checkArg(opts.activations === undefined || opts.calibration !== undefined, 'quantizeModel', 'calibration', 'undefined', 'a Split when activations are quantized');
+  checkArg(
+    opts.activations === undefined || opts.calibration !== undefined,
+    'quantizeModel',
+    'calibration',
+    'undefined',
+    'a Split when activations are quantized',
+  );
   const all = getWeights(model);
   const weights = new Map(layers.map((l) => [l, all.get(l) as Float32Array]));
-  const acts = opts.activations && opts.calibration ? await captureLayerInputs(model, opts.calibration, { layers }) : undefined;
+  const acts =
+    opts.activations && opts.calibration ? await captureLayerInputs(model, opts.calibration, { layers }) : undefined;
   const rng = new Rng(opts.seed);
-  const plans = planModel(weights, acts, { weights: opts.weights, ...(opts.activations ? { activations: opts.activations } : {}), ...(opts.perLayer ? { perLayer: opts.perLayer } : {}) }, rng);
+  const plans = planModel(
+    weights,
+    acts,
+    {
+      weights: opts.weights,
+      ...(opts.activations ? { activations: opts.activations } : {}),
+      ...(opts.perLayer ? { perLayer: opts.perLayer } : {}),
+    },
+    rng,
+  );
   const weightCodes = new Map<string, Int32Array>();
   for (const [name, w] of weights) {
     const p = (plans.get(name) as LayerQuantPlan).weights;
@@ -263,9 +295,17 @@ export async function clusterModel(model: tf.LayersModel, opts: ClusterModelOpti
   const a = opts.activations;
   if (a) {
     const mode = a.mode ?? 'static';
-    checkArg(mode === 'static' || mode === 'online', 'clusterModel', 'activations.mode', mode, "one of 'static' | 'online'");
+    checkArg(
+      mode === 'static' || mode === 'online',
+      'clusterModel',
+      'activations.mode',
+      mode,
+      "one of 'static' | 'online'",
+    );
     const calib = await captureLayerInputs(model, a.calibration, { layers });
-    activationCentroids = new Map(layers.map((l) => [l, staticActivationCentroids(calib.get(l) as Float32Array, a.k, { rng })]));
+    activationCentroids = new Map(
+      layers.map((l) => [l, staticActivationCentroids(calib.get(l) as Float32Array, a.k, { rng })]),
+    );
   }
   const centroids = activationCentroids;
   const transforms: EvalTransforms = {

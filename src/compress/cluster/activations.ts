@@ -37,7 +37,13 @@ export function staticActivationCentroids(
  * @returns refined centroids, ascending, `[K_a]`.
  */
 export function refineOnline(x: ArrayLike<number>, centroids: ArrayLike<number>, iterations = 3): Float64Array {
-  checkArg(Number.isInteger(iterations) && iterations >= 0, 'refineOnline', 'iterations', iterations, 'an integer >= 0');
+  checkArg(
+    Number.isInteger(iterations) && iterations >= 0,
+    'refineOnline',
+    'iterations',
+    iterations,
+    'an integer >= 0',
+  );
   let c = Float64Array.from(centroids).sort();
   const k = c.length;
   const sum = new Float64Array(k);

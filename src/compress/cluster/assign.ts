@@ -16,7 +16,13 @@ export function midpoints(centroids: ArrayLike<number>): Float64Array {
 function checkSorted(where: string, c: ArrayLike<number>): void {
   checkArg(c.length >= 1 && c.length <= 65535, where, 'centroids.length', c.length, 'in [1, 65535]');
   for (let j = 1; j < c.length; j++) {
-    checkArg((c[j] as number) >= (c[j - 1] as number), where, `centroids[${j}]`, c[j], `>= centroids[${j - 1}] (ascending)`);
+    checkArg(
+      (c[j] as number) >= (c[j - 1] as number),
+      where,
+      `centroids[${j}]`,
+      c[j],
+      `>= centroids[${j - 1}] (ascending)`,
+    );
   }
 }
 

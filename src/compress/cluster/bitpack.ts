@@ -19,7 +19,13 @@ export function packUnsigned(values: ArrayLike<number>, bits: number): Uint8Arra
   let pos = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    checkArg(Number.isInteger(v) && v >= 0 && v < lim, 'packUnsigned', `values[${i}]`, v, `an integer in [0, ${lim - 1}]`);
+    checkArg(
+      Number.isInteger(v) && v >= 0 && v < lim,
+      'packUnsigned',
+      `values[${i}]`,
+      v,
+      `an integer in [0, ${lim - 1}]`,
+    );
     let rem = v;
     for (let b = 0; b < bits; b++) {
       if (rem % 2 === 1) out[pos >>> 3] = (out[pos >>> 3] as number) | (1 << (pos & 7));
@@ -32,7 +38,13 @@ export function packUnsigned(values: ArrayLike<number>, bits: number): Uint8Arra
 
 /** Inverse of `packUnsigned`: `n` values of `bits` bits. */
 export function unpackUnsigned(bytes: Uint8Array, n: number, bits: number): Uint32Array {
-  checkArg(bytes.length >= Math.ceil((n * bits) / 8), 'unpackUnsigned', 'bytes.length', bytes.length, `>= ${Math.ceil((n * bits) / 8)}`);
+  checkArg(
+    bytes.length >= Math.ceil((n * bits) / 8),
+    'unpackUnsigned',
+    'bytes.length',
+    bytes.length,
+    `>= ${Math.ceil((n * bits) / 8)}`,
+  );
   const out = new Uint32Array(n);
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -55,7 +67,13 @@ export function packSigned(values: ArrayLike<number>, bits: number): Uint8Array 
   const u = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    checkArg(Number.isInteger(v) && v >= -off / 2 && v < off / 2, 'packSigned', `values[${i}]`, v, `an integer in [${-off / 2}, ${off / 2 - 1}]`);
+    checkArg(
+      Number.isInteger(v) && v >= -off / 2 && v < off / 2,
+      'packSigned',
+      `values[${i}]`,
+      v,
+      `an integer in [${-off / 2}, ${off / 2 - 1}]`,
+    );
     u[i] = v < 0 ? v + off : v;
   }
   return packUnsigned(u, bits);

@@ -18,7 +18,8 @@ export type CompressedWeights =
   /** Codes (0 = zero, j = codebook[j-1]) per weight in kernel order; one codebook or one per output channel. */
   | { format: 'clustered'; granularity: Granularity; codes: Uint8Array | Uint16Array; codebooks: Float32Array[] };
 
-export type CompressedActivation = { format: 'fixed'; bits: number; fl: number } | { format: 'clustered'; centroids: Float32Array };
+export type CompressedActivation =
+  { format: 'fixed'; bits: number; fl: number } | { format: 'clustered'; centroids: Float32Array };
 
 export interface CompressedLayer {
   name: string;
@@ -77,14 +78,22 @@ export function serializeCompressed(m: CompressedModel): Uint8Array {
   };
   const layers = m.layers.map((l) => {
     const size = l.shape.reduce((a, b) => a * b, 1);
-    if (l.mask) checkArg(l.mask.length === size, 'serializeCompressed', `${l.name}.mask.length`, l.mask.length, `the kernel size ${size}`);
+    if (l.mask)
+      checkArg(
+        l.mask.length === size,
+        'serializeCompressed',
+        `${l.name}.mask.length`,
+        l.mask.length,
+        `the kernel size ${size}`,
+      );
     const w = l.weights;
     const wl = w.format === 'fp32' ? w.values.length : w.codes.length;
     checkArg(wl === size, 'serializeCompressed', `${l.name}.weights.length`, wl, `the kernel size ${size}`);
     const h: Record<string, unknown> = { name: l.name, shape: l.shape, format: w.format };
     if (l.mask) h['mask'] = add(packUnsigned(l.mask, 1));
     if (w.format === 'fp32') h['values'] = add(f32Bytes(stored(w.values, l.mask)));
-    else if (w.format === 'fixed') Object.assign(h, { bits: w.bits, fl: w.fl, codes: add(packSigned(stored(w.codes, l.mask), w.bits)) });
+    else if (w.format === 'fixed')
+      Object.assign(h, { bits: w.bits, fl: w.fl, codes: add(packSigned(stored(w.codes, l.mask), w.bits)) });
     else {
       const bits = codeBits(w.codebooks.reduce((k, c) => Math.max(k, c.length), 0));
       Object.assign(h, {
@@ -97,7 +106,10 @@ export function serializeCompressed(m: CompressedModel): Uint8Array {
     }
     if (l.activation) {
       const a = l.activation;
-      h['activation'] = a.format === 'fixed' ? { format: 'fixed', bits: a.bits, fl: a.fl } : { format: 'clustered', centroids: add(f32Bytes(a.centroids)) };
+      h['activation'] =
+        a.format === 'fixed'
+          ? { format: 'fixed', bits: a.bits, fl: a.fl }
+          : { format: 'clustered', centroids: add(f32Bytes(a.centroids)) };
     }
     if (l.bias) h['bias'] = add(f32Bytes(l.bias));
     return h;
@@ -133,7 +145,11 @@ interface LayerHeader {
   bias?: Section;
 }
 
-function scatter<T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(out: T, vals: ArrayLike<number>, mask: Uint8Array | undefined): T {
+function scatter<T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(
+  out: T,
+  vals: ArrayLike<number>,
+  mask: Uint8Array | undefined,
+): T {
   if (!mask) {
     for (let i = 0; i < vals.length; i++) out[i] = vals[i] as number;
     return out;
@@ -146,13 +162,26 @@ function scatter<T extends Int32Array | Uint8Array | Uint16Array | Float32Array>
 /** Parses bytes written by `serializeCompressed`. Throws INVALID_ARGUMENT on a bad magic/version. */
 export function deserializeCompressed(bytes: Uint8Array): CompressedModel {
   const ok = bytes.length >= 9 && MAGIC.every((b, i) => bytes[i] === b);
-  checkArg(ok, 'deserializeCompressed', 'magic', Array.from(bytes.subarray(0, 4)).join(','), 'the "HWCM" magic of a compressed model');
+  checkArg(
+    ok,
+    'deserializeCompressed',
+    'magic',
+    Array.from(bytes.subarray(0, 4)).join(','),
+    'the "HWCM" magic of a compressed model',
+  );
   checkArg(bytes[4] === VERSION, 'deserializeCompressed', 'version', bytes[4], `${VERSION}`);
   const hl = new DataView(bytes.buffer, bytes.byteOffset).getUint32(5, true);
-  const head = JSON.parse(new TextDecoder().decode(bytes.subarray(9, 9 + hl))) as { name: string; layers: LayerHeader[] };
+  const head = JSON.parse(new TextDecoder().decode(bytes.subarray(9, 9 + hl))) as {
+    name: string;
+    layers: LayerHeader[];
+  };
   const base = 9 + hl;
   const sec = (s: Section | undefined): Uint8Array => {
-    if (!s) throw new HwsweepError('INVALID_ARGUMENT', 'deserializeCompressed: a section referenced by the header is missing');
+    if (!s)
+      throw new HwsweepError(
+        'INVALID_ARGUMENT',
+        'deserializeCompressed: a section referenced by the header is missing',
+      );
     return bytes.subarray(base + s.o, base + s.o + s.n);
   };
   const layers = head.layers.map((h): CompressedLayer => {
@@ -160,22 +189,36 @@ export function deserializeCompressed(bytes: Uint8Array): CompressedModel {
     const mask = h.mask ? Uint8Array.from(unpackUnsigned(sec(h.mask), size, 1)) : undefined;
     const n = mask ? mask.reduce((a, b) => a + b, 0) : size;
     let weights: CompressedWeights;
-    if (h.format === 'fp32') weights = { format: 'fp32', values: scatter(new Float32Array(size), f32From(sec(h.values)), mask) };
+    if (h.format === 'fp32')
+      weights = { format: 'fp32', values: scatter(new Float32Array(size), f32From(sec(h.values)), mask) };
     else if (h.format === 'fixed') {
       const bits = h.bits as number;
-      weights = { format: 'fixed', bits, fl: h.fl as number, codes: scatter(new Int32Array(size), unpackSigned(sec(h.codes), n, bits), mask) };
+      weights = {
+        format: 'fixed',
+        bits,
+        fl: h.fl as number,
+        codes: scatter(new Int32Array(size), unpackSigned(sec(h.codes), n, bits), mask),
+      };
     } else {
       const sizes = h.codebookSizes ?? [];
       const flat = f32From(sec(h.codebooks));
       let o = 0;
       const codebooks = sizes.map((k) => flat.slice(o, (o += k)));
       const kMax = sizes.reduce((a, b) => Math.max(a, b), 0);
-      const codes = scatter(kMax <= 255 ? new Uint8Array(size) : new Uint16Array(size), unpackUnsigned(sec(h.codes), n, h.codeBits as number), mask);
+      const codes = scatter(
+        kMax <= 255 ? new Uint8Array(size) : new Uint16Array(size),
+        unpackUnsigned(sec(h.codes), n, h.codeBits as number),
+        mask,
+      );
       weights = { format: 'clustered', granularity: h.granularity ?? 'layer', codes, codebooks };
     }
     const a = h.activation;
     const activation: CompressedActivation | undefined =
-      a === undefined ? undefined : a.format === 'fixed' ? { format: 'fixed', bits: a.bits, fl: a.fl } : { format: 'clustered', centroids: f32From(sec(a.centroids)) };
+      a === undefined
+        ? undefined
+        : a.format === 'fixed'
+          ? { format: 'fixed', bits: a.bits, fl: a.fl }
+          : { format: 'clustered', centroids: f32From(sec(a.centroids)) };
     return {
       name: h.name,
       shape: h.shape,

@@ -24,7 +24,15 @@ export {
 } from './kmeans1d.js';
 export { type SortedValues, sortedNonZero, radixSortF32, buildSorted, countAtMost } from './sorted-values.js';
 export { midpoints, nearestIndex, assignCodes, decodeCodes, snapToCentroids } from './assign.js';
-export { Granularities, type Granularity, type ClusteredTensor, clusterTensor, decodeTensor, maxKEff, codebookGradients } from './tensor.js';
+export {
+  Granularities,
+  type Granularity,
+  type ClusteredTensor,
+  clusterTensor,
+  decodeTensor,
+  maxKEff,
+  codebookGradients,
+} from './tensor.js';
 export { ActivationModes, type ActivationMode, staticActivationCentroids, refineOnline } from './activations.js';
 export {
   type ConvGeometry,

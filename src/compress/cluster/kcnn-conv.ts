@@ -54,8 +54,18 @@ export interface KcnnResult {
 }
 
 interface Geo {
-  H: number; W: number; C: number; R: number; S: number; K: number;
-  sh: number; sw: number; pt: number; pl: number; Ho: number; Wo: number;
+  H: number;
+  W: number;
+  C: number;
+  R: number;
+  S: number;
+  K: number;
+  sh: number;
+  sw: number;
+  pt: number;
+  pl: number;
+  Ho: number;
+  Wo: number;
 }
 
 function geometry(where: string, g: ConvGeometry): Geo {
@@ -65,7 +75,16 @@ function geometry(where: string, g: ConvGeometry): Geo {
   const pb = g.padBottom ?? 0;
   const pl = g.padLeft ?? 0;
   const pr = g.padRight ?? 0;
-  for (const [k, v] of Object.entries({ inH: g.inH, inW: g.inW, inC: g.inC, kernelH: g.kernelH, kernelW: g.kernelW, outC: g.outC, strideH: sh, strideW: sw })) {
+  for (const [k, v] of Object.entries({
+    inH: g.inH,
+    inW: g.inW,
+    inC: g.inC,
+    kernelH: g.kernelH,
+    kernelW: g.kernelW,
+    outC: g.outC,
+    strideH: sh,
+    strideW: sw,
+  })) {
     checkArg(Number.isInteger(v) && v >= 1, where, k, v, 'an integer >= 1');
   }
   const Ho = Math.floor((g.inH + pt + pb - g.kernelH) / sh) + 1;
@@ -75,12 +94,31 @@ function geometry(where: string, g: ConvGeometry): Geo {
 }
 
 function checkKernel(where: string, w: ClusteredKernel, G: Geo): void {
-  checkArg(w.codes.length === G.R * G.S * G.C * G.K, where, 'codes.length', w.codes.length, `R·S·C·K = ${G.R * G.S * G.C * G.K}`);
-  checkArg(w.codebooks.length === 1 || w.codebooks.length === G.K, where, 'codebooks.length', w.codebooks.length, `1 or K = ${G.K}`);
+  checkArg(
+    w.codes.length === G.R * G.S * G.C * G.K,
+    where,
+    'codes.length',
+    w.codes.length,
+    `R·S·C·K = ${G.R * G.S * G.C * G.K}`,
+  );
+  checkArg(
+    w.codebooks.length === 1 || w.codebooks.length === G.K,
+    where,
+    'codebooks.length',
+    w.codebooks.length,
+    `1 or K = ${G.K}`,
+  );
 }
 
 /** Visits the taps of output (ho, wo, k): calls f(wCode, xIndex) for in-bounds taps, counts padding taps with w != 0. */
-function forTaps(G: Geo, ho: number, wo: number, k: number, codes: ArrayLike<number>, f: (code: number, xi: number) => void): number {
+function forTaps(
+  G: Geo,
+  ho: number,
+  wo: number,
+  k: number,
+  codes: ArrayLike<number>,
+  f: (code: number, xi: number) => void,
+): number {
   let padNz = 0;
   for (let i = 0; i < G.R; i++) {
     const h = ho * G.sh + i - G.pt;
@@ -161,12 +199,19 @@ export function kcnnConvModeWA(
   geo: ConvGeometry,
 ): KcnnResult & { tables: Float64Array[] } {
   const G = geometry('kcnnConvModeWA', geo);
-  checkArg(act.codes.length === G.H * G.W * G.C, 'kcnnConvModeWA', 'act.codes.length', act.codes.length, `H·W·C = ${G.H * G.W * G.C}`);
+  checkArg(
+    act.codes.length === G.H * G.W * G.C,
+    'kcnnConvModeWA',
+    'act.codes.length',
+    act.codes.length,
+    `H·W·C = ${G.H * G.W * G.C}`,
+  );
   checkKernel('kcnnConvModeWA', w, G);
   const Ka = act.centroids.length;
   const tables = w.codebooks.map((book) => {
     const t = new Float64Array(book.length * Ka);
-    for (let k = 0; k < book.length; k++) for (let l = 0; l < Ka; l++) t[k * Ka + l] = (book[k] as number) * (act.centroids[l] as number);
+    for (let k = 0; k < book.length; k++)
+      for (let l = 0; l < Ka; l++) t[k * Ka + l] = (book[k] as number) * (act.centroids[l] as number);
     return t;
   });
   const y = new Float64Array(G.Ho * G.Wo * G.K);

@@ -68,7 +68,13 @@ export function kmeansSorted(sv: SortedValues, k: number, opts: KmeansOptions = 
   const maxIt = opts.maxIterations ?? 100;
   checkArg(Number.isInteger(maxIt) && maxIt >= 1, 'kmeans1d', 'maxIterations', maxIt, 'an integer >= 1');
   const rule = opts.emptyCluster ?? 'move';
-  checkArg((EmptyClusterRules as readonly string[]).includes(rule), 'kmeans1d', 'emptyCluster', rule, "one of 'move' | 'drop'");
+  checkArg(
+    (EmptyClusterRules as readonly string[]).includes(rule),
+    'kmeans1d',
+    'emptyCluster',
+    rule,
+    "one of 'move' | 'drop'",
+  );
   let c = initCentroids(sv, k, opts);
   const history: number[] | undefined = opts.trackInertia ? [] : undefined;
   let prev: Int32Array | undefined;
@@ -97,7 +103,13 @@ function initCentroids(sv: SortedValues, k: number, opts: KmeansOptions): Float6
     return c.sort();
   }
   const init = opts.init ?? 'linear';
-  checkArg((KmeansInits as readonly string[]).includes(init), 'kmeans1d', 'init', init, "one of 'linear' | 'kmeans++' | 'density'");
+  checkArg(
+    (KmeansInits as readonly string[]).includes(init),
+    'kmeans1d',
+    'init',
+    init,
+    "one of 'linear' | 'kmeans++' | 'density'",
+  );
   const c = new Float64Array(k);
   const lo = v[0] as number;
   const hi = v[n - 1] as number;
@@ -203,8 +215,10 @@ function updateMeans(sv: SortedValues, c: Float64Array, b: Int32Array, rule: Emp
       for (let r = 0; r < ranges.length; r++) {
         const end = ends[r] as number[];
         const mean = (ranges[r] as [number, number, number])[2];
-        while ((end[0] as number) <= (end[1] as number) && v[end[0] as number] === last) end[0] = (end[0] as number) + 1;
-        while ((end[0] as number) <= (end[1] as number) && v[end[1] as number] === last) end[1] = (end[1] as number) - 1;
+        while ((end[0] as number) <= (end[1] as number) && v[end[0] as number] === last)
+          end[0] = (end[0] as number) + 1;
+        while ((end[0] as number) <= (end[1] as number) && v[end[1] as number] === last)
+          end[1] = (end[1] as number) - 1;
         if ((end[0] as number) > (end[1] as number)) continue;
         const p0 = end[0] as number;
         const p1 = end[1] as number;

@@ -40,12 +40,26 @@ export function clusterTensor(
   const n = shape.reduce((a, b) => a * b, 1);
   checkArg(n === w.length, 'clusterTensor', 'shape', `[${shape.join(',')}]`, `a shape with ${w.length} elements`);
   const granularity = opts.granularity ?? 'layer';
-  checkArg((Granularities as readonly string[]).includes(granularity), 'clusterTensor', 'granularity', granularity, "one of 'layer' | 'channel'");
+  checkArg(
+    (Granularities as readonly string[]).includes(granularity),
+    'clusterTensor',
+    'granularity',
+    granularity,
+    "one of 'layer' | 'channel'",
+  );
   checkArg(Number.isInteger(k) && k >= 1 && k <= 65535, 'clusterTensor', 'K', k, 'an integer in [1, 65535]');
   if (granularity === 'layer') {
     const nz = nonZeros(w);
     const kk = opts.clampK ? Math.max(1, Math.min(k, nz)) : k;
-    if (nz === 0) return { shape: [...shape], granularity, k, codes: new Uint8Array(n), codebooks: [new Float32Array(0)], iterations: [0] };
+    if (nz === 0)
+      return {
+        shape: [...shape],
+        granularity,
+        k,
+        codes: new Uint8Array(n),
+        codebooks: [new Float32Array(0)],
+        iterations: [0],
+      };
     const r = kmeans1d(w, kk, opts);
     return {
       shape: [...shape],
@@ -71,7 +85,8 @@ export function clusterTensor(
       continue;
     }
     const kk = opts.clampK ? Math.min(k, nz) : k;
-    if (!opts.clampK) checkArg(k <= nz, 'clusterTensor', 'K', k, `<= the number of non-zero values of output channel ${o} (${nz})`);
+    if (!opts.clampK)
+      checkArg(k <= nz, 'clusterTensor', 'K', k, `<= the number of non-zero values of output channel ${o} (${nz})`);
     const r = kmeans1d(col, kk, opts);
     const c = assignCodes(col, r.centroids);
     for (let i = 0; i < per; i++) codes[i * outC + o] = c[i] as number;
@@ -112,7 +127,13 @@ export function maxKEff(t: ClusteredTensor): number {
  * @returns one float64 array per codebook, aligned with `t.codebooks`.
  */
 export function codebookGradients(t: ClusteredTensor, grad: ArrayLike<number>): Float64Array[] {
-  checkArg(grad.length === t.codes.length, 'codebookGradients', 'grad.length', grad.length, `the tensor size ${t.codes.length}`);
+  checkArg(
+    grad.length === t.codes.length,
+    'codebookGradients',
+    'grad.length',
+    grad.length,
+    `the tensor size ${t.codes.length}`,
+  );
   const out = t.codebooks.map((b) => new Float64Array(b.length));
   const outC = t.shape[t.shape.length - 1] as number;
   for (let i = 0; i < grad.length; i++) {

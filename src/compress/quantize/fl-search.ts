@@ -29,9 +29,20 @@ export interface FlSearchResult {
  * @param threshold T used for FL0 (e.g. from `computeThreshold`).
  * @param opts.radius search radius, integer in [0, 16] (default 2).
  */
-export function searchFl(x: ArrayLike<number>, bits: number, threshold: number, opts: { radius?: number } = {}): FlSearchResult {
+export function searchFl(
+  x: ArrayLike<number>,
+  bits: number,
+  threshold: number,
+  opts: { radius?: number } = {},
+): FlSearchResult {
   const radius = opts.radius ?? 2;
-  checkArg(Number.isInteger(radius) && radius >= 0 && radius <= 16, 'searchFl', 'radius', radius, 'an integer in [0, 16]');
+  checkArg(
+    Number.isInteger(radius) && radius >= 0 && radius <= 16,
+    'searchFl',
+    'radius',
+    radius,
+    'an integer in [0, 16]',
+  );
   const fl0 = initialFl(threshold, bits);
   const fls: number[] = [];
   for (let fl = Math.max(-64, fl0 - radius); fl <= Math.min(64, fl0 + radius); fl++) fls.push(fl);

@@ -40,7 +40,13 @@ export function absHistogram(
   opts: { bins?: number; excludeZeros?: boolean; max?: number } = {},
 ): AbsHistogram {
   const bins = opts.bins ?? 2048;
-  checkArg(Number.isInteger(bins) && bins >= 1 && bins <= 2 ** 24, 'absHistogram', 'bins', bins, 'an integer in [1, 16777216]');
+  checkArg(
+    Number.isInteger(bins) && bins >= 1 && bins <= 2 ** 24,
+    'absHistogram',
+    'bins',
+    bins,
+    'an integer in [1, 16777216]',
+  );
   const excludeZeros = opts.excludeZeros ?? true;
   const max = opts.max ?? absMax(x);
   checkArg(Number.isFinite(max) && max >= 0, 'absHistogram', 'max', max, 'a finite number >= 0');

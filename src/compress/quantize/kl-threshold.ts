@@ -40,7 +40,13 @@ export function klSearch(h: ArrayLike<number>, opts: KlOptions): KlSearchResult 
   checkArg(Number.isInteger(Q) && Q >= 1, 'klSearch', 'targetBins', Q, 'an integer >= 1');
   checkArg(B >= Q, 'klSearch', 'bins', B, `>= targetBins (${Q})`);
   const zh = opts.zeroHandling ?? 'inf';
-  checkArg((ZeroHandlings as readonly string[]).includes(zh), 'klSearch', 'zeroHandling', zh, "one of 'inf' | 'smooth'");
+  checkArg(
+    (ZeroHandlings as readonly string[]).includes(zh),
+    'klSearch',
+    'zeroHandling',
+    zh,
+    "one of 'inf' | 'smooth'",
+  );
   const eps = opts.smoothEps ?? 1e-4;
   checkArg(eps > 0 && eps < 1, 'klSearch', 'smoothEps', eps, 'in (0, 1)');
   // suffix sums for the outlier mass

@@ -52,7 +52,13 @@ export function resolveConfig(
 ): Required<Omit<TensorQuantConfig, 'maxSearchValues'>> & { maxSearchValues: number } {
   checkFormat(where, { bits: c.bits, fl: 0 });
   const threshold = c.bits === 16 ? 'max' : (c.threshold ?? (kind === 'weights' ? 'max' : 'kl'));
-  checkArg((ThresholdMethods as readonly string[]).includes(threshold), where, 'threshold', threshold, "one of 'max' | 'percentile' | 'kl'");
+  checkArg(
+    (ThresholdMethods as readonly string[]).includes(threshold),
+    where,
+    'threshold',
+    threshold,
+    "one of 'max' | 'percentile' | 'kl'",
+  );
   const rounding = c.rounding ?? 'sr';
   checkArg((Roundings as readonly string[]).includes(rounding), where, 'rounding', rounding, "one of 'rna' | 'sr'");
   const targetBins = c.targetBins ?? 2 ** (c.bits - 1);
@@ -152,7 +158,11 @@ export function planLabel(weightBits: number, activationBits?: number): string {
 export function planModel(
   weights: ReadonlyMap<string, ArrayLike<number>>,
   activations: ReadonlyMap<string, ArrayLike<number>> | undefined,
-  config: { weights: TensorQuantConfig; activations?: TensorQuantConfig; perLayer?: Record<string, { weights?: TensorQuantConfig; activations?: TensorQuantConfig }> },
+  config: {
+    weights: TensorQuantConfig;
+    activations?: TensorQuantConfig;
+    perLayer?: Record<string, { weights?: TensorQuantConfig; activations?: TensorQuantConfig }>;
+  },
   rng: Rng,
 ): Map<string, LayerQuantPlan> {
   const out = new Map<string, LayerQuantPlan>();

@@ -60,7 +60,13 @@ export interface Pow2Result {
  */
 export function quantizePow2(w: ArrayLike<number>, bits: number, mode: Pow2Mode = 'symmetric'): Pow2Result {
   checkArg(Number.isInteger(bits) && bits >= 2 && bits <= 16, 'quantizePow2', 'bits', bits, 'an integer in [2, 16]');
-  checkArg((Pow2Modes as readonly string[]).includes(mode), 'quantizePow2', 'mode', mode, "one of 'symmetric' | 'sign-based'");
+  checkArg(
+    (Pow2Modes as readonly string[]).includes(mode),
+    'quantizePow2',
+    'mode',
+    mode,
+    "one of 'symmetric' | 'sign-based'",
+  );
   let sPos = 0;
   let sNeg = 0;
   for (let i = 0; i < w.length; i++) {
@@ -85,7 +91,13 @@ export function quantizePow2(w: ArrayLike<number>, bits: number, mode: Pow2Mode 
  * Schedules use fractions 0.5, 0.75, 0.875, 1.
  */
 export function inqPartition(w: ArrayLike<number>, fraction: number): Uint8Array {
-  checkArg(Number.isFinite(fraction) && fraction >= 0 && fraction <= 1, 'inqPartition', 'fraction', fraction, 'in [0, 1]');
+  checkArg(
+    Number.isFinite(fraction) && fraction >= 0 && fraction <= 1,
+    'inqPartition',
+    'fraction',
+    fraction,
+    'in [0, 1]',
+  );
   const n = w.length;
   const k = Math.round(fraction * n);
   const idx = new Uint32Array(n);

@@ -87,7 +87,13 @@ export function computeThreshold(x: ArrayLike<number>, opts: ThresholdOptions): 
     case 'percentile':
       return percentileThreshold(x, opts.percentile ?? 99.99, opts.excludeZeros ?? true);
     case 'kl': {
-      checkArg(opts.targetBins !== undefined, 'computeThreshold', 'targetBins', 'undefined', "an integer >= 1 for method 'kl'");
+      checkArg(
+        opts.targetBins !== undefined,
+        'computeThreshold',
+        'targetBins',
+        'undefined',
+        "an integer >= 1 for method 'kl'",
+      );
       const r = klThreshold(x, {
         targetBins: opts.targetBins,
         ...(opts.bins !== undefined ? { bins: opts.bins } : {}),

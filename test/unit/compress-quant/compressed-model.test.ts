@@ -29,10 +29,39 @@ describe('compressed model bytes', () => {
   const m: CompressedModel = {
     name: 'tiny',
     layers: [
-      { name: 'conv1', shape: shapeA, mask: maskA, weights: { format: 'fixed', bits: 4, fl: 3, codes: toCodes(a.map((v, i) => (maskA[i] ? v : 0)), { bits: 4, fl: 3 }) }, activation: { format: 'fixed', bits: 8, fl: 5 }, bias: Float32Array.from([0.5, -1, 2, 0, 0, 0, 0, 1]) },
-      { name: 'fc1', shape: shapeB, mask: Uint8Array.from(b, (v) => (v !== 0 ? 1 : 0)), weights: { format: 'clustered', granularity: 'channel', codes: clB.codes, codebooks: clB.codebooks }, activation: { format: 'clustered', centroids: Float32Array.from([0.1, 0.7, 2.5]) } },
-      { name: 'conv0', shape: shapeC, weights: { format: 'clustered', granularity: 'layer', codes: clC.codes, codebooks: clC.codebooks } },
-      { name: 'fc2', shape: [4, 2], weights: { format: 'fp32', values: Float32Array.from([1, -2, 3.25, 0, 1e-8, 7, -0.5, 2]) } },
+      {
+        name: 'conv1',
+        shape: shapeA,
+        mask: maskA,
+        weights: {
+          format: 'fixed',
+          bits: 4,
+          fl: 3,
+          codes: toCodes(
+            a.map((v, i) => (maskA[i] ? v : 0)),
+            { bits: 4, fl: 3 },
+          ),
+        },
+        activation: { format: 'fixed', bits: 8, fl: 5 },
+        bias: Float32Array.from([0.5, -1, 2, 0, 0, 0, 0, 1]),
+      },
+      {
+        name: 'fc1',
+        shape: shapeB,
+        mask: Uint8Array.from(b, (v) => (v !== 0 ? 1 : 0)),
+        weights: { format: 'clustered', granularity: 'channel', codes: clB.codes, codebooks: clB.codebooks },
+        activation: { format: 'clustered', centroids: Float32Array.from([0.1, 0.7, 2.5]) },
+      },
+      {
+        name: 'conv0',
+        shape: shapeC,
+        weights: { format: 'clustered', granularity: 'layer', codes: clC.codes, codebooks: clC.codebooks },
+      },
+      {
+        name: 'fc2',
+        shape: [4, 2],
+        weights: { format: 'fp32', values: Float32Array.from([1, -2, 3.25, 0, 1e-8, 7, -0.5, 2]) },
+      },
     ],
   };
 
@@ -51,7 +80,9 @@ describe('compressed model bytes', () => {
     expect(w0.format === 'fixed' && [w0.bits, w0.fl]).toEqual([4, 3]);
     expect(Array.from(back.layers[0]!.bias!)).toEqual([0.5, -1, 2, 0, 0, 0, 0, 1]);
     const a1 = back.layers[1]!.activation;
-    expect(a1?.format === 'clustered' && Array.from(a1.centroids)).toEqual(Array.from(Float32Array.from([0.1, 0.7, 2.5])));
+    expect(a1?.format === 'clustered' && Array.from(a1.centroids)).toEqual(
+      Array.from(Float32Array.from([0.1, 0.7, 2.5])),
+    );
     // decoded clustered weights are the clustered tensor; fixed ones are code * 2^-FL under the mask
     expect(Array.from(decodeLayerWeights(back.layers[1]!))).toEqual(Array.from(decodeTensor(clB)));
     expect(Array.from(decodeLayerWeights(back.layers[2]!))).toEqual(Array.from(decodeTensor(clC)));
@@ -67,13 +98,26 @@ describe('compressed model bytes', () => {
     const kB = b.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
     const kEffB = Math.max(...clB.codebooks.map((cb) => cb.length));
     const conv1 = Math.ceil(288 / 8) + Math.ceil((kA * 4) / 8) + 8 * 4; // mask, 4-bit codes, bias
-    const fc1 = Math.ceil(400 / 8) + Math.ceil((kB * codeBits(kEffB)) / 8) + clB.codebooks.reduce((s, cb) => s + cb.length * 4, 0) + 3 * 4;
+    const fc1 =
+      Math.ceil(400 / 8) +
+      Math.ceil((kB * codeBits(kEffB)) / 8) +
+      clB.codebooks.reduce((s, cb) => s + cb.length * 4, 0) +
+      3 * 4;
     const conv0 = Math.ceil((150 * codeBits(clC.codebooks[0]!.length)) / 8) + clC.codebooks[0]!.length * 4;
     expect(payload).toBe(conv1 + fc1 + conv0 + 8 * 4);
   });
 
   it('rejects foreign bytes and size mismatches', () => {
-    expect(() => deserializeCompressed(new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0, 0]))).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: deserializeCompressed: magic = 1,2,3,4 is not the "HWCM" magic of a compressed model]`);
-    expect(() => serializeCompressed({ name: 'x', layers: [{ name: 'l', shape: [2, 2], weights: { format: 'fp32', values: new Float32Array(3) } }] })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: serializeCompressed: l.weights.length = 3 is not the kernel size 4]`);
+    expect(() => deserializeCompressed(new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0, 0]))).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: deserializeCompressed: magic = 1,2,3,4 is not the "HWCM" magic of a compressed model]`,
+    );
+    expect(() =>
+      serializeCompressed({
+        name: 'x',
+        layers: [{ name: 'l', shape: [2, 2], weights: { format: 'fp32', values: new Float32Array(3) } }],
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: serializeCompressed: l.weights.length = 3 is not the kernel size 4]`,
+    );
   });
 });

@@ -72,7 +72,11 @@ describe('AC-7 stochastic rounding', () => {
     expect(Math.abs(up - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / v.length));
   });
   it('(c) 100 000 seeded draws of x = 0.3: |mean - 0.3| < 0.006 (4 sigma)', () => {
-    const v = fakeQuantize(new Float32Array(100_000).fill(0.3), { bits: 8, fl: 0 }, { rounding: 'sr', rng: new Rng(42) });
+    const v = fakeQuantize(
+      new Float32Array(100_000).fill(0.3),
+      { bits: 8, fl: 0 },
+      { rounding: 'sr', rng: new Rng(42) },
+    );
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
     expect(Math.abs(mean - 0.3)).toBeLessThan(0.006);
   });
@@ -81,37 +85,49 @@ describe('AC-7 stochastic rounding', () => {
     expect(codes.every((q) => q === 7)).toBe(true);
   });
   it('SR without an rng is rejected', () => {
-    expect(() => toCodes([1], { bits: 8, fl: 0 }, { rounding: 'sr' })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: quantize: rng = undefined is not a seeded Rng when rounding = 'sr']`);
+    expect(() => toCodes([1], { bits: 8, fl: 0 }, { rounding: 'sr' })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: quantize: rng = undefined is not a seeded Rng when rounding = 'sr']`,
+    );
   });
 });
 
 describe('properties (fast-check)', () => {
   it('SR is unbiased within 4 sigma for in-range values', () => {
     fc.assert(
-      fc.property(fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 1e9 }), (x, fl, seed) => {
-        const n = 4000;
-        const eps = 2 ** -fl;
-        const v = fakeQuantize(new Float64Array(n).fill(x), { bits: 12, fl }, { rounding: 'sr', rng: new Rng(seed) });
-        const mean = v.reduce((a, b) => a + b, 0) / n;
-        const t = x / eps;
-        const f = t - Math.floor(t);
-        const sigma = eps * Math.sqrt((f * (1 - f)) / n);
-        // float32 storage of the grid values adds at most a tiny representation error
-        return Math.abs(mean - x) <= 4 * sigma + 1e-6;
-      }),
+      fc.property(
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        (x, fl, seed) => {
+          const n = 4000;
+          const eps = 2 ** -fl;
+          const v = fakeQuantize(new Float64Array(n).fill(x), { bits: 12, fl }, { rounding: 'sr', rng: new Rng(seed) });
+          const mean = v.reduce((a, b) => a + b, 0) / n;
+          const t = x / eps;
+          const f = t - Math.floor(t);
+          const sigma = eps * Math.sqrt((f * (1 - f)) / n);
+          // float32 storage of the grid values adds at most a tiny representation error
+          return Math.abs(mean - x) <= 4 * sigma + 1e-6;
+        },
+      ),
       { numRuns: 40, seed: 11 },
     );
   });
   it('fake-quant of a value already on the grid is the identity (rna and SR)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 16 }), fc.integer({ min: -6, max: 20 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (bits, fl, u) => {
-        const h = 2 ** (bits - 1);
-        const q = Math.floor(u * (2 * h)) - h; // any code in [-h, h-1]
-        const x = Math.fround(q * 2 ** -fl);
-        const a = fakeQuantize([x], { bits, fl })[0];
-        const b = fakeQuantize([x], { bits, fl }, { rounding: 'sr', rng: new Rng(5) })[0];
-        return a === x && b === x && fromCodes(toCodes([x], { bits, fl }), fl)[0] === x;
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 16 }),
+        fc.integer({ min: -6, max: 20 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (bits, fl, u) => {
+          const h = 2 ** (bits - 1);
+          const q = Math.floor(u * (2 * h)) - h; // any code in [-h, h-1]
+          const x = Math.fround(q * 2 ** -fl);
+          const a = fakeQuantize([x], { bits, fl })[0];
+          const b = fakeQuantize([x], { bits, fl }, { rounding: 'sr', rng: new Rng(5) })[0];
+          return a === x && b === x && fromCodes(toCodes([x], { bits, fl }), fl)[0] === x;
+        },
+      ),
       { numRuns: 300, seed: 3 },
     );
   });
@@ -127,12 +143,24 @@ describe('requantize', () => {
 
 describe('bad parameters', () => {
   it('rejects bit widths outside [2, 16] and non-integer FL', () => {
-    expect(() => toCodes([1], { bits: 1, fl: 0 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: toCodes: bits = 1 is not an integer in [2, 16]]`);
-    expect(() => toCodes([1], { bits: 33, fl: 0 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: toCodes: bits = 33 is not an integer in [2, 16]]`);
-    expect(() => toCodes([1], { bits: 8, fl: 0.5 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: toCodes: fl = 0.5 is not an integer in [-64, 64]]`);
-    expect(() => planTensor([1], { bits: 17 }, 'weights')).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: planTensor: bits = 17 is not an integer in [2, 16]]`);
-    expect(() => searchFl([1], 8, 1, { radius: -1 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: searchFl: radius = -1 is not an integer in [0, 16]]`);
-    expect(() => planTensor([1], { bits: 8, threshold: 'kl', bins: 64 }, 'activations')).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: planTensor: bins = 64 is not >= targetBins (128)]`);
+    expect(() => toCodes([1], { bits: 1, fl: 0 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: toCodes: bits = 1 is not an integer in [2, 16]]`,
+    );
+    expect(() => toCodes([1], { bits: 33, fl: 0 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: toCodes: bits = 33 is not an integer in [2, 16]]`,
+    );
+    expect(() => toCodes([1], { bits: 8, fl: 0.5 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: toCodes: fl = 0.5 is not an integer in [-64, 64]]`,
+    );
+    expect(() => planTensor([1], { bits: 17 }, 'weights')).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: planTensor: bits = 17 is not an integer in [2, 16]]`,
+    );
+    expect(() => searchFl([1], 8, 1, { radius: -1 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: searchFl: radius = -1 is not an integer in [0, 16]]`,
+    );
+    expect(() =>
+      planTensor([1], { bits: 8, threshold: 'kl', bins: 64 }, 'activations'),
+    ).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: planTensor: bins = 64 is not >= targetBins (128)]`);
   });
 });
 

@@ -25,7 +25,9 @@ function denseConv(x: ArrayLike<number>, w: ArrayLike<number>, g: Required<ConvG
               const h = ho * g.strideH + i - g.padTop;
               const ww = wo * g.strideW + j - g.padLeft;
               if (h < 0 || h >= g.inH || ww < 0 || ww >= g.inW) continue;
-              s += (x[(h * g.inW + ww) * g.inC + c] as number) * (w[((i * g.kernelW + j) * g.inC + c) * g.outC + k] as number);
+              s +=
+                (x[(h * g.inW + ww) * g.inC + c] as number) *
+                (w[((i * g.kernelW + j) * g.inC + c) * g.outC + k] as number);
             }
         y.push(s);
       }
@@ -83,7 +85,20 @@ describe('AC-8 KCNN equality and counts', () => {
 describe('Mode W / Mode WA on random layers equal the dense conv of clustered operands', () => {
   it('conv [3,3,4,5] on [1,7,6,4], stride 2, SAME-like padding, per-channel codebooks, K_w = 4, K_a = 3', () => {
     const rng = new Rng(12);
-    const g = { inH: 7, inW: 6, inC: 4, kernelH: 3, kernelW: 3, outC: 5, strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 0, padRight: 1 };
+    const g = {
+      inH: 7,
+      inW: 6,
+      inC: 4,
+      kernelH: 3,
+      kernelW: 3,
+      outC: 5,
+      strideH: 2,
+      strideW: 2,
+      padTop: 1,
+      padBottom: 1,
+      padLeft: 0,
+      padRight: 1,
+    };
     const w = Float32Array.from({ length: 3 * 3 * 4 * 5 }, () => (rng.next() < 0.3 ? 0 : rng.normal()));
     const x = Float32Array.from({ length: 7 * 6 * 4 }, () => Math.max(0, rng.normal()));
     const wt = clusterTensor(w, [3, 3, 4, 5], 4, { granularity: 'channel' });
@@ -104,6 +119,12 @@ describe('Mode W / Mode WA on random layers equal the dense conv of clustered op
   });
 
   it('rejects mismatched shapes', () => {
-    expect(() => kcnnConvModeW(new Float32Array(8), { codes: new Uint8Array(4), codebooks: [[1]] }, { inH: 3, inW: 3, inC: 1, kernelH: 2, kernelW: 2, outC: 1 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kcnnConvModeW: x.length = 8 is not H·W·C = 9]`);
+    expect(() =>
+      kcnnConvModeW(
+        new Float32Array(8),
+        { codes: new Uint8Array(4), codebooks: [[1]] },
+        { inH: 3, inW: 3, inC: 1, kernelH: 2, kernelW: 2, outC: 1 },
+      ),
+    ).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kcnnConvModeW: x.length = 8 is not H·W·C = 9]`);
   });
 });

@@ -25,11 +25,26 @@ function klNaive(h: number[], i: number, Q: number): number {
   return d;
 }
 
-const caseA = { h: [8, 8, 4, 4, 0, 0, 0, 1], w: 1.0, kl: [0.0663, 0.0149, 0.0038, 0.0497, 0.0773, 0.0773, 0.0544], iStar: 4, T: 4.5 };
-const caseB = { h: [10, 6, 4, 2, 1, 1, 1, 1], w: 0.5, kl: [0.1181, 0.0463, 0.0566, 0.0508, 0.0867, 0.069, 0.1232], iStar: 3, T: 1.75 };
+const caseA = {
+  h: [8, 8, 4, 4, 0, 0, 0, 1],
+  w: 1.0,
+  kl: [0.0663, 0.0149, 0.0038, 0.0497, 0.0773, 0.0773, 0.0544],
+  iStar: 4,
+  T: 4.5,
+};
+const caseB = {
+  h: [10, 6, 4, 2, 1, 1, 1, 1],
+  w: 0.5,
+  kl: [0.1181, 0.0463, 0.0566, 0.0508, 0.0867, 0.069, 0.1232],
+  iStar: 3,
+  T: 1.75,
+};
 
 describe('AC-5 KL threshold search (Q = 2)', () => {
-  for (const [name, c] of [['a', caseA], ['b', caseB]] as const) {
+  for (const [name, c] of [
+    ['a', caseA],
+    ['b', caseB],
+  ] as const) {
     it(`(${name}) h=[${c.h.join(',')}] gives every KL to 4 decimals, i* = ${c.iStar}, T = ${c.T}`, () => {
       const r = klSearch(c.h, { targetBins: 2 });
       expect(r.kl.length).toBe(7);
@@ -48,13 +63,32 @@ describe('AC-5 KL threshold search (Q = 2)', () => {
   });
 
   it('klThreshold rebuilds both histograms from raw values (zeros excluded, signs ignored) and finds T', () => {
-    const a = [...Array(8).fill(0.5), ...Array(8).fill(-1.5), ...Array(4).fill(2.5), ...Array(4).fill(3.5), 8.0, 0, 0, 0];
+    const a = [
+      ...Array(8).fill(0.5),
+      ...Array(8).fill(-1.5),
+      ...Array(4).fill(2.5),
+      ...Array(4).fill(3.5),
+      8.0,
+      0,
+      0,
+      0,
+    ];
     const ra = klThreshold(Float32Array.from(a), { bins: 8, targetBins: 2 });
     expect(Array.from(ra.histogram)).toEqual(caseA.h);
     expect(ra.binWidth).toBe(1);
     expect(ra.iStar).toBe(4);
     expect(ra.threshold).toBe(4.5);
-    const b = [...Array(10).fill(0.25), ...Array(6).fill(0.75), ...Array(4).fill(-1.25), ...Array(2).fill(1.75), 2.25, 2.75, -3.25, 4.0, 0];
+    const b = [
+      ...Array(10).fill(0.25),
+      ...Array(6).fill(0.75),
+      ...Array(4).fill(-1.25),
+      ...Array(2).fill(1.75),
+      2.25,
+      2.75,
+      -3.25,
+      4.0,
+      0,
+    ];
     const rb = klThreshold(Float32Array.from(b), { bins: 8, targetBins: 2 });
     expect(Array.from(rb.histogram)).toEqual(caseB.h);
     expect(rb.threshold).toBe(1.75);
@@ -66,7 +100,7 @@ describe('AC-5 KL threshold search (Q = 2)', () => {
     expect(absHistogram(Float32Array.from([0, 0, 0, 1, 2, 4]), { bins: 4 }).total).toBe(3);
   });
 
-  it("+inf rule: a candidate with Q_t = 0 at P_t > 0 is +inf by default and finite with MXNet smoothing", () => {
+  it('+inf rule: a candidate with Q_t = 0 at P_t > 0 is +inf by default and finite with MXNet smoothing', () => {
     // i = 4, Q = 2: merged bins h[0..1] = 4, h[2..3] = 0; outliers move 3 counts into P[3] -> Q[3] = 0
     const h = [2, 2, 0, 0, 3];
     const inf = klSearch(h, { targetBins: 2 });
@@ -92,9 +126,15 @@ describe('AC-5 KL threshold search (Q = 2)', () => {
   });
 
   it('rejects bins < Q and bad Q with messages naming the parameter', () => {
-    expect(() => klSearch([1, 2, 3], { targetBins: 4 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: klSearch: bins = 3 is not >= targetBins (4)]`);
-    expect(() => klThreshold(new Float32Array(4), { targetBins: 128, bins: 64 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: klThreshold: bins = 64 is not >= targetBins (128)]`);
-    expect(() => klSearch([1, 2], { targetBins: 0 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: klSearch: targetBins = 0 is not an integer >= 1]`);
+    expect(() => klSearch([1, 2, 3], { targetBins: 4 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: klSearch: bins = 3 is not >= targetBins (4)]`,
+    );
+    expect(() => klThreshold(new Float32Array(4), { targetBins: 128, bins: 64 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: klThreshold: bins = 64 is not >= targetBins (128)]`,
+    );
+    expect(() => klSearch([1, 2], { targetBins: 0 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: klSearch: targetBins = 0 is not an integer >= 1]`,
+    );
   });
 
   it('histogram of 2M values matches a naive count per bin', () => {

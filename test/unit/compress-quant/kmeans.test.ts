@@ -44,7 +44,9 @@ describe('AC-15 1-D k-means', () => {
     expect(r.converged).toBe(true);
     expect(Array.from(assignCodes(v, r.centroids))).toEqual([1, 1, 2, 2]);
     // the linear init itself
-    expect(Array.from(kmeans1d(v, 2, { maxIterations: 1 }).centroids, (c) => Number(c.toFixed(6)))).toEqual([0.15, 0.95]);
+    expect(Array.from(kmeans1d(v, 2, { maxIterations: 1 }).centroids, (c) => Number(c.toFixed(6)))).toEqual([
+      0.15, 0.95,
+    ]);
   });
 
   it('zeros are excluded and keep code 0', () => {
@@ -62,10 +64,17 @@ describe('AC-15 1-D k-means', () => {
       const r = kmeans1d(Float32Array.from(v), K, { emptyCluster: 'drop' });
       const lo = Math.min(...v);
       const hi = Math.max(...v);
-      const ref = naiveLloyd(v, Array.from({ length: K }, (_, k) => lo + (k * (hi - lo)) / (K - 1)));
-      const refC = ref.c.filter((c, k) => v.some((x) => Math.abs(x - c) <= Math.min(...ref.c.map((d) => Math.abs(x - d))) && ref.c.indexOf(c) === k));
+      const ref = naiveLloyd(
+        v,
+        Array.from({ length: K }, (_, k) => lo + (k * (hi - lo)) / (K - 1)),
+      );
+      const refC = ref.c.filter((c, k) =>
+        v.some((x) => Math.abs(x - c) <= Math.min(...ref.c.map((d) => Math.abs(x - d))) && ref.c.indexOf(c) === k),
+      );
       expect(r.iterations).toBe(ref.it);
-      expect(Array.from(r.centroids).map((c) => Number(c.toFixed(9)))).toEqual(refC.sort((a, b) => a - b).map((c) => Number(c.toFixed(9))));
+      expect(Array.from(r.centroids).map((c) => Number(c.toFixed(9)))).toEqual(
+        refC.sort((a, b) => a - b).map((c) => Number(c.toFixed(9))),
+      );
     }
   });
 
@@ -99,27 +108,48 @@ describe('AC-15 1-D k-means', () => {
   });
 
   it('rejects K < 1, K > non-zeros and bad options with messages naming the parameter', () => {
-    expect(() => kmeans1d([1, 2, 0, 0], 3)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kmeans1d: K = 3 is not <= the number of non-zero values (2)]`);
-    expect(() => kmeans1d([1, 2], 0)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kmeans1d: K = 0 is not an integer >= 1]`);
-    expect(() => kmeans1d([1, 2], 1.5)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kmeans1d: K = 1.5 is not an integer >= 1]`);
-    expect(() => kmeans1d([1, 2], 2, { init: 'kmeans++' })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kmeans1d: rng = undefined is not a seeded Rng for init 'kmeans++']`);
-    expect(() => kmeans1d([1, 2], 2, { maxIterations: 0 })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: kmeans1d: maxIterations = 0 is not an integer >= 1]`);
-    expect(() => clusterTensor([1, 2, 0, 3], [2, 2], 2, { granularity: 'channel' })).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: clusterTensor: K = 2 is not <= the number of non-zero values of output channel 0 (1)]`);
+    expect(() => kmeans1d([1, 2, 0, 0], 3)).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: kmeans1d: K = 3 is not <= the number of non-zero values (2)]`,
+    );
+    expect(() => kmeans1d([1, 2], 0)).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: kmeans1d: K = 0 is not an integer >= 1]`,
+    );
+    expect(() => kmeans1d([1, 2], 1.5)).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: kmeans1d: K = 1.5 is not an integer >= 1]`,
+    );
+    expect(() => kmeans1d([1, 2], 2, { init: 'kmeans++' })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: kmeans1d: rng = undefined is not a seeded Rng for init 'kmeans++']`,
+    );
+    expect(() => kmeans1d([1, 2], 2, { maxIterations: 0 })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: kmeans1d: maxIterations = 0 is not an integer >= 1]`,
+    );
+    expect(() => clusterTensor([1, 2, 0, 3], [2, 2], 2, { granularity: 'channel' })).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: clusterTensor: K = 2 is not <= the number of non-zero values of output channel 0 (1)]`,
+    );
   });
 });
 
 describe('properties (fast-check)', () => {
-  const arr = fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 200 });
+  const arr = fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), {
+    minLength: 1,
+    maxLength: 200,
+  });
   it('k-means never increases inertia from one iteration to the next (all inits)', () => {
     fc.assert(
-      fc.property(arr, fc.integer({ min: 1, max: 12 }), fc.constantFrom('linear', 'kmeans++', 'density'), fc.integer(), (xs, k, init, seed) => {
-        const v = Float32Array.from(xs);
-        const nz = v.filter((x) => x !== 0).length;
-        if (nz === 0) return true;
-        const r = kmeans1d(v, Math.min(k, nz), { init, rng: new Rng(seed), trackInertia: true });
-        const h = r.inertiaHistory!;
-        return h.every((e, i) => i === 0 || e <= h[i - 1]! * (1 + 1e-9) + 1e-12);
-      }),
+      fc.property(
+        arr,
+        fc.integer({ min: 1, max: 12 }),
+        fc.constantFrom('linear', 'kmeans++', 'density'),
+        fc.integer(),
+        (xs, k, init, seed) => {
+          const v = Float32Array.from(xs);
+          const nz = v.filter((x) => x !== 0).length;
+          if (nz === 0) return true;
+          const r = kmeans1d(v, Math.min(k, nz), { init, rng: new Rng(seed), trackInertia: true });
+          const h = r.inertiaHistory!;
+          return h.every((e, i) => i === 0 || e <= h[i - 1]! * (1 + 1e-9) + 1e-12);
+        },
+      ),
       { numRuns: 200, seed: 7 },
     );
   });
@@ -132,7 +162,13 @@ describe('properties (fast-check)', () => {
         const t = clusterTensor(v, [v.length], Math.min(k, nz));
         const kEff = t.codebooks[0]!.length;
         const dec = decodeTensor(t);
-        return Array.from(t.codes).every((c, i) => c >= 0 && c <= kEff && (c === 0) === (v[i] === 0) && (c === 0 ? dec[i] === 0 : dec[i] === t.codebooks[0]![c - 1]));
+        return Array.from(t.codes).every(
+          (c, i) =>
+            c >= 0 &&
+            c <= kEff &&
+            (c === 0) === (v[i] === 0) &&
+            (c === 0 ? dec[i] === 0 : dec[i] === t.codebooks[0]![c - 1]),
+        );
       }),
       { numRuns: 200, seed: 8 },
     );

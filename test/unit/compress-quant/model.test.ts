@@ -38,7 +38,12 @@ describe('fake-quantized inference (measured through evaluate)', () => {
   it('W16A16 matches float within 1e-3 loss; the model is left unchanged', async () => {
     const before = getWeights(model);
     const ref = await evaluate(model, data.test);
-    const q = await quantizeModel(model, { weights: { bits: 16 }, activations: { bits: 16 }, calibration: sampleSplit(data.train, 32, 2), seed: 1 });
+    const q = await quantizeModel(model, {
+      weights: { bits: 16 },
+      activations: { bits: 16 },
+      calibration: sampleSplit(data.train, 32, 2),
+      seed: 1,
+    });
     const r = await evaluate(model, data.test, { transforms: q.transforms });
     expect(Math.abs(r.loss - ref.loss)).toBeLessThan(1e-3);
     expect(r.accuracy).toBeCloseTo(ref.accuracy, 1);
@@ -47,7 +52,12 @@ describe('fake-quantized inference (measured through evaluate)', () => {
   });
 
   it('W4A4 kernels seen by the model are on each layer grid and the accuracy differs from float', async () => {
-    const q = await quantizeModel(model, { weights: { bits: 4 }, activations: { bits: 4, threshold: 'kl', bins: 256 }, calibration: sampleSplit(data.train, 32, 2), seed: 1 });
+    const q = await quantizeModel(model, {
+      weights: { bits: 4 },
+      activations: { bits: 4, threshold: 'kl', bins: 256 },
+      calibration: sampleSplit(data.train, 32, 2),
+      seed: 1,
+    });
     for (const [name, plan] of q.plans) {
       expect(plan.activations?.bits).toBe(4);
       const w = q.transforms.weight!(name, new Float32Array(0), []);
@@ -92,7 +102,10 @@ describe('clustered inference', () => {
       const c = Array.from(st.activationCentroids!.get(name)!, Math.fround);
       for (const v of vals) expect(v === 0 || c.includes(v)).toBe(true);
     }
-    const on = await clusterModel(model, { k: 16, activations: { k: 4, mode: 'online', iterations: 2, calibration: calib } });
+    const on = await clusterModel(model, {
+      k: 16,
+      activations: { k: 4, mode: 'online', iterations: 2, calibration: calib },
+    });
     const r = await evaluate(model, data.test, { transforms: on.transforms });
     expect(Number.isFinite(r.loss)).toBe(true);
   });
@@ -102,13 +115,19 @@ describe('compressed model serialisation from a tfjs model', () => {
   it('masks + clustered + quantized layers round-trip to the same decoded kernels', async () => {
     const w = getWeights(model);
     const masks = new Map([...w].map(([n, v]) => [n, Uint8Array.from(v, (x) => (Math.abs(x) > 0.05 ? 1 : 0))]));
-    const q = await quantizeModel(model, { weights: { bits: 8, rounding: 'rna' }, seed: 1, layers: ['conv1', 'conv2'] });
+    const q = await quantizeModel(model, {
+      weights: { bits: 8, rounding: 'rna' },
+      seed: 1,
+      layers: ['conv1', 'conv2'],
+    });
     const c = await clusterModel(model, { k: 16, layers: ['fc1', 'fc2', 'fc3'] });
     const cm = buildCompressed({ name: 'lenet5', model, masks, quantized: q, clustered: c });
     const bytes = serializeCompressed(cm);
     const back = deserializeCompressed(bytes);
     expect(back.layers.map((l) => l.weights.format)).toEqual(['fixed', 'fixed', 'clustered', 'clustered', 'clustered']);
-    back.layers.forEach((l, i) => expect(Array.from(decodeLayerWeights(l))).toEqual(Array.from(decodeLayerWeights(cm.layers[i]!))));
+    back.layers.forEach((l, i) =>
+      expect(Array.from(decodeLayerWeights(l))).toEqual(Array.from(decodeLayerWeights(cm.layers[i]!))),
+    );
     const fp32Bytes = [...w.values()].reduce((s, v) => s + v.length * 4, 0);
     expect(bytes.length).toBeLessThan(fp32Bytes / 4);
   });
@@ -117,7 +136,12 @@ describe('compressed model serialisation from a tfjs model', () => {
 describe('logits and relative error (METHODS §3.2 step 7)', () => {
   it('predictLogits with transforms reproduces evaluate; relative error shrinks with bit width', async () => {
     const calib = sampleSplit(data.train, 32, 2);
-    const q4 = await quantizeModel(model, { weights: { bits: 4, rounding: 'rna' }, activations: { bits: 4, rounding: 'rna', bins: 256 }, calibration: calib, seed: 1 });
+    const q4 = await quantizeModel(model, {
+      weights: { bits: 4, rounding: 'rna' },
+      activations: { bits: 4, rounding: 'rna', bins: 256 },
+      calibration: calib,
+      seed: 1,
+    });
     const logits = await predictLogits(model, data.test, { transforms: q4.transforms, batchSize: 16 });
     expect(logits.length).toBe(data.test.n * 4);
     let loss = 0;
@@ -129,7 +153,12 @@ describe('logits and relative error (METHODS §3.2 step 7)', () => {
     }
     const ev = await evaluate(model, data.test, { transforms: q4.transforms });
     expect(loss / data.test.n).toBeCloseTo(ev.loss, 4);
-    const q8 = await quantizeModel(model, { weights: { bits: 8, rounding: 'rna' }, activations: { bits: 8, rounding: 'rna', bins: 512 }, calibration: calib, seed: 1 });
+    const q8 = await quantizeModel(model, {
+      weights: { bits: 8, rounding: 'rna' },
+      activations: { bits: 8, rounding: 'rna', bins: 512 },
+      calibration: calib,
+      seed: 1,
+    });
     const e4 = await relativeLogitError(model, data.test, q4.transforms);
     const e8 = await relativeLogitError(model, data.test, q8.transforms);
     expect(e8).toBeLessThan(e4);

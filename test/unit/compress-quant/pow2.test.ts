@@ -28,7 +28,11 @@ describe('AC-14 INQ / GSNQ power-of-two quantizer, b = 4', () => {
     expect(Array.from(inqPartition([0.3, 0.3, 0.3, 0.3], 0.25))).toEqual([1, 0, 0, 0]);
   });
   it('rejects bad bit widths and modes', () => {
-    expect(() => quantizePow2(W, 1)).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: quantizePow2: bits = 1 is not an integer in [2, 16]]`);
-    expect(() => quantizePow2(W, 4, 'asym' as 'symmetric')).toThrowErrorMatchingInlineSnapshot(`[HwsweepError: quantizePow2: mode = asym is not one of 'symmetric' | 'sign-based']`);
+    expect(() => quantizePow2(W, 1)).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: quantizePow2: bits = 1 is not an integer in [2, 16]]`,
+    );
+    expect(() => quantizePow2(W, 4, 'asym' as 'symmetric')).toThrowErrorMatchingInlineSnapshot(
+      `[HwsweepError: quantizePow2: mode = asym is not one of 'symmetric' | 'sign-based']`,
+    );
   });
 });

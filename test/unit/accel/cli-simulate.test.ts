@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runSimulate, simulateCommand } from '../../../src/cli/commands/simulate.js';
+
+const fx = (f: string) => fileURLToPath(new URL(`../../fixtures/accel/${f}`, import.meta.url));
+
+describe('hwsweep simulate (action function)', () => {
+  it('JSON output has layers with name and totalCycles, and network totals', () => {
+    let out = '';
+    runSimulate(
+      { topology: fx('alexnet-conv1.csv'), config: 'scalesim-scale', compat: 'scalesim', json: true },
+      (s) => (out += s),
+    );
+    const j = JSON.parse(out) as { layers: { name: string; totalCycles: number }[]; totals: { totalCycles: number } };
+    expect(j.layers[0]).toMatchObject({ name: 'Conv1' });
+    expect(j.totals.totalCycles).toBe(j.layers[0]!.totalCycles);
+  });
+
+  it('reads a .cfg file, masks from .json and .bin, and prints the compact table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwsweep-sim-'));
+    const topo = join(dir, 'net.csv');
+    writeFileSync(
+      topo,
+      'Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\nc1,4,4,1,1,8,2,1,\nc2,4,4,1,1,8,2,1,\n',
+    );
+    const cfg = join(dir, 'ws.cfg');
+    writeFileSync(
+      cfg,
+      '[general]\nrun_name = tiny\n[architecture_presets]\nArrayHeight: 4\nArrayWidth: 4\nIfmapSramSzkB: 1\nFilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow: ws\n',
+    );
+    writeFileSync(join(dir, 'm.json'), JSON.stringify({ c1: { mask: '1100101001100011'.split('').map(Number) } }));
+    writeFileSync(join(dir, 'c2.bin'), new Uint8Array(16).fill(1));
+    let out = '';
+    const r = runSimulate(
+      { topology: topo, config: cfg, masks: [join(dir, 'm.json'), join(dir, 'c2.bin')] },
+      (s) => (out += s),
+    );
+    expect(r.hardware).toBe('tiny');
+    expect(out).toMatch(/^hardware tiny/);
+    expect(out).toMatch(/\nc1 +\d/);
+    expect(out).toMatch(/TOTAL/);
+    expect(r.layers[0]!.usefulMacs).toBe(16 * 8); // 8 of 16 weights kept, 16 pixels
+    expect(r.layers[1]!.usefulMacs).toBe(16 * 16);
+  });
+
+  it('rejects masks for unknown layers and unreadable files, naming them', () => {
+    expect(() => runSimulate({ topology: fx('nope.csv'), config: 'kang-cx' }, () => {})).toThrow(
+      /topology .*nope\.csv cannot be read/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'hwsweep-sim-'));
+    writeFileSync(join(dir, 'zz.bin'), new Uint8Array(4));
+    expect(() =>
+      runSimulate({ topology: fx('alexnet-conv1.csv'), config: 'kang-cx', masks: [join(dir, 'zz.bin')] }, () => {}),
+    ).toThrow(/masks: layer "zz" is not in/);
+  });
+
+  it('--help shows an example', () => {
+    const help = simulateCommand().helpInformation() + '';
+    let after = '';
+    const cmd = simulateCommand()
+      .configureOutput({ writeOut: (s) => (after += s) })
+      .exitOverride();
+    expect(() => cmd.parse(['--help'], { from: 'user' })).toThrow();
+    expect(help).toMatch(/--topology <file>/);
+    expect(after).toMatch(/Examples:\n {2}\$ hwsweep simulate --topology/);
+  });
+});

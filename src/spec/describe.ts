@@ -29,6 +29,7 @@ export function describeTrial(t: TrialParams): string {
   }
   if (t.groupSize !== null) m += ` g=${t.groupSize}`;
   if (t.groupShape === 'block') m += ' block';
+  if (t.narrowConvs === 'flat') m += ' flat';
   if (t.rowsKept !== null) m += ` rows=${t.rowsKept}`;
   if (t.fcPolicy === 'dense') m += ' fc=dense';
   else if (t.fcRatio !== null) m += ` fc=${t.fcRatio}`;

@@ -10,7 +10,7 @@ import type { ExpandResult, SweepSpec, TrialConfig, TrialParams } from './types.
 
 /**
  * The axes in loop order, outermost first (the last one varies fastest):
- * models × datasets × methods × ratios × groupSizes × groupShape × schedule × rowsKept × fcPolicy × fcRatio ×
+ * models × datasets × methods × ratios × groupSizes × groupShape × narrowConvs × schedule × rowsKept × fcPolicy × fcRatio ×
  * weightBits × activationBits × threshold × rounding × weightClusters × activationClusters ×
  * clusterInit × lrRule × seeds. Accelerators are not an axis: every trial runs on all of them.
  */
@@ -22,6 +22,7 @@ function axes(s: SweepSpec): { [K in keyof Combo]: readonly Combo[K][] } {
     ratio: s.pruning.ratios,
     groupSize: s.pruning.groupSizes,
     groupShape: s.pruning.groupShape,
+    narrowConvs: s.pruning.narrowConvs,
     schedule: s.pruning.schedule,
     rowsKept: s.pruning.rowsKept,
     fcPolicy: s.pruning.fcPolicy,

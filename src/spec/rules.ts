@@ -13,6 +13,7 @@ export interface Combo {
   ratio: number;
   groupSize: number;
   groupShape: SweepSpec['pruning']['groupShape'][number];
+  narrowConvs: SweepSpec['pruning']['narrowConvs'][number];
   schedule: SweepSpec['pruning']['schedule'][number];
   rowsKept: 1 | 2;
   fcPolicy: SweepSpec['pruning']['fcPolicy'][number];
@@ -56,7 +57,7 @@ const USES_RATIO: readonly PruneMethod[] = ['magnitude', 'group-balanced', 'filt
 /**
  * The trial parameters of a grid point, with every parameter the trial does not use set to null:
  * `none` ignores all pruning fields and is not retrained; only group-balanced reads groupSize,
- * groupShape and partial; only kernel-row reads rowsKept and fcRatio (and fcRatio only when FC
+ * groupShape, narrowConvs and partial; only kernel-row reads rowsKept and fcRatio (and fcRatio only when FC
  * layers are pruned, fcPolicy = prune); kernel-row ignores ratios
  * (its ratio follows from the kernel height); threshold and rounding need a quantized tensor;
  * calibrationSize needs quantized or clustered activations; clusterInit needs clustering.
@@ -79,6 +80,7 @@ export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sha
     nominalRatio: nominalRatio(c),
     groupSize: gbp ? c.groupSize : null,
     groupShape: gbp ? c.groupShape : null,
+    narrowConvs: gbp ? c.narrowConvs : null,
     partial: gbp ? spec.pruning.partial : null,
     schedule: prunes ? c.schedule : null,
     scheduleSteps: prunes && c.schedule === 'gradual' ? spec.pruning.steps : null,

@@ -20,6 +20,13 @@ export type PruneMethod = (typeof PRUNE_METHODS)[number];
 export const GROUP_SHAPES = ['vector', 'block'] as const;
 export type GroupShape = (typeof GROUP_SHAPES)[number];
 
+/**
+ * Group-balanced treatment of conv layers with fewer input channels than the group size (e.g. the
+ * first layer): left dense (`skip`, METHODS §8.1 default) or grouped over the flattened `(i, j, c)` axis.
+ */
+export const NARROW_CONV_POLICIES = ['skip', 'flat'] as const;
+export type NarrowConvPolicy = (typeof NARROW_CONV_POLICIES)[number];
+
 export const PARTIAL_POLICIES = ['pad', 'proportional'] as const;
 export type PartialPolicy = (typeof PARTIAL_POLICIES)[number];
 
@@ -122,6 +129,7 @@ export interface SweepSpec {
     ratios: number[];
     groupSizes: number[];
     groupShape: GroupShape[];
+    narrowConvs: NarrowConvPolicy[];
     partial: PartialPolicy;
     schedule: PruneSchedule[];
     /** Number of pruning steps of the gradual schedule. */
@@ -169,6 +177,8 @@ export interface TrialConfig {
   nominalRatio: number | null;
   groupSize: number | null;
   groupShape: GroupShape | null;
+  /** Group-balanced: conv layers with inC < groupSize left dense (`skip`) or grouped flat; null otherwise. */
+  narrowConvs: NarrowConvPolicy | null;
   partial: PartialPolicy | null;
   schedule: PruneSchedule | null;
   scheduleSteps: number | null;

@@ -36,11 +36,11 @@ describe('examples/*.yaml', () => {
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
   });
 
-  it('example trial counts: demo 12, kang-aap 8, kcnn 24, krp-lr-tracking 9, quant-zhu 54', () => {
+  it('example trial counts: demo 12, kang-aap 12, kcnn 24, krp-lr-tracking 9, quant-zhu 54', () => {
     const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
     expect(counts).toEqual({
       'demo.yaml': 12,
-      'kang-aap.yaml': 8,
+      'kang-aap.yaml': 12,
       'kcnn.yaml': 24,
       'krp-lr-tracking.yaml': 9,
       'quant-zhu.yaml': 54,
@@ -64,9 +64,13 @@ describe('examples/*.yaml', () => {
 
   it('kang-aap.yaml prunes conv layers only with g/p = 8/6 and 16/12', () => {
     const gbp = expandSpec(load('kang-aap.yaml')).trials.filter((t) => t.method === 'group-balanced' && t.seed === 0);
-    expect(gbp.map((t) => [t.groupSize, (t.nominalRatio ?? 0) * (t.groupSize ?? 0), t.fcPolicy])).toEqual([
-      [8, 6, 'dense'],
-      [16, 12, 'dense'],
+    expect(
+      gbp.map((t) => [t.groupSize, (t.nominalRatio ?? 0) * (t.groupSize ?? 0), t.fcPolicy, t.narrowConvs]),
+    ).toEqual([
+      [8, 6, 'dense', 'skip'],
+      [8, 6, 'dense', 'flat'],
+      [16, 12, 'dense', 'skip'],
+      [16, 12, 'dense', 'flat'],
     ]);
   });
 

@@ -112,6 +112,7 @@ describe('expandSpec collapse rules', () => {
       nominalRatio: 0,
       groupSize: null,
       groupShape: null,
+      narrowConvs: null,
       partial: null,
       schedule: null,
       scheduleSteps: null,
@@ -343,7 +344,7 @@ describe('hashes', () => {
 
   it('configHash of a fixed config is a golden value (changing it invalidates every stored trial)', () => {
     const t = expand(...DEMO_LIKE).trials[0];
-    expect(t?.configHash).toMatchInlineSnapshot(`"870cea9046ea6864"`);
+    expect(t?.configHash).toMatchInlineSnapshot(`"fe05b33ac51d255a"`);
     expect(t?.baselineKey).toMatchInlineSnapshot(`"eff7b31d2d8c8094"`);
     expect(t?.configHash).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -358,6 +359,7 @@ describe('hashes', () => {
       nominalRatio: 0.75,
       groupSize: 8,
       groupShape: 'vector',
+      narrowConvs: 'skip',
       partial: 'pad',
       schedule: 'one-shot',
       scheduleSteps: null,
@@ -389,7 +391,7 @@ describe('hashes', () => {
     } as const satisfies Omit<TrialConfig, 'configHash' | 'baselineKey'>;
     // Independent reference: Python's json.dumps(p, sort_keys=True, separators=(',', ':')) -> sha256 -> [:16].
     const mutable = structuredClone(params) as unknown as Omit<TrialConfig, 'configHash' | 'baselineKey'>;
-    expect(configHash(mutable)).toMatchInlineSnapshot(`"3416532adf14aa4d"`);
+    expect(configHash(mutable)).toMatchInlineSnapshot(`"024294c9f649bc96"`);
     expect(baselineKey(mutable)).toMatchInlineSnapshot(`"25d18144c8375b2c"`);
   });
 

@@ -73,6 +73,9 @@ describe('parseSpec defaults', () => {
           "methods": [
             "none",
           ],
+          "narrowConvs": [
+            "skip",
+          ],
           "partial": "pad",
           "ratios": [
             0.5,

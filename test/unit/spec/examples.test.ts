@@ -60,6 +60,8 @@ describe('examples/*.yaml', () => {
       expect(t.data).toEqual({ trainSubset: 6000, testSubset: 1000, path: null });
     }
     expect(new Set(trials.map((t) => t.baselineKey)).size).toBe(1);
+    // LeNet-5's convs have 1 and 6 input channels (< g = 8): grouped flat, so GBP prunes them too.
+    for (const t of trials.filter((x) => x.method === 'group-balanced')) expect(t.narrowConvs).toBe('flat');
   });
 
   it('kang-aap.yaml prunes conv layers only with g/p = 8/6 and 16/12', () => {

@@ -210,6 +210,9 @@ CREATE INDEX "trials_baseline_key_idx" ON "trials"("baseline_key");
 CREATE UNIQUE INDEX "trials_sweep_id_config_hash_key" ON "trials"("sweep_id", "config_hash");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "trials_sweep_id_number_key" ON "trials"("sweep_id", "number");
+
+-- CreateIndex
 CREATE INDEX "baselines_model_dataset_seed_idx" ON "baselines"("model", "dataset", "seed");
 
 -- CreateIndex

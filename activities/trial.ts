@@ -1,0 +1,220 @@
+import { Context } from '@temporalio/activity';
+import { applyMask, type PruneResult } from '../src/compress/index.js';
+import { evaluate, getWeights, layerDescriptors, loadModelBytes, saveModelBytes, setWeights } from '../src/nn/index.js';
+import type { TrialConfig } from '../src/spec/index.js';
+import { artifactIds, getArtifact, putArtifact } from '../src/store/artifacts.js';
+import { finite, type Db, Prisma } from '../src/store/db.js';
+import { finishTrial, loadTrialConfig, setTrialPhase, startTrial } from '../src/store/sweeps.js';
+import { compressForTrial } from '../src/trial/compress.js';
+import { decodeMasks, encodeMasks } from '../src/trial/masks.js';
+import { pruneForTrial } from '../src/trial/prune.js';
+import { retrainTrainOptions } from '../src/trial/retrain.js';
+import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
+import { simulateAll } from '../src/trial/simulate.js';
+import { loadBaselineModel } from './baseline.js';
+import { ensureBackend, trainWithCheckpoints } from './training.js';
+
+export interface TrialStart {
+  trialId: string;
+  baselineKey: string;
+  label: string;
+  retrain: boolean;
+  /** False when the trial already finished (a re-run of the workflow skips it). */
+  run: boolean;
+}
+
+/** Kernels with the masks applied (never edits the input map). */
+function masked(weights: Map<string, Float32Array>, masks: Map<string, Uint8Array>): Map<string, Float32Array> {
+  return new Map([...weights].map(([name, w]) => [name, masks.has(name) ? applyMask(w, masks.get(name)!) : w]));
+}
+
+export function createTrialActivities(db: Db) {
+  /** Records the phase and this activity's attempt on the trial row (a failed trial keeps both). */
+  const enter = async (trialId: string, phase: string): Promise<TrialConfig> => {
+    await setTrialPhase(db, trialId, phase, { attempt: Context.current().info.attempt });
+    return (await loadTrialConfig(db, trialId)).config;
+  };
+
+  /** The trial's network at its latest stage: retrained weights if any, else the baseline with masks applied. */
+  const stagedModel = async (trialId: string, t: TrialConfig) => {
+    const base = await loadBaselineModel(db, t.baselineKey);
+    const maskBytes = await getArtifact(db, artifactIds.masks(trialId));
+    const masks = maskBytes ? decodeMasks(maskBytes) : new Map<string, Uint8Array>();
+    const retrained = await getArtifact(db, artifactIds.weights(trialId, 'retrained'));
+    if (retrained) loadModelBytes(base.model, retrained);
+    else if (masks.size) setWeights(base.model, masked(getWeights(base.model), masks));
+    return { ...base, masks };
+  };
+
+  return {
+    async startTrial(input: { sweepId: string; number: number }): Promise<TrialStart> {
+      const row = await db.trial.findUniqueOrThrow({
+        where: { sweepId_number: { sweepId: input.sweepId, number: input.number } },
+        select: { id: true, baselineKey: true, label: true, config: true },
+      });
+      const t = row.config as unknown as TrialConfig;
+      const run = await startTrial(db, row.id);
+      return { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (t.retrain?.epochs ?? 0) > 0, run };
+    },
+
+    /** Masks from the baseline's weights; stores them and the pruned (not yet retrained) accuracy. */
+    async pruneTrial(input: { trialId: string }): Promise<{ achievedRatio: number; prunedAccuracy: number }> {
+      const t = await enter(input.trialId, 'prune');
+      await ensureBackend();
+      const { model, data, accuracy: baselineAccuracy } = await loadBaselineModel(db, t.baselineKey);
+      try {
+        const layers = layerDescriptors(model);
+        const weights = getWeights(model);
+        const pruned: PruneResult | undefined = pruneForTrial(t, layers, weights);
+        const masks = pruned?.masks ?? new Map<string, Uint8Array>();
+        if (masks.size) setWeights(model, masked(weights, masks));
+        const { accuracy } = masks.size ? await evaluate(model, data.test) : { accuracy: baselineAccuracy };
+        const total = layers.reduce((a, l) => a + l.weightShape.reduce((x, y) => x * y, 1), 0);
+        const ratio = pruned?.report.overall.achievedRatio ?? 0;
+        await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks) });
+        await setTrialPhase(db, input.trialId, 'prune', {
+          baselineAccuracy,
+          prunedAccuracy: accuracy,
+          achievedRatio: ratio,
+          weightsTotal: total,
+          weightsKept: pruned?.report.overall.kept ?? total,
+        });
+        return { achievedRatio: ratio, prunedAccuracy: accuracy };
+      } finally {
+        model.dispose();
+      }
+    },
+
+    /** Masked retraining with LR tracking; checkpoints every epoch, resumes from the newest one. */
+    async retrainTrial(input: { trialId: string }): Promise<{ retrainedAccuracy: number }> {
+      const t = await enter(input.trialId, 'retrain');
+      if (!t.retrain) throw new Error(`trial ${input.trialId} has no retraining configured`);
+      const done = await db.trial.findUniqueOrThrow({ where: { id: input.trialId }, select: { retrainedAccuracy: true } });
+      if (done.retrainedAccuracy !== null && (await getArtifact(db, artifactIds.weights(input.trialId, 'retrained')))) {
+        return { retrainedAccuracy: done.retrainedAccuracy };
+      }
+      await ensureBackend();
+      const { model, data, masks } = await stagedModel(input.trialId, t);
+      try {
+        await trainWithCheckpoints({
+          db,
+          owner: input.trialId,
+          phase: 'retrain',
+          model,
+          data,
+          options: retrainTrainOptions(t.retrain, t.baseline, t.seed),
+          ...(masks.size ? { masks } : {}),
+        });
+        const { accuracy } = await evaluate(model, data.test);
+        await putArtifact(db, {
+          id: artifactIds.weights(input.trialId, 'retrained'),
+          kind: 'weights',
+          ownerId: input.trialId,
+          bytes: saveModelBytes(model),
+        });
+        await setTrialPhase(db, input.trialId, 'retrain', { retrainedAccuracy: accuracy });
+        return { retrainedAccuracy: accuracy };
+      } finally {
+        model.dispose();
+      }
+    },
+
+    /** Quantize + cluster + measured accuracy + storage; writes per-layer rows and the simulator's input. */
+    async compressTrial(input: { trialId: string }): Promise<{ accuracy: number; compressionRatio: number }> {
+      const t = await enter(input.trialId, 'compress');
+      await ensureBackend();
+      const { model, data, masks, accuracy: baselineAccuracy } = await stagedModel(input.trialId, t);
+      try {
+        const layers = layerDescriptors(model);
+        const pruned = masks.size ? pruneForTrial(t, layers, getWeights(model)) : undefined;
+        // Re-pruning the masked kernels yields the same masks (zeros sort last); we use the report, keep the stored masks.
+        if (pruned) pruned.masks = masks;
+        const out = await compressForTrial(t, model, data, layers, pruned);
+        await db.$transaction([
+          ...out.layers.map((l) =>
+            db.layerResult.upsert({
+              where: { trialId_layer: { trialId: input.trialId, layer: l.layer } },
+              create: { trialId: input.trialId, ...l },
+              update: l,
+            }),
+          ),
+        ]);
+        await putArtifact(db, { id: artifactIds.simInput(input.trialId), kind: 'sim-input', ownerId: input.trialId, bytes: encodeSimInput(out.sim) });
+        await setTrialPhase(db, input.trialId, 'compress', {
+          accuracy: out.accuracy,
+          accuracyDrop: finite(baselineAccuracy - out.accuracy),
+          modelBytes: out.storage.totalBits / 8,
+          compressionRatio: finite(out.storage.ratioVsFp32),
+        });
+        return { accuracy: out.accuracy, compressionRatio: out.storage.ratioVsFp32 };
+      } finally {
+        model.dispose();
+      }
+    },
+
+    /** Simulates the compressed network on every accelerator of the trial; one `simulations` row each. */
+    async simulateTrial(input: { trialId: string }): Promise<{ accelerators: number }> {
+      const t = await enter(input.trialId, 'simulate');
+      const bytes = await getArtifact(db, artifactIds.simInput(input.trialId));
+      if (!bytes) throw new Error(`trial ${input.trialId} has no simulator input; compressTrial must run first`);
+      const sim = decodeSimInput(bytes);
+      let n = 0;
+      await simulateAll(sim, t.accelerators, async (accelerator, r) => {
+        const totals = {
+          accelerator,
+          hardware: JSON.parse(JSON.stringify(r.hardware)) as Prisma.InputJsonValue,
+          totalCycles: r.totals.totalCycles,
+          denseCycles: finite(r.totals.denseCycles),
+          speedup: finite(r.speedup.vsDense),
+          sparsityFactor: finite(r.speedup.sparsityFactor),
+          packingFactor: finite(r.speedup.packingFactor),
+          utilization: finite(r.totals.utilization),
+          loadImbalance: finite(r.totals.loadImbalance),
+          denseMacs: r.totals.denseMacs,
+          usefulMacs: r.totals.usefulMacs,
+          dramBytes: r.totals.dramBytes,
+          sramBytes: r.totals.sramReadBytes + r.totals.sramWriteBytes,
+          energyPj: finite(r.totals.energyPj),
+          totals: JSON.parse(JSON.stringify(r.totals)) as Prisma.InputJsonValue,
+        };
+        await db.$transaction(async (tx) => {
+          const s = await tx.simulation.upsert({
+            where: { trialId_hardwareHash: { trialId: input.trialId, hardwareHash: r.hardwareHash } },
+            create: { trialId: input.trialId, hardwareHash: r.hardwareHash, ...totals },
+            update: totals,
+          });
+          for (const [i, l] of r.layers.entries()) {
+            const row = {
+              layerIndex: i,
+              totalCycles: l.totalCycles,
+              utilization: finite(l.utilization),
+              loadImbalance: finite(l.loadImbalance),
+              denseMacs: l.denseMacs,
+              usefulMacs: l.usefulMacs,
+              dramBytes: l.dramBytes.total,
+              sramBytes: l.sramReadBytes.ifmap + l.sramReadBytes.filter + l.sramReadBytes.metadata + l.sramWriteBytes,
+              energyPj: finite(l.energyPj.total),
+              stats: JSON.parse(JSON.stringify(l)) as Prisma.InputJsonValue,
+            };
+            await tx.layerSimulation.upsert({
+              where: { simulationId_layer: { simulationId: s.id, layer: l.name } },
+              create: { simulationId: s.id, layer: l.name, ...row },
+              update: row,
+            });
+          }
+        });
+        n++;
+        Context.current().heartbeat({ simulated: n });
+      });
+      return { accelerators: n };
+    },
+
+    async finishTrial(input: { trialId: string; status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; error?: string; errorType?: string }): Promise<void> {
+      await finishTrial(db, input.trialId, input.status, {
+        ...(input.error !== undefined ? { error: input.error } : {}),
+        ...(input.errorType !== undefined ? { errorType: input.errorType } : {}),
+      });
+    },
+  };
+}
+

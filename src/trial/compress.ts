@@ -1,0 +1,145 @@
+import type * as tf from '@tensorflow/tfjs';
+import {
+  captureLayerInputs,
+  clusterModel,
+  quantizeModel,
+  sampleSplit,
+  type ClusteredModel,
+  type QuantizedModel,
+} from '../compress/model.js';
+import { modelStorage, prunedModelStorage, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
+import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
+import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
+import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
+import type { SimInput } from './sim-input.js';
+
+export interface CompressOutcome {
+  accuracy: number;
+  loss: number;
+  storage: ModelStorage;
+  layers: LayerRow[];
+  sim: SimInput;
+}
+
+/** One `layer_results` row. */
+export interface LayerRow {
+  layer: string;
+  layerIndex: number;
+  kind: string;
+  weightShape: string;
+  weights: number;
+  kept: number;
+  sparsity: number;
+  weightBits: number;
+  activationBits: number;
+  fractionalLength: number | null;
+  weightClusters: number | null;
+  denseMacs: number;
+  storageBits: number;
+  skipped: string | null;
+}
+
+/** Weights from clustering when clustered, else fixed point (if quantized); activations likewise. */
+function compose(
+  q: QuantizedModel | undefined,
+  c: ClusteredModel | undefined,
+  use: { quantW: boolean; quantA: boolean; clusterW: boolean; clusterA: boolean },
+): EvalTransforms {
+  const w = use.clusterW ? c?.transforms.weight : use.quantW ? q?.transforms.weight : undefined;
+  const a = use.clusterA ? c?.transforms.activation : use.quantA ? q?.transforms.activation : undefined;
+  return { ...(w ? { weight: w } : {}), ...(a ? { activation: a } : {}) };
+}
+
+/**
+ * Quantizes and clusters a (pruned, retrained) network as the trial asks, measures its accuracy on the test split
+ * through the evaluation hook, and accounts storage per layer. Masks keep zeros exact: rounding and k-means
+ * (code 0 reserved) both map 0 to 0.
+ * @param model trained network whose kernels already carry the masks; not modified
+ */
+export async function compressForTrial(
+  t: TrialConfig,
+  model: tf.LayersModel,
+  data: Dataset,
+  layers: LayerDescriptor[],
+  pruned: PruneResult | undefined,
+): Promise<CompressOutcome> {
+  const calibration = sampleSplit(data.train, Math.min(t.calibrationSize ?? 256, data.train.n), t.seed);
+  const quantW = t.weightBits < FLOAT_BITS && t.weightClusters === 0;
+  const quantA = t.activationBits < FLOAT_BITS && t.activationClusters === 0;
+  const rounding = t.rounding === 'stochastic' ? 'sr' : 'rna';
+  const threshold = t.threshold ?? 'max';
+  const q =
+    quantW || quantA
+      ? await quantizeModel(model, {
+          weights: { bits: quantW ? t.weightBits : 16, rounding },
+          ...(quantA
+            ? { activations: { bits: t.activationBits, threshold, rounding, ...(t.percentile ? { percentile: t.percentile } : {}) } }
+            : {}),
+          calibration,
+          seed: t.seed,
+        })
+      : undefined;
+  const c =
+    t.weightClusters > 0 || t.activationClusters > 0
+      ? await clusterModel(model, {
+          k: t.weightClusters > 0 ? t.weightClusters : 256,
+          init: t.clusterInit ?? 'linear',
+          seed: t.seed,
+          ...(t.activationClusters > 0 ? { activations: { k: t.activationClusters, calibration } } : {}),
+        })
+      : undefined;
+  const transforms = compose(q, c, { quantW, quantA, clusterW: t.weightClusters > 0, clusterA: t.activationClusters > 0 });
+  const result = await evaluate(model, data.test, { transforms });
+
+  // Per-layer input activation density from a few calibration images: the simulator's zero-skipping expectation.
+  const acts = await captureLayerInputs(model, sampleSplit(calibration, Math.min(32, calibration.n), t.seed));
+  const density = new Map([...acts].map(([name, v]) => [name, v.length ? v.reduce((n, x) => n + (x !== 0 ? 1 : 0), 0) / v.length : 1]));
+
+  const values = (l: LayerDescriptor): ValueEncoding => {
+    const ct = t.weightClusters > 0 ? c?.weights.get(l.name) : undefined;
+    if (ct) return { kind: 'clustered', clusters: Math.max(1, ...ct.codebooks.map((b) => b.length)), codebooks: ct.codebooks.length };
+    return quantW ? { kind: 'fixed', bits: t.weightBits } : { kind: 'float32' };
+  };
+  const storage = pruned
+    ? prunedModelStorage(layers, pruned, values)
+    : modelStorage(layers.map((l) => ({ name: l.name, shape: l.weightShape, format: { values: values(l), sparsity: { kind: 'dense' } } })));
+  const reports = new Map(pruned?.report.layers.map((r) => [r.name, r]));
+  const rows: LayerRow[] = layers.map((l, i) => {
+    const r = reports.get(l.name);
+    const total = l.weightShape.reduce((a, b) => a * b, 1);
+    const kept = r?.kept ?? total;
+    const ct = t.weightClusters > 0 ? c?.weights.get(l.name) : undefined;
+    return {
+      layer: l.name,
+      layerIndex: i,
+      kind: l.kind,
+      weightShape: l.weightShape.join('x'),
+      weights: total,
+      kept,
+      sparsity: 1 - kept / total,
+      weightBits: quantW ? t.weightBits : FLOAT_BITS,
+      activationBits: quantA ? t.activationBits : FLOAT_BITS,
+      fractionalLength: quantW ? (q?.plans.get(l.name)?.weights.fl ?? null) : null,
+      weightClusters: ct ? Math.max(...ct.codebooks.map((b) => b.length)) : null,
+      denseMacs: denseMacs(l),
+      storageBits: storage.layers[i]?.totalBits ?? 0,
+      skipped: r?.skipped ?? null,
+    };
+  });
+  const sim: SimInput = {
+    layers,
+    perLayer: rows.map((row) => ({
+      name: row.layer,
+      weightBits: row.weightBits < FLOAT_BITS ? row.weightBits : null,
+      activationBits: row.activationBits < FLOAT_BITS ? row.activationBits : null,
+      weightClusters: row.weightClusters,
+      activationClusters: t.activationClusters > 0 ? t.activationClusters : null,
+      activationDensity: density.get(row.layer) ?? null,
+    })),
+    masks: pruned?.masks ?? new Map(),
+    codes: new Map(
+      t.weightClusters > 0 && c ? [...c.weights].map(([name, ct]) => [name, Uint16Array.from(ct.codes)] as const) : [],
+    ),
+  };
+  return { accuracy: result.accuracy, loss: result.loss, storage, layers: rows, sim };
+}

@@ -1,0 +1,77 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  ChildWorkflowCancellationType,
+  WorkflowIdReusePolicy,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities/index.js';
+import { baselineWorkflow } from './baseline.js';
+import { QUEUES, retryPolicy, type TrialInput, type TrialOutcome } from './shared.js';
+
+/** The innermost failure's type and message (ActivityFailure / ChildWorkflowFailure wrap the real cause). */
+function describeFailure(err: unknown): { error: string; errorType: string } {
+  let e: unknown = err;
+  while ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure) return { error: e.message, errorType: e.type ?? 'Error' };
+  return { error: e instanceof Error ? e.message : String(e), errorType: e instanceof Error ? e.name : 'Error' };
+}
+
+/**
+ * One trial: shared baseline → prune → retrain (masks fixed, LR tracking) → quantize + cluster + evaluate →
+ * simulate on every accelerator → final state. A failure is recorded on the trial row (error, type, phase,
+ * attempt) and returned, never thrown, so the sweep goes on; cancellation is recorded as CANCELLED.
+ */
+export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
+  const retry = retryPolicy(input.retry);
+  const book = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+  const train = proxyActivities<Activities>({
+    taskQueue: QUEUES.train,
+    startToCloseTimeout: '24 hours',
+    heartbeatTimeout: input.heartbeatTimeoutMs,
+    retry,
+  });
+  const cpu = proxyActivities<Activities>({ taskQueue: QUEUES.train, startToCloseTimeout: '2 hours', retry });
+  const sim = proxyActivities<Activities>({ taskQueue: QUEUES.sim, startToCloseTimeout: '1 hour', retry });
+  const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry });
+
+  const start = await book.startTrial({ sweepId: input.sweepId, number: input.number });
+  if (!start.run) return { number: input.number, status: 'SKIPPED' };
+  const { trialId } = start;
+  try {
+    try {
+      await executeChild(baselineWorkflow, {
+        workflowId: `baseline/${start.baselineKey}`,
+        taskQueue: QUEUES.orchestration,
+        args: [{ key: start.baselineKey, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        // Shared by other trials and sweeps: cancelling this trial must not cancel it.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        cancellationType: ChildWorkflowCancellationType.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await wait.awaitBaseline({ key: start.baselineKey }); // running for another trial, or already finished
+    }
+    await cpu.pruneTrial({ trialId });
+    if (start.retrain) await train.retrainTrial({ trialId });
+    await cpu.compressTrial({ trialId });
+    await sim.simulateTrial({ trialId });
+    await book.finishTrial({ trialId, status: 'COMPLETED' });
+    return { number: input.number, status: 'COMPLETED' };
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => book.finishTrial({ trialId, status: 'CANCELLED' }));
+      return { number: input.number, status: 'CANCELLED' };
+    }
+    const f = describeFailure(err);
+    await book.finishTrial({ trialId, status: 'FAILED', ...f });
+    return { number: input.number, status: 'FAILED', error: f.error };
+  }
+}

@@ -161,6 +161,8 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
       colFolds: map1.cf,
       folds: map1.folds,
       cyclesPerFold: map1.P,
+      dramIfmapRefetch: Ui > 0 ? dram.ifmapReads / Ui : null,
+      dramFilterRefetch: filterRefetch,
     },
     notes,
   };

@@ -1,0 +1,177 @@
+/**
+ * Training and inference throughput (issue 3 item 8, `npm run bench:train`): images/s of the zoo's
+ * LeNet-5 and VGG-style net on 28×28×1 inputs, per available backend, measured with the real
+ * training loop (`trainModel`: forward, backward, SGD-momentum update, per-batch sync) and
+ * `evaluate` for inference. Baselines measured in the same run: the pure-JS `cpu` backend (few
+ * batches: ~18 LeNet-5 training images/s) and `wasm` with only the missing kernels registered
+ * (the package's own scalar-loop kernels for conv input gradients, pooling gradients and transposed
+ * matmuls) — the state before hwsweep's replacements.
+ *
+ * Also reports images per CPU-second of this process: on a shared machine wall-clock rates drop
+ * with the load, CPU-time rates much less (both are printed; neither is asserted).
+ * `--json` prints ONE JSON object on stdout (key `lenet5_train_img_per_s`: wasm, the default CPU
+ * backend) and nothing else; logs go to stderr.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, registerWasmTrainingKernels } from '../src/nn/backend/index.js';
+import type { ActiveBackend } from '../src/nn/backend/index.js';
+import { makeSynthetic } from '../src/nn/data/synthetic.js';
+import { createModel } from '../src/nn/models/zoo.js';
+import type { ModelName } from '../src/nn/models/zoo.js';
+import { evaluate } from '../src/nn/train/evaluate.js';
+import { trainModel } from '../src/nn/train/trainer.js';
+
+const SHAPE: [number, number, number] = [28, 28, 1];
+
+interface Row {
+  backend: string;
+  model: ModelName;
+  batchSize: number;
+  trainImages: number;
+  trainImgPerS: number;
+  trainImgPerCpuS: number;
+  inferImgPerS: number;
+}
+
+/** Wall-clock and process-CPU seconds of `f`. */
+async function timed(f: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await f();
+  const c = process.cpuUsage(c0);
+  return { wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
+
+/**
+ * One backend × model measurement: a warm-up epoch of one batch, then one timed epoch of
+ * `images` training images; inference on `images` test images after a warm-up pass.
+ */
+async function measure(backend: string, model: ModelName, batchSize: number, images: number): Promise<Row> {
+  const data = makeSynthetic({ seed: 1, train: images, test: images, shape: SHAPE, numClasses: 10 });
+  const warm = makeSynthetic({ seed: 2, train: batchSize, test: batchSize, shape: SHAPE, numClasses: 10 });
+  const net = createModel({ name: model, inputShape: SHAPE, numClasses: 10, seed: 1 });
+  const opts = {
+    epochs: 1,
+    batchSize,
+    optimizer: 'sgd' as const,
+    lr: 0.01,
+    momentum: 0.9,
+    schedule: { kind: 'constant' as const },
+    seed: 1,
+  };
+  try {
+    await trainModel(net, warm, opts);
+    const train = await timed(async () => {
+      await trainModel(net, data, opts);
+    });
+    await evaluate(net, warm.test, { batchSize: 256 });
+    const infer = await timed(async () => {
+      await evaluate(net, data.test, { batchSize: 256 });
+    });
+    return {
+      backend,
+      model,
+      batchSize,
+      trainImages: images,
+      trainImgPerS: images / train.wall,
+      trainImgPerCpuS: images / train.cpu,
+      inferImgPerS: images / infer.wall,
+    };
+  } finally {
+    net.dispose();
+  }
+}
+
+function table(rows: Row[]): string {
+  const head = ['backend', 'model', 'batch', 'train img/s', 'train img/CPU-s', 'infer img/s', 'train × cpu'];
+  const cpu = new Map(rows.filter((r) => r.backend === 'cpu').map((r) => [r.model, r.trainImgPerS]));
+  const lines = rows.map((r) => {
+    const base = cpu.get(r.model);
+    return [
+      r.backend,
+      r.model,
+      String(r.batchSize),
+      r.trainImgPerS.toFixed(1),
+      r.trainImgPerCpuS.toFixed(1),
+      r.inferImgPerS.toFixed(1),
+      base ? `${(r.trainImgPerS / base).toFixed(0)}×` : '-',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      batch: { type: 'string', default: '64' },
+      images: { type: 'string', default: '2048' },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  const batch = Number(values.batch);
+  const quick = values.quick === true;
+  const wasmImages = quick ? 4 * batch : Number(values.images);
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  const rows: Row[] = [];
+  const run = async (
+    label: string,
+    backend: ActiveBackend,
+    model: ModelName,
+    images: number,
+    bs = batch,
+  ): Promise<void> => {
+    await initBackend(backend, { log });
+    log(`measuring ${label} ${model} (${images} images, batch ${bs}) ...`);
+    rows.push(await measure(label, model, bs, images));
+  };
+  // Native backends, if this machine has them (never here: see docs/gpu-workers.md).
+  for (const native of ['tensorflow-gpu', 'tensorflow'] as const) {
+    try {
+      await initBackend(native, { log: () => undefined });
+      for (const model of ['lenet5', 'vgg'] as const) await run(native, native, model, wasmImages);
+    } catch {
+      log(`${native}: not available`);
+    }
+  }
+  for (const model of ['lenet5', 'vgg'] as const)
+    await run('wasm', 'wasm', model, model === 'vgg' ? wasmImages / 2 : wasmImages);
+  registerWasmTrainingKernels({ overrides: false });
+  for (const model of ['lenet5', 'vgg'] as const)
+    await run('wasm-pkg-kernels', 'wasm', model, Math.max(batch, wasmImages / 8));
+  registerWasmTrainingKernels({ overrides: true });
+  await run('cpu', 'cpu', 'lenet5', batch);
+  await run('cpu', 'cpu', 'vgg', 16, 16);
+
+  const find = (b: string, m: ModelName): Row | undefined => rows.find((r) => r.backend === b && r.model === m);
+  const lenet = find('wasm', 'lenet5');
+  const vgg = find('wasm', 'vgg');
+  const summary = {
+    lenet5_train_img_per_s: lenet?.trainImgPerS ?? null,
+    lenet5_train_img_per_cpu_s: lenet?.trainImgPerCpuS ?? null,
+    lenet5_infer_img_per_s: lenet?.inferImgPerS ?? null,
+    vgg_train_img_per_s: vgg?.trainImgPerS ?? null,
+    vgg_infer_img_per_s: vgg?.inferImgPerS ?? null,
+    default_cpu_backend: 'wasm',
+    batch_size: batch,
+    cores: os.cpus().length,
+    load_average_1m: os.loadavg()[0] ?? null,
+    tfjs: tf.version_core,
+    results: rows,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    console.log(table(rows));
+    console.log(
+      `\n${os.cpus().length} cores, 1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)} during the run ` +
+        `(wall-clock rates fall with the load; img/CPU-s is the process's CPU time).`,
+    );
+  }
+}
+
+await main();

@@ -6,6 +6,7 @@ import { epochOrder, miniBatches } from '../data/batches.js';
 import type { Dataset } from '../data/types.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { batchLossAndCorrect, evaluate, modelInputShape } from './evaluate.js';
+import { installFastBatchNormGrad } from './bn-grad.js';
 import { applyMasks, bindMasks, disposeMasks } from './masks.js';
 import { Optimizer, type Param } from './optimizer.js';
 import { lrAt } from './schedule.js';
@@ -51,6 +52,7 @@ export async function trainModel(
   hooks: TrainHooks = {},
 ): Promise<{ history: EpochMetrics[] }> {
   validate(opts);
+  installFastBatchNormGrad();
   const shape = modelInputShape(model);
   if (shape.join() !== data.shape.join()) {
     throw new HwsweepError(

@@ -26,6 +26,11 @@ export interface MagnitudeConfig extends PruneConfigBase {
   method: 'magnitude';
   /** `layer`: every layer to `ratio`; `global`: one threshold over all non-skipped layers. @default 'layer' */
   scope?: 'layer' | 'global';
+  /**
+   * Prune the last FC layer (the classifier) on its own at this ratio, outside the global threshold
+   * (§8.2: with one global threshold the classifier could end up pruned harder than the rest). @default none
+   */
+  lastFcRatio?: number;
 }
 
 export interface GroupBalancedConfig extends PruneConfigBase {
@@ -56,6 +61,8 @@ export interface KernelRowConfig extends PruneConfigBase {
   rowsKept?: number;
   /** `r_fc`, FC magnitude ratio. @default ratio */
   fcRatio?: number;
+  /** Magnitude ratio of the last FC layer. @default fcRatio */
+  lastFcRatio?: number;
   /** Convs with a single kernel row (1x1, 1xS): `dense` (default) or unstructured magnitude at `pointwiseRatio`. */
   pointwisePolicy?: 'dense' | 'unstructured';
   /** `r_1x1`. @default ratio */

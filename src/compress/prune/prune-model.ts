@@ -91,7 +91,8 @@ function groupBalanced(cfg: GroupBalancedConfig, ctx: Ctx): LayerOutcome {
 function kernelRow(cfg: KernelRowConfig, ctx: Ctx): LayerOutcome {
   const { layer, w } = ctx;
   if (layer.kind === 'fc') {
-    const r = layerRatio(cfg, ctx, cfg.fcRatio ?? cfg.ratio);
+    const fcRatio = cfg.fcRatio ?? cfg.ratio;
+    const r = layerRatio(cfg, ctx, ctx.isLastFc ? (cfg.lastFcRatio ?? fcRatio) : fcRatio);
     return {
       mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}),
       report: { applied: 'magnitude', requestedRatio: r },
@@ -180,7 +181,8 @@ export function pruneModel(model: PrunableModel, cfg: PruneConfig): PruneResult 
     isLastFc: layer.name === lastFc,
   }));
   if (cfg.method === 'magnitude' && cfg.scope === 'global') {
-    const active = ctxs.filter((c) => !skip.has(c.layer.name));
+    const alone = (c: Ctx) => c.isLastFc && cfg.lastFcRatio !== undefined;
+    const active = ctxs.filter((c) => !skip.has(c.layer.name) && !alone(c));
     const masks = globalMagnitudeMasks(
       active.map((c) => c.w),
       cfg.ratio,
@@ -202,7 +204,7 @@ export function pruneModel(model: PrunableModel, cfg: PruneConfig): PruneResult 
     else if (!out) {
       switch (cfg.method) {
         case 'magnitude': {
-          const r = layerRatio(cfg, ctx, cfg.ratio);
+          const r = layerRatio(cfg, ctx, ctx.isLastFc ? (cfg.lastFcRatio ?? cfg.ratio) : cfg.ratio);
           out = {
             mask: magnitudeMask(w, r, ctx.prev ? { prevMask: ctx.prev } : {}),
             report: { applied: 'magnitude', requestedRatio: r },

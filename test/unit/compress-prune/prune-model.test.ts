@@ -44,6 +44,18 @@ describe('pruneModel', () => {
     expectReportMatchesMasks(res);
   });
 
+  it('magnitude lastFcRatio prunes the classifier on its own, outside the global threshold', () => {
+    const res = pruneModel(model, { method: 'magnitude', ratio: 0.8, scope: 'global', lastFcRatio: 0.5 });
+    const l = byName(res);
+    expect(l.fc2).toMatchObject({ applied: 'magnitude', requestedRatio: 0.5, kept: 120 });
+    const active = res.report.layers.filter((x) => x.name !== 'fc2');
+    const total = active.reduce((s, x) => s + x.total, 0);
+    expect(active.reduce((s, x) => s + x.total - x.kept, 0)).toBe(pruneCount(0.8, total));
+    const krp = pruneModel(model, { method: 'kernel-row', ratio: 0.9, lastFcRatio: 0.25 });
+    expect(byName(krp).fc2).toMatchObject({ requestedRatio: 0.25, kept: 180 });
+    expect(byName(krp).fc1).toMatchObject({ requestedRatio: 0.9 });
+  });
+
   it('group-balanced g=8 skips the RGB conv and depthwise by default and reports why', () => {
     const res = pruneModel(model, { method: 'group-balanced', ratio: 0.75, groupSize: 8, lastFcRatio: 0.5 });
     const l = byName(res);

@@ -130,8 +130,8 @@ export function simulateLayer(
     notes: [
       ...r.notes,
       ...(r.slots > 0 ? [] : ['utilization: null because the engine has no multiplier slots']),
-      ...(r.loadImbalance === null && r.notes.length === 0
-        ? ['loadImbalance: null because there is no lane work']
+      ...(r.loadImbalance === null && !r.notes.some((n) => n.includes('loadImbalance') || n.includes('dense array'))
+        ? ['loadImbalance: null because there is no lane work (or the engine has no per-lane model)']
         : []),
     ],
   };

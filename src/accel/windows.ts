@@ -231,6 +231,21 @@ export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
 /** Per lane row Σ_w ⌈d·c/m⌉ (cycles each lane needs, or buffer rows it reads when groups start new rows). */
 export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
   const out = new Float64Array(ts.tileOfLane.length);
+  if (d === 1 && m > 1) {
+    // Σ_v h[v]·⌈v/m⌉ = Σ_j j·(H[jm] − H[(j−1)m]) over the cumulative histogram H: O(range/m) per lane.
+    const H = laneCumulative(ts);
+    const { bins, binHi } = ts;
+    const jLo = Math.max(1, Math.ceil(Math.max(1, ts.binLo) / m));
+    const jHi = Math.ceil(binHi / m);
+    for (let k = 0; k < out.length; k++) {
+      const base = k * bins;
+      let s = 0;
+      for (let j = jLo; j <= jHi; j++)
+        s += j * ((H[base + Math.min(j * m, binHi)] as number) - (H[base + (j - 1) * m] as number));
+      out[k] = s;
+    }
+    return out;
+  }
   for (let k = 0; k < out.length; k++) {
     let s = 0;
     for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) {
@@ -239,6 +254,41 @@ export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
     }
     out[k] = s;
   }
+  return out;
+}
+
+const cumulative = new WeakMap<TileStats, Float64Array>();
+
+/** Per-lane cumulative histogram H[v] = Σ_{u ≤ v} laneHist[u] (computed once per cached stats object). */
+function laneCumulative(ts: TileStats): Float64Array {
+  let H = cumulative.get(ts);
+  if (H) return H;
+  H = new Float64Array(ts.laneHist.length);
+  const lanes = ts.laneHist.length / ts.bins;
+  for (let k = 0; k < lanes; k++) {
+    let acc = 0;
+    const base = k * ts.bins;
+    for (let v = 0; v < ts.bins; v++) {
+      acc += ts.laneHist[base + v] as number;
+      H[base + v] = acc;
+    }
+  }
+  cumulative.set(ts, H);
+  return H;
+}
+
+/** Σ_w c per lane row (cached). */
+const laneSums = new WeakMap<TileStats, Float64Array>();
+export function laneWork(ts: TileStats): Float64Array {
+  let out = laneSums.get(ts);
+  if (out) return out;
+  out = new Float64Array(ts.laneHist.length / ts.bins);
+  for (let k = 0; k < out.length; k++) {
+    let s = 0;
+    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
+    out[k] = s;
+  }
+  laneSums.set(ts, out);
   return out;
 }
 

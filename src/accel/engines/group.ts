@@ -9,7 +9,7 @@ import { weightStorage, tiledTraffic } from '../storage.js';
 import type { WeightFormat } from '../storage.js';
 import type { GroupParams } from '../types.js';
 import type { TileStats } from '../windows.js';
-import { denseTileStats, laneCycles, lockstepCycles, nonLockstepCycles, windowSums } from '../windows.js';
+import { denseTileStats, laneCycles, laneWork, lockstepCycles, nonLockstepCycles, windowSums } from '../windows.js';
 import type { EngineContext, EngineResult } from './common.js';
 import { activationDensity, countsOf, maskView, ratio, tileStatsOf } from './common.js';
 import { exactActivationWindows } from './group-activations.js';
@@ -80,11 +80,9 @@ export function groupEngine(ctx: EngineContext): EngineResult {
     rowReads = pixels * s;
   } else {
     rowReads = 0;
-    for (let k = 0; k < ts.laneWeight.length; k++) {
-      let s = 0;
-      for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
-      rowReads += (ts.laneWeight[k] as number) * Math.ceil((pixels * s) / M);
-    }
+    const lw = laneWork(ts);
+    for (let k = 0; k < ts.laneWeight.length; k++)
+      rowReads += (ts.laneWeight[k] as number) * Math.ceil((pixels * (lw[k] as number)) / M);
   }
   const idxBits = sparseFmt ? Math.ceil(Math.log2(Math.max(gp.g, 2))) : 0;
   const traffic = tiledTraffic(wl, hw, w, gp.tk, ba);

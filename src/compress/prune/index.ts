@@ -9,7 +9,13 @@ export { globalMagnitudeMasks, magnitudeMask, magnitudeThreshold, pruneCount } f
 export type { MagnitudeOptions } from './magnitude.js';
 export { GroupShapes, PartialPolicies, groupBalancedMask } from './group-balanced.js';
 export type { GbpOptions, GbpResult, GroupShape, PartialPolicy } from './group-balanced.js';
-export { gradualGroupBalanced, gradualMagnitude, keepSchedule, ratioSchedule } from './schedule.js';
+export {
+  gradualGroupBalanced,
+  gradualMagnitude,
+  keepSchedule,
+  layerIterativeConfigs,
+  ratioSchedule,
+} from './schedule.js';
 export type { GbpStep, KeepStep } from './schedule.js';
 export { kernelRowMask } from './kernel-row.js';
 export type { KrpOptions, KrpResult } from './kernel-row.js';

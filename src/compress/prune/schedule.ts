@@ -107,3 +107,26 @@ export function gradualMagnitude(w: Float32Array, ratios: readonly number[], sta
   }
   return out;
 }
+
+/**
+ * Layer-iterative schedule (§6.2 step 5, for nets with mixed kernel sizes): step s prunes the
+ * layers of stages `0..s` (input to output) and leaves later stages dense through `skip`. Between
+ * steps the caller retrains `E_l` epochs and passes the previous masks as `prevMasks` where the
+ * method supports them; a final retrain follows the last step.
+ * @param layerNames layer names in network order
+ * @param stages groups of layer names, in order; default one stage per layer
+ * @returns one config per stage (the last one equals `cfg` with its own `skip`)
+ */
+export function layerIterativeConfigs<T extends { skip?: readonly string[] }>(
+  layerNames: readonly string[],
+  cfg: T,
+  stages: readonly (readonly string[])[] = layerNames.map((n) => [n]),
+): T[] {
+  const known = new Set(layerNames);
+  for (const st of stages)
+    for (const n of st) checkArg(known.has(n), 'layerIterativeConfigs', 'stages', n, 'layer names of the model');
+  return stages.map((_, s) => {
+    const later = stages.slice(s + 1).flat();
+    return { ...cfg, skip: [...new Set([...(cfg.skip ?? []), ...later])] };
+  });
+}

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   countKept,
+  layerIterativeConfigs,
+  pruneModel,
   gradualGroupBalanced,
   isMonotone,
   keepSchedule,
   ratioSchedule,
 } from '../../../src/compress/prune/index.js';
+import { tinyModel } from './model-fixture.js';
 
 describe('gradual schedules', () => {
   it('§2.2 ratio schedule r_t = r*t/3', () => {
@@ -31,5 +34,22 @@ describe('gradual schedules', () => {
     ).toThrowErrorMatchingInlineSnapshot(
       `[HwsweepError: gradualGroupBalanced: steps[1] = {"keep":4} is not a step keeping no more weights per group than the step before]`,
     );
+  });
+});
+
+describe('layer-iterative KRP schedule', () => {
+  it('step s prunes stages 0..s and skips the later ones', () => {
+    const model = tinyModel(5);
+    const names = model.layers.map((l) => l.name);
+    const cfgs = layerIterativeConfigs(names, { method: 'kernel-row' as const, ratio: 0.5, skip: ['pw4'] }, [
+      ['conv1'],
+      ['conv2', 'dw3'],
+      ['pw4', 'fc1', 'fc2'],
+    ]);
+    expect(cfgs.map((c) => c.skip)).toEqual([['pw4', 'conv2', 'dw3', 'fc1', 'fc2'], ['pw4', 'fc1', 'fc2'], ['pw4']]);
+    const first = pruneModel(model, cfgs[0]!);
+    expect(first.report.layers.filter((l) => l.applied !== 'none').map((l) => l.name)).toEqual(['conv1']);
+    const last = pruneModel(model, { ...cfgs[2]!, prevMasks: first.masks });
+    expect(isMonotone(first.masks.get('conv1')!, last.masks.get('conv1')!)).toBe(true);
   });
 });

@@ -240,6 +240,39 @@ describe('pooling gradients match the cpu backend', () => {
   }
 });
 
+describe('MaxPoolGrad edge values match the cpu backend', () => {
+  for (const [k, s] of [
+    [2, 2],
+    [3, 2],
+  ] as const) {
+    it(`MaxPoolGrad x=[1,6,6,2] k=${k} s=${s} with an all -Infinity window and equal values`, async () => {
+      const xs: Shape4 = [1, 6, 6, 2];
+      const xv = randomValues(sizeOf(xs), 19).map((v) => Math.round(v));
+      for (const [h, w] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ])
+        xv[(h * 6 + w) * 2] = -Infinity; // channel 0, top-left window
+      const ys = tf.backend_util.computePool2DInfo(xs, k, s, 1, 'valid').outShape;
+      const dyv = randomValues(sizeOf(ys), 20);
+      const { ref, got } = await onBoth(() => {
+        const xt = tf.tensor4d(xv, xs);
+        return tf
+          .engine()
+          .runKernel(
+            'MaxPoolGrad',
+            { dy: tf.tensor(dyv, ys), input: xt, output: tf.maxPool(xt, k, s, 'valid') },
+            { filterSize: k, strides: s, pad: 'valid' },
+          ) as tf.Tensor;
+      });
+      // Exactly equal (signed zeros aside: the branch-free path may produce -0).
+      expect(Array.from(got, (v) => v + 0)).toEqual(Array.from(ref, (v) => v + 0));
+    });
+  }
+});
+
 describe('BatchMatMul with transposed operands matches the cpu backend', () => {
   for (const [ta, tb] of [
     [false, false],

@@ -38,13 +38,21 @@ const missingConfigs: readonly tf.KernelConfig[] = [
   depthwiseBackpropInputConfig,
 ];
 
+/**
+ * Replacements keep the original's `setupFunc`: the engine runs it when the wasm backend starts,
+ * so the original kernel still works if it is restored (`overrides: false`) later.
+ */
+const replaceWith =
+  (config: tf.KernelConfig) =>
+  (original: tf.KernelConfig): tf.KernelConfig => ({ ...original, kernelFunc: config.kernelFunc });
+
 const overrideFactories: Record<
   (typeof OVERRIDDEN_WASM_KERNELS)[number],
   (original: tf.KernelConfig) => tf.KernelConfig
 > = {
-  Conv2DBackpropInput: () => conv2dBackpropInputConfig,
-  MaxPoolGrad: () => maxPoolGradConfig,
-  AvgPoolGrad: () => avgPoolGradConfig,
+  Conv2DBackpropInput: replaceWith(conv2dBackpropInputConfig),
+  MaxPoolGrad: replaceWith(maxPoolGradConfig),
+  AvgPoolGrad: replaceWith(avgPoolGradConfig),
   BatchMatMul: batchMatMulConfig,
 };
 

@@ -46,7 +46,6 @@ export const maxPoolGradConfig: tf.KernelConfig = {
     const x = f32(be, xInfo, K, 'input');
     const dy = f32(be, dyInfo, K, 'dy');
     const dx = f32(be, out, K, 'dx');
-    dx.fill(0);
     const { batchSize: nb, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = ci;
     const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = ci;
     const top = ci.padInfo.top;
@@ -55,6 +54,8 @@ export const maxPoolGradConfig: tf.KernelConfig = {
     const offsets = new Int32Array(fh * fw);
     for (let a = 0; a < fh; a++) for (let e = 0; e < fw; e++) offsets[a * fw + e] = (a * W + e) * C;
     const y = f32(be, input(inputs, 'output', K), K, 'output');
+    // Tiles that cover the input write every dx element; otherwise start from zeros.
+    if (!(fh === sh && fw === sw && top === 0 && left === 0 && OH * fh === H && OW * fw === W)) dx.fill(0);
     if (fh === sh && fw === sw && top === 0 && left === 0 && OH * fh <= H && OW * fw <= W) {
       maxPoolGradTiled(x, y, dy, dx, nb, H, W, C, OH, OW, fh, fw, offsets);
     } else {
@@ -85,6 +86,7 @@ function maxPoolGradTiled(
   offsets: Int32Array,
 ): void {
   const last = offsets.length - 1;
+  const [o1 = 0, o2 = 0, o3 = 0] = [offsets[1], offsets[2], offsets[3]];
   let o = 0;
   for (let b = 0; b < nb; b++) {
     for (let oh = 0; oh < OH; oh++) {
@@ -92,9 +94,22 @@ function maxPoolGradTiled(
         const base = ((b * H + oh * fh) * W + ow * fw) * C;
         for (let c = 0; c < C; c++) {
           const m = y[o + c]!;
-          if (m === -Infinity) continue; // the cpu backend routes nothing from an all -Inf window
-          let rem = dy[o + c]!;
+          // The cpu backend routes nothing from a window that is all -Inf.
+          let rem = m === -Infinity ? 0 : dy[o + c]!;
           const at = base + c;
+          if (last === 3 && fw === 2) {
+            // 2×2 windows (the zoo's pools), unrolled.
+            const g0 = rem * +(x[at] === m);
+            dx[at] = g0;
+            rem -= g0;
+            const g1 = rem * +(x[at + o1] === m);
+            dx[at + o1] = g1;
+            rem -= g1;
+            const g2 = rem * +(x[at + o2] === m);
+            dx[at + o2] = g2;
+            dx[at + o3] = rem - g2;
+            continue;
+          }
           for (let k = 0; k < last; k++) {
             const i = at + offsets[k]!;
             const g = rem * +(x[i] === m);

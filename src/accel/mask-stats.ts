@@ -139,16 +139,19 @@ function packMask4(mask: Uint8Array, rows: Uint32Array, taps: number, laneLen: n
         let w2 = 0;
         let w3 = 0;
         let idx = src0 + k4;
-        for (let b = 0; b < n; b++, idx += K4) {
-          let x = m32[idx] as number;
-          // any non-zero byte -> 1 in its lowest bit, without bleeding across bytes
-          x |= (x >>> 4) & 0x0f0f0f0f;
-          x |= (x >>> 2) & 0x33333333;
-          x |= (x >>> 1) & 0x55555555;
-          w0 |= (x & 1) << b;
-          w1 |= ((x >>> 8) & 1) << b;
-          w2 |= ((x >>> 16) & 1) << b;
-          w3 |= ((x >>> 24) & 1) << b;
+        // 8 channel rows at a time: byte j of `acc` collects lane j's 8 bits (shifts stay inside the byte).
+        for (let b0 = 0; b0 < n; b0 += 8) {
+          let acc = 0;
+          const bn = Math.min(8, n - b0);
+          for (let b = 0; b < bn; b++, idx += K4) {
+            const x = m32[idx] as number;
+            // per byte: 1 if non-zero (classic zero-byte test; no carries cross bytes)
+            acc |= (((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) >>> 7) & 0x01010101) << b;
+          }
+          w0 |= (acc & 0xff) << b0;
+          w1 |= ((acc >>> 8) & 0xff) << b0;
+          w2 |= ((acc >>> 16) & 0xff) << b0;
+          w3 |= (acc >>> 24) << b0;
         }
         rows[o] = w0;
         rows[o + wpr] = w1;

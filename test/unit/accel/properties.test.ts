@@ -161,3 +161,24 @@ describe('property: histogram engine equals the naive per-window loop on random 
     }
   });
 });
+
+describe('mask packing', () => {
+  it('treats any non-zero byte as kept on both packing paths (K % 4 = 0 and not)', () => {
+    for (const K of [4, 8, 5]) {
+      const taps = 2;
+      const L = 37;
+      const mask = new Uint8Array(taps * L * K);
+      const ref = new Uint8Array(mask.length);
+      const vals = [0, 1, 2, 127, 128, 255, 0, 0, 64];
+      for (let i = 0; i < mask.length; i++) {
+        mask[i] = vals[(i * 7 + 3) % vals.length]!;
+        ref[i] = mask[i] ? 1 : 0;
+      }
+      const a = packMask(mask, taps, L, K);
+      const b = packMask(ref, taps, L, K);
+      expect(Array.from(a.rows)).toEqual(Array.from(b.rows));
+      expect(a.nnz).toBe(ref.reduce((x, y) => x + y, 0));
+      expect(a.hash).toBe(b.hash);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import {
   clusterModel,
   decodeLayerWeights,
   deserializeCompressed,
+  inputLayers,
   predictLogits,
   quantizeModel,
   relativeLogitError,
@@ -73,6 +74,34 @@ describe('fake-quantized inference (measured through evaluate)', () => {
     // activation SR is seeded: the same seed reproduces the same loss
     const r2 = await evaluate(model, data.test, { transforms: q.transformsWithSeed(2) });
     expect(r2.loss).toBe(r.loss);
+  });
+});
+
+describe('layers reading the raw image', () => {
+  it('use the max threshold by default (KL degenerates on 8-bit pixels); inputLayerThreshold: undefined keeps KL', async () => {
+    expect(inputLayers(model, ['conv1', 'conv2', 'fc1'])).toEqual(['conv1']);
+    const calib = sampleSplit(data.train, 16, 2);
+    const q = await quantizeModel(model, {
+      weights: { bits: 8 },
+      activations: { bits: 4 },
+      calibration: calib,
+      seed: 1,
+    });
+    expect([...q.plans].map(([n, p]) => [n, p.activations?.thresholdMethod])).toEqual([
+      ['conv1', 'max'],
+      ['conv2', 'kl'],
+      ['fc1', 'kl'],
+      ['fc2', 'kl'],
+      ['fc3', 'kl'],
+    ]);
+    const k = await quantizeModel(model, {
+      weights: { bits: 8 },
+      activations: { bits: 4 },
+      calibration: calib,
+      seed: 1,
+      inputLayerThreshold: undefined,
+    });
+    expect(k.plans.get('conv1')?.activations?.thresholdMethod).toBe('kl');
   });
 });
 

@@ -152,7 +152,9 @@ const storageOf = (values: ValueEncoding, pruned?: PruneResult): ModelStorage =>
         { baselineBits: 16 },
       );
 
-console.log('## Fixed-point quantization (weights T = max|W|, activations KL except conv1, whose input is the raw image: max; FL search ±2, per-layer FL)');
+console.log(
+  '## Fixed-point quantization (weights T = max|W|, activations KL except conv1, whose input is the raw image: max; FL search ±2, per-layer FL)',
+);
 console.log(
   `| model | plan | acc SR (mean ± sd of ${srSeeds} seeds) | acc rna | rel. logit error (rna) | storage (KiB) | x vs fp32 | x vs 16-bit | serialised bytes |`,
 );

@@ -15,6 +15,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import { checkArg } from '../src/errors.js';
 import { initBackend, registerWasmTrainingKernels } from '../src/nn/backend/index.js';
 import type { ActiveBackend } from '../src/nn/backend/index.js';
 import { makeSynthetic } from '../src/nn/data/synthetic.js';
@@ -45,10 +46,17 @@ async function timed(f: () => Promise<void>): Promise<{ wall: number; cpu: numbe
 }
 
 /**
- * One backend × model measurement: a warm-up epoch of one batch, then one timed epoch of
- * `images` training images; inference on `images` test images after a warm-up pass.
+ * One backend × model measurement: a warm-up epoch of one batch (skipped for the slow pure-JS
+ * backend, which has nothing to warm up), then one timed epoch of `images` training images;
+ * inference on `images` test images.
  */
-async function measure(backend: string, model: ModelName, batchSize: number, images: number): Promise<Row> {
+async function measure(
+  backend: string,
+  model: ModelName,
+  batchSize: number,
+  images: number,
+  warmUp: boolean,
+): Promise<Row> {
   const data = makeSynthetic({ seed: 1, train: images, test: images, shape: SHAPE, numClasses: 10 });
   const warm = makeSynthetic({ seed: 2, train: batchSize, test: batchSize, shape: SHAPE, numClasses: 10 });
   const net = createModel({ name: model, inputShape: SHAPE, numClasses: 10, seed: 1 });
@@ -62,11 +70,11 @@ async function measure(backend: string, model: ModelName, batchSize: number, ima
     seed: 1,
   };
   try {
-    await trainModel(net, warm, opts);
+    if (warmUp) await trainModel(net, warm, opts); // first-call costs: kernel setup, XNNPACK operator caches
     const train = await timed(async () => {
       await trainModel(net, data, opts);
     });
-    await evaluate(net, warm.test, { batchSize: 256 });
+    if (warmUp) await evaluate(net, warm.test, { batchSize: 256 });
     const infer = await timed(async () => {
       await evaluate(net, data.test, { batchSize: 256 });
     });
@@ -115,7 +123,15 @@ async function main(): Promise<void> {
   });
   const batch = Number(values.batch);
   const quick = values.quick === true;
-  const wasmImages = quick ? 4 * batch : Number(values.images);
+  const images = quick ? 4 * batch : Number(values.images);
+  checkArg(Number.isInteger(batch) && batch >= 1, 'bench:train', '--batch', values.batch, 'an integer >= 1');
+  checkArg(
+    Number.isInteger(images) && images >= batch,
+    'bench:train',
+    '--images',
+    values.images,
+    `an integer >= --batch (${batch})`,
+  );
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
   const rows: Row[] = [];
   const run = async (
@@ -127,25 +143,27 @@ async function main(): Promise<void> {
   ): Promise<void> => {
     await initBackend(backend, { log });
     log(`measuring ${label} ${model} (${images} images, batch ${bs}) ...`);
-    rows.push(await measure(label, model, bs, images));
+    rows.push(await measure(label, model, bs, images, backend !== 'cpu'));
   };
   // Native backends, if this machine has them (never here: see docs/gpu-workers.md).
   for (const native of ['tensorflow-gpu', 'tensorflow'] as const) {
     try {
       await initBackend(native, { log: () => undefined });
-      for (const model of ['lenet5', 'vgg'] as const) await run(native, native, model, wasmImages);
     } catch {
       log(`${native}: not available`);
+      continue;
     }
+    await run(native, native, 'lenet5', images);
+    await run(native, native, 'vgg', images);
   }
-  for (const model of ['lenet5', 'vgg'] as const)
-    await run('wasm', 'wasm', model, model === 'vgg' ? wasmImages / 2 : wasmImages);
+  await run('wasm', 'wasm', 'lenet5', images);
+  await run('wasm', 'wasm', 'vgg', Math.max(batch, images / 8));
   registerWasmTrainingKernels({ overrides: false });
-  for (const model of ['lenet5', 'vgg'] as const)
-    await run('wasm-pkg-kernels', 'wasm', model, Math.max(batch, wasmImages / 8));
+  await run('wasm-pkg-kernels', 'wasm', 'lenet5', Math.max(batch, images / 8));
+  await run('wasm-pkg-kernels', 'wasm', 'vgg', batch);
   registerWasmTrainingKernels({ overrides: true });
   await run('cpu', 'cpu', 'lenet5', batch);
-  await run('cpu', 'cpu', 'vgg', 16, 16);
+  await run('cpu', 'cpu', 'vgg', 4, 4);
 
   const find = (b: string, m: ModelName): Row | undefined => rows.find((r) => r.backend === b && r.model === m);
   const lenet = find('wasm', 'lenet5');

@@ -65,6 +65,9 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
   const laneHist = new Float64Array(outC * bins);
   const tileSum = new Float64Array(tiles);
   const winMax = new Uint32Array(tiles * Q);
+  // value range of all lane works (window maxima lie inside it): bounds every later histogram loop
+  let lo = Number.MAX_SAFE_INTEGER;
+  let hi = -1;
   if (shape === 'vector') {
     const lh = new Uint32Array(outC * bins);
     const mh = new Uint32Array(tiles * bins);
@@ -78,6 +81,8 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
         let s = 0;
         for (let q = 0; q < Q; q++, base++, wb++) {
           const c = counts[base] as number;
+          if (c < lo) lo = c;
+          if (c > hi) hi = c;
           lh[lb + c] = (lh[lb + c] as number) + 1;
           s += c;
           if (c > (winMax[wb] as number)) winMax[wb] = c;
@@ -101,7 +106,8 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
       tiles,
       ...ones,
       bins,
-      ...binRange(bins, maxHist, laneHist),
+      binLo: hi < 0 ? 0 : lo,
+      binHi: hi < 0 ? 0 : hi,
       maxHist,
       laneHist,
       tileSum,
@@ -122,6 +128,8 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
     const tile = tileOfLane[k] as number;
     for (let q = 0; q < Q; q++) {
       const v = block[k * Q + q] as number;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
       laneHist[k * bins + v] = (laneHist[k * bins + v] as number) + 1;
       tileSum[tile] = (tileSum[tile] as number) + v;
       if (v > (winMax[tile * Q + q] as number)) winMax[tile * Q + q] = v;
@@ -140,7 +148,8 @@ export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: numb
     tiles,
     ...ones,
     bins,
-    ...binRange(bins, maxHist, laneHist),
+    binLo: hi < 0 ? 0 : lo,
+    binHi: hi < 0 ? 0 : hi,
     maxHist,
     laneHist,
     tileSum,

@@ -1,4 +1,4 @@
-import { expandSpec, parseSpecObject, type SweepSpec } from '../src/spec/index.js';
+import { expandSpec, type SweepSpec } from '../src/spec/index.js';
 import { createHash } from 'node:crypto';
 import type { Db } from '../src/store/db.js';
 import { registerSweep, setSweepStatus, trialCounts } from '../src/store/sweeps.js';
@@ -15,7 +15,7 @@ export function createSweepActivities(db: Db) {
      * idempotent, so a retry or a replay inserts nothing twice.
      */
     async registerSweep(input: { sweepId: string; workflowId: string; spec: SweepSpec }): Promise<SweepRegistration> {
-      const spec = parseSpecObject(input.spec);
+      const spec = input.spec; // validated by the CLI before the workflow started
       const { trials, rejected } = expandSpec(spec);
       await registerSweep(db, {
         id: input.sweepId,

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { temporalConnectionOptions, type Settings } from './services/index.js';
 
@@ -13,6 +13,14 @@ export const TaskQueues = { orchestration: 'hwsweep', train: 'hwsweep-train', si
 export type QueueName = keyof typeof TaskQueues;
 
 export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+
+let runtimeInstalled = false;
+/** CLI processes log Temporal's worker messages from WARN up (INFO lines drown the progress bar). Once per process. */
+export function installRuntime(level: LogLevel = (process.env['HWSWEEP_LOG_LEVEL'] as LogLevel | undefined) ?? 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflow code once per process (webpack takes seconds). */
@@ -42,4 +50,45 @@ export async function createWorker(opts: {
     activities,
     maxConcurrentActivityTaskExecutions: opts.concurrency ?? (isOrchestration ? 50 : 1),
   });
+}
+
+export interface WorkerPool {
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts one worker per queue on a shared connection. Orchestration runs workflows and bookkeeping activities;
+ * `train` runs tfjs work (`concurrency` activities at once, default 1: one model per core is the fastest on CPU);
+ * `sim` runs simulations.
+ */
+export async function startWorkers(opts: {
+  settings: Settings;
+  deps: ActivityDeps;
+  queues: QueueName[];
+  concurrency?: number;
+}): Promise<WorkerPool> {
+  const connection = await connectWorker(opts.settings);
+  const workers = await Promise.all(
+    opts.queues.map((queue) =>
+      createWorker({
+        connection,
+        namespace: opts.settings.temporalNamespace,
+        queue,
+        deps: opts.deps,
+        ...(queue === 'orchestration' ? {} : { concurrency: opts.concurrency ?? 1 }),
+      }),
+    ),
+  );
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
 }

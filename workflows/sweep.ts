@@ -59,10 +59,6 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     retry: { maximumAttempts: 10 },
   });
   const st = input.state ?? { total: 0, next: 0, completed: 0, failed: 0, cancelled: 0, paused: false, run: 1 };
-  if (!input.state) {
-    if (!input.spec) throw new Error('sweepWorkflow: the first run needs the spec');
-    st.total = (await registerSweep({ sweepId: input.sweepId, workflowId: workflowInfo().workflowId, spec: input.spec })).total;
-  }
   let maxParallel = input.maxParallel;
   let cancelling = false;
   const running = new Set<number>();
@@ -88,6 +84,11 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     maxParallel,
     run: st.run,
   }));
+
+  if (!input.state) {
+    if (!input.spec) throw new Error('sweepWorkflow: the first run needs the spec');
+    st.total = (await registerSweep({ sweepId: input.sweepId, workflowId: workflowInfo().workflowId, spec: input.spec })).total;
+  }
 
   const settle = (o: TrialOutcome): void => {
     running.delete(o.number);

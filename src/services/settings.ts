@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { TLSConfig } from '@temporalio/client';
 import { embeddedUrl } from './postgres.js';
 import { portsFromEnv, statePaths, type ServicePorts, type StatePaths } from './paths.js';
 
@@ -40,14 +40,21 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/** Options accepted by both @temporalio/client's Connection and the worker's NativeConnection. */
+export interface TemporalConnectionOptions {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+}
+
 /** Connection options for @temporalio/client and NativeConnection (TLS / mTLS / API key from env). */
-export function temporalConnectionOptions(s: Settings, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
+export function temporalConnectionOptions(s: Settings, env: NodeJS.ProcessEnv = process.env): TemporalConnectionOptions {
   const cert = env['TEMPORAL_TLS_CERT'];
   const key = env['TEMPORAL_TLS_KEY'];
   const ca = env['TEMPORAL_TLS_CA'];
   const apiKey = env['TEMPORAL_API_KEY'];
   const tlsWanted = Boolean(cert || ca || apiKey || env['TEMPORAL_TLS'] === '1');
-  const opts: ConnectionOptions = { address: s.temporalAddress };
+  const opts: TemporalConnectionOptions = { address: s.temporalAddress };
   if (tlsWanted) {
     opts.tls = {
       ...(cert && key ? { clientCertPair: { crt: readFileSync(cert), key: readFileSync(key) } } : {}),

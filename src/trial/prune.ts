@@ -22,6 +22,7 @@ export function pruneConfigFor(t: TrialConfig): PruneConfig | undefined {
         groupShape: t.groupShape ?? 'vector',
         partial: t.partial ?? 'pad',
         fcPolicy: fcDense ? 'dense' : 'group',
+        firstLayerPolicy: t.narrowConvs === 'flat' ? 'flat' : 'skip',
       };
     case 'kernel-row':
       return { method: 'kernel-row', ratio: t.fcRatio ?? 0, rowsKept: t.rowsKept ?? 1, fcRatio: fcDense ? 0 : (t.fcRatio ?? 0) };

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadSettings, servicesDown, servicesStatus, servicesUp } from '../../services/index.js';
+import { loadSettings, servicesDown, servicesUp } from '../../services/index.js';
 import { migrate } from '../../store/migrate.js';
 
 /** `hwsweep up`: start the embedded services, migrate the database, print where everything is. */
@@ -37,18 +37,5 @@ export function downCommand(): Command {
       const r = await servicesDown(loadSettings());
       console.log(`Temporal   ${r.temporal ? 'stopped' : 'not running'}`);
       console.log(`PostgreSQL ${r.postgres ? 'stopped' : 'not running'}`);
-    });
-}
-
-export function statusCommand(): Command {
-  return new Command('status')
-    .description('health of PostgreSQL and Temporal; exits 1 if any is unhealthy')
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExample:\n  $ hwsweep status --json')
-    .action(async (opts: { json?: boolean }) => {
-      const health = await servicesStatus(loadSettings());
-      if (opts.json) console.log(JSON.stringify(health));
-      else for (const h of health) console.log(`${h.healthy ? '✔' : '✖'} ${h.name.padEnd(9)} ${h.address}${h.embedded ? '' : ' [external]'}`);
-      if (health.some((h) => !h.healthy)) process.exitCode = 1;
     });
 }

@@ -1,0 +1,52 @@
+import { loadSettings, servicesStatus } from '../services/index.js';
+import { createDb, type Db } from '../store/db.js';
+import { openContext } from './context.js';
+import { table, toJson, type Cell } from './format.js';
+import { sweepProgress } from './sweeps.js';
+
+/** `hwsweep status [id]`: services health, recent sweeps, or one sweep's progress. */
+export async function formatSweepStatus(id: string | undefined, json: boolean): Promise<{ text: string; healthy: boolean }> {
+  const settings = loadSettings();
+  const health = await servicesStatus(settings);
+  const healthy = health.every((h) => h.healthy);
+  if (id) {
+    const ctx = await openContext();
+    try {
+      const p = await sweepProgress(ctx, id);
+      if (json) return { text: toJson(p), healthy };
+      return {
+        text: `${p.sweepId}: ${p.status}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}`,
+        healthy,
+      };
+    } finally {
+      await ctx.close();
+    }
+  }
+  let sweeps: Record<string, Cell>[] = [];
+  if (health[0]?.healthy) {
+    const db = createDb(settings.databaseUrl);
+    try {
+      sweeps = await recentSweeps(db);
+    } catch {
+      sweeps = []; // not migrated yet
+    } finally {
+      await db.$disconnect();
+    }
+  }
+  if (json) return { text: toJson({ services: health, sweeps }), healthy };
+  const lines = health.map((h) => `${h.healthy ? '✔' : '✖'} ${h.name.padEnd(9)} ${h.address}${h.embedded ? '' : ' [external]'}`);
+  if (sweeps.length) lines.push('', table(sweeps));
+  return { text: lines.join('\n'), healthy };
+}
+
+async function recentSweeps(db: Db): Promise<Record<string, Cell>[]> {
+  const rows = await db.$queryRaw<Record<string, Cell>[]>`
+    select s.id, s.status::text as status, s.trial_count as trials,
+      count(*) filter (where t.status = 'COMPLETED')::int as completed,
+      count(*) filter (where t.status = 'FAILED')::int as failed,
+      count(*) filter (where t.status = 'RUNNING')::int as running,
+      s.created_at as created
+    from sweeps s left join trials t on t.sweep_id = s.id
+    group by s.id order by s.created_at desc limit 10`;
+  return rows;
+}

@@ -1,0 +1,106 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../../activities/index.js';
+import { SweepHarness, tinySpec } from '../../helpers/sweep.js';
+
+describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () => {
+  const h = new SweepHarness();
+  let sweepId = '';
+  beforeAll(async () => {
+    await h.open();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('runs every trial (shared baseline → prune → retrain → quantize → evaluate → simulate) and stores typed rows', async () => {
+    const spec = tinySpec();
+    const launched = await h.launch(spec);
+    sweepId = launched.sweepId;
+    const res = await h.result(sweepId);
+    expect(res).toMatchObject({ total: 2, completed: 2, failed: 0, cancelled: 0 });
+
+    const trials = await h.db.trial.findMany({ where: { sweepId }, orderBy: { number: 'asc' } });
+    expect(trials.map((t) => [t.method, t.status])).toEqual([
+      ['magnitude', 'COMPLETED'],
+      ['group-balanced', 'COMPLETED'],
+    ]);
+    for (const t of trials) {
+      expect(t.weightBits).toBe(8);
+      expect(t.achievedRatio).toBeGreaterThan(0.4);
+      expect(t.achievedRatio).toBeLessThan(0.6);
+      expect(t.accuracy).toBeGreaterThan(0);
+      expect(t.baselineAccuracy).toBeGreaterThan(0.3); // 4 classes: chance is 0.25
+      expect(t.compressionRatio).toBeGreaterThan(4); // 8-bit + 50 % pruning vs fp32
+    }
+    // One baseline shared by both trials, trained once: one row, one epoch row per baseline epoch.
+    const baselines = await h.db.baseline.findMany({ where: { key: trials[0]!.baselineKey } });
+    expect(baselines).toHaveLength(1);
+    expect(new Set(trials.map((t) => t.baselineKey)).size).toBe(1);
+    const baseEpochs = await h.db.epochMetric.findMany({ where: { ownerId: trials[0]!.baselineKey, phase: 'baseline' } });
+    expect(baseEpochs.map((e) => [e.epoch, e.runs])).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+    expect(baseEpochs.map((e) => e.lr)).toEqual([0.05, expect.closeTo(0.005, 10)]);
+    // Retraining epochs, per-layer compression rows, one simulation per accelerator with per-layer rows.
+    for (const t of trials) {
+      expect(await h.db.epochMetric.count({ where: { ownerId: t.id, phase: 'retrain' } })).toBe(1);
+      const layers = await h.db.layerResult.findMany({ where: { trialId: t.id } });
+      expect(layers.map((l) => l.layer)).toEqual(['conv1', 'conv2', 'fc1', 'fc2', 'fc3']);
+      const sims = await h.db.simulation.findMany({ where: { trialId: t.id }, include: { layers: true } });
+      expect(sims.map((s) => s.accelerator).sort()).toEqual(['kang-cx', 'zhu-array']);
+      for (const s of sims) {
+        expect(s.totalCycles).toBeGreaterThan(0);
+        expect(s.layers).toHaveLength(5);
+      }
+    }
+    // Group-balanced masks are balanced on kang-cx: imbalance 1 on the pruned layers' simulation.
+    const gbp = trials.find((t) => t.method === 'group-balanced')!;
+    const mag = trials.find((t) => t.method === 'magnitude')!;
+    const cx = async (id: string) => (await h.db.simulation.findFirstOrThrow({ where: { trialId: id, accelerator: 'kang-cx' } })).speedup!;
+    expect(await cx(gbp.id)).toBeGreaterThan(1);
+    expect(await cx(mag.id)).toBeGreaterThan(0);
+    const sweep = await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } });
+    expect(sweep.status).toBe('COMPLETED');
+  });
+
+  it('the SQL views answer the common questions from the stored rows', async () => {
+    const pareto = await h.db.$queryRawUnsafe<{ label: string }[]>(
+      `select label from pareto_accuracy_speedup where sweep_id = $1 and accelerator = 'kang-cx'`,
+      sweepId,
+    );
+    expect(pareto.length).toBeGreaterThanOrEqual(1);
+    const deltas = await h.db.$queryRawUnsafe<{ accuracy_delta: number }[]>(`select accuracy_delta from baseline_deltas where sweep_id = $1`, sweepId);
+    expect(deltas).toHaveLength(2);
+    const bottlenecks = await h.db.$queryRawUnsafe<{ rank: bigint }[]>(
+      `select rank from layer_bottlenecks where trial_id in (select id from trials where sweep_id = $1) and rank = 1`,
+      sweepId,
+    );
+    expect(bottlenecks).toHaveLength(4); // 2 trials × 2 accelerators, one top layer each
+  });
+
+  it('running the same activities again writes no duplicate rows (idempotent upserts on natural keys)', async () => {
+    const acts = createActivities({ db: h.db });
+    const trial = await h.db.trial.findFirstOrThrow({ where: { sweepId, method: 'magnitude' } });
+    const counts = async () => ({
+      layers: await h.db.layerResult.count({ where: { trialId: trial.id } }),
+      sims: await h.db.simulation.count({ where: { trialId: trial.id } }),
+      simLayers: await h.db.layerSimulation.count({ where: { simulation: { trialId: trial.id } } }),
+      epochs: await h.db.epochMetric.count({ where: { ownerId: trial.id } }),
+      artifacts: await h.db.artifact.count({ where: { ownerId: trial.id } }),
+      trials: await h.db.trial.count({ where: { sweepId } }),
+    });
+    const before = await counts();
+    const env = new MockActivityEnvironment();
+    const spec = (await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).spec;
+    await env.run(acts.registerSweep, { sweepId, workflowId: 'x', spec: spec as never });
+    await env.run(acts.simulateTrial, { trialId: trial.id });
+    await env.run(acts.simulateTrial, { trialId: trial.id });
+    await env.run(acts.retrainTrial, { trialId: trial.id });
+    expect(await counts()).toEqual(before);
+    // A finished trial is immutable: finishing it again with another status changes nothing.
+    await env.run(acts.finishTrial, { trialId: trial.id, status: 'FAILED', error: 'late duplicate' });
+    expect((await h.db.trial.findUniqueOrThrow({ where: { id: trial.id } })).status).toBe('COMPLETED');
+  });
+});

@@ -345,11 +345,83 @@ describe('composite kernels do not leak', () => {
         .engine()
         .runKernel('AvgPoolGrad', { dy: p, input: x }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor;
       const mm = tf.matMul(tf.reshape(x, [16, 32]), tf.reshape(x, [16, 32]), true, false);
-      return [gf, gi, df, di, mp, ap, mm];
+      const tl = tf.tile(tf.reshape(x, [2, 8, 8, 4]).slice([0, 0, 0, 0], [1, 1, 1, 4]), [2, 8, 8, 1]);
+      const sm = tf.sum(x, [0, 1, 2]);
+      const mn = tf.mean(x, [0, 1, 2], true);
+      const cl = tf.clone(x);
+      return [gf, gi, df, di, mp, ap, mm, tl, sm, mn, cl];
     });
     expect(tf.memory().numTensors).toBe(before + outs.length);
     tf.dispose(outs);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w, dw1]);
+  });
+});
+
+describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
+  const tiles: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+    { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1], dtype: 'float32' },
+    { shape: [2, 3], reps: [2, 3], dtype: 'float32' },
+    { shape: [3, 1, 2], reps: [1, 4, 3], dtype: 'int32' },
+    { shape: [4], reps: [3], dtype: 'bool' },
+    { shape: [2, 1, 3, 2], reps: [1, 2, 1, 2], dtype: 'float32' },
+  ];
+  for (const { shape, reps, dtype } of tiles) {
+    it(`Tile x=[${shape}] reps=[${reps}] ${dtype}`, async () => {
+      const v = randomValues(sizeOf(shape), 21).map((a) =>
+        dtype === 'float32' ? a : dtype === 'int32' ? Math.round(a * 10) : +(a > 0),
+      );
+      const { ref, got, refShape, gotShape } = await onBoth(() => tf.tile(tf.tensor(v, shape, dtype), reps));
+      expect(gotShape).toEqual(refShape);
+      expect(Array.from(got)).toEqual(Array.from(ref));
+    });
+  }
+
+  it('Identity aliases the data: the clone keeps its values after the source is disposed', async () => {
+    await useWasm();
+    const before = tf.memory().numTensors;
+    const a = tf.tensor([1, 2, 3]);
+    const b = tf.clone(a);
+    a.dispose();
+    expect(Array.from(await b.data())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  const reductions: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
+    { shape: [8, 6, 6, 5], axes: [0, 1, 2], keepDims: false },
+    { shape: [8, 6, 6, 5], axes: [2, 0, 1], keepDims: true },
+    { shape: [64, 10], axes: [0], keepDims: false },
+    { shape: [4, 3, 5], axes: [0, 1, 2], keepDims: false },
+    { shape: [4, 3, 5], axes: [1], keepDims: false }, // not leading: the package's kernel
+    { shape: [4, 3, 5], axes: [-1], keepDims: true },
+  ];
+  for (const { shape, axes, keepDims } of reductions) {
+    for (const op of ['sum', 'mean'] as const) {
+      it(`${op === 'sum' ? 'Sum' : 'Mean'} x=[${shape}] axes=[${axes}] keepDims=${keepDims}`, async () => {
+        const v = randomValues(sizeOf(shape), 22);
+        const { ref, got, refShape, gotShape } = await onBoth(() => tf[op](tf.tensor(v, shape), axes, keepDims));
+        expect(gotShape).toEqual(refShape);
+        expect(relError(ref, got)).toBeLessThanOrEqual(TOL);
+      });
+    }
+  }
+
+  it('Sum of int32 stays exact (the package kernel handles it)', async () => {
+    const { ref, got } = await onBoth(() =>
+      tf.sum(
+        tf.tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [2, 2],
+          'int32',
+        ),
+        0,
+      ),
+    );
+    expect(Array.from(got)).toEqual(Array.from(ref));
+    expect(Array.from(got)).toEqual([4, 6]);
   });
 });

@@ -3,10 +3,13 @@
  *
  * Missing in the package (training a conv net fails without them): `Conv2DBackpropFilter`,
  * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
- * Present but scalar loops, replaced for speed: `Conv2DBackpropInput` (XNNPACK composite),
- * `MaxPoolGrad` and `AvgPoolGrad` (one JS pass over the wasm heap) and `BatchMatMul` with
- * transposed operands (explicit transpose, then the original). Everything else a training step of the model
- * zoo runs is native in wasm; batch-norm gradients are composed from primitive ops by tfjs-core.
+ * Present but slow, replaced (measured on LeNet-5 / VGG training steps, see docs in each file):
+ * `Conv2DBackpropInput` (scalar loop → XNNPACK convolution), `MaxPoolGrad` and `AvgPoolGrad`
+ * (window rescans → one JS pass over the wasm heap), `BatchMatMul` with transposed operands
+ * (→ explicit transpose + plain GEMM), `Tile` (per-element loop → block copies), `Identity`
+ * (copy → alias), `Sum`/`Mean` over leading axes (transpose + reduce → GEMM with a ones row).
+ * Everything else a training step of the model zoo runs is native in wasm; batch-norm gradients
+ * are composed from primitive ops (Tile, Sum, Mul, …) by tfjs-core itself.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm'; // registers the wasm backend and the kernels overridden below
@@ -15,7 +18,9 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
+import { meanConfig, sumConfig } from './leading-reduce.js';
 import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grads.js';
+import { identityConfig, tileConfig } from './reshape-like.js';
 
 export { conv2dBackpropFilterComposite } from './conv2d-backprop-filter.js';
 export { conv2dBackpropInputComposite } from './conv2d-backprop-input.js';
@@ -30,7 +35,16 @@ export const MISSING_WASM_KERNELS = [
 ] as const;
 
 /** Package kernels replaced or wrapped for speed (see module doc). */
-export const OVERRIDDEN_WASM_KERNELS = ['Conv2DBackpropInput', 'MaxPoolGrad', 'AvgPoolGrad', 'BatchMatMul'] as const;
+export const OVERRIDDEN_WASM_KERNELS = [
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'AvgPoolGrad',
+  'BatchMatMul',
+  'Tile',
+  'Identity',
+  'Sum',
+  'Mean',
+] as const;
 
 const missingConfigs: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
@@ -54,6 +68,10 @@ const overrideFactories: Record<
   MaxPoolGrad: replaceWith(maxPoolGradConfig),
   AvgPoolGrad: replaceWith(avgPoolGradConfig),
   BatchMatMul: batchMatMulConfig,
+  Tile: tileConfig,
+  Identity: identityConfig,
+  Sum: sumConfig,
+  Mean: meanConfig,
 };
 
 /** The package's own configs of overridden kernels, kept to restore them. */

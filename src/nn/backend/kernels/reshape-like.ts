@@ -1,0 +1,85 @@
+/**
+ * Data-movement kernels that the wasm package implements far slower than a memory copy:
+ * - `Tile` (a per-element C++ loop: 67 ms for `[1,1,1,32]` → `[32,28,28,32]`, which every
+ *   batch-norm gradient does): here block copies with `copyWithin`, ~0.5 ms.
+ * - `Identity` (copies its input): here it aliases the input's data like `Reshape` and the cpu
+ *   backend do (tensors are immutable, the backend ref-counts data).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { heapBackend } from './wasm-heap.js';
+
+interface RefCounting {
+  incRef(dataId: tf.DataId): void;
+}
+
+function onlyInput(inputs: tf.NamedTensorInfoMap, kernel: string): tf.TensorInfo {
+  const x = inputs['x'];
+  if (x === undefined) throw new Error(`${kernel}: missing input 'x'`);
+  return x;
+}
+
+/** Wraps the package's `Tile`: string tensors go to the original. */
+export function tileConfig(original: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => {
+      const x = onlyInput(args.inputs, 'Tile');
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      const reps = (args.attrs?.['reps'] ?? []) as number[];
+      const be = heapBackend(args.backend, 'Tile');
+      const outShape = x.shape.map((d, i) => d * (reps[i] ?? 1));
+      const out = be.makeOutput(outShape, x.dtype);
+      tileInto(be.typedArrayFromHeap(x), x.shape, be.typedArrayFromHeap(out), outShape);
+      return out;
+    },
+  };
+}
+
+/**
+ * Writes `src` (row-major, shape `inShape`) tiled to `outShape` into `dst`. Each axis from the
+ * innermost out: place one copy of the block, then replicate it with `copyWithin`.
+ */
+export function tileInto<T extends Float32Array | Int32Array | Uint8Array>(
+  src: T,
+  inShape: number[],
+  dst: T,
+  outShape: number[],
+): void {
+  const rank = inShape.length;
+  if (rank === 0) {
+    dst[0] = src[0] ?? 0;
+    return;
+  }
+  const inStride = new Array<number>(rank).fill(1);
+  const outBlock = new Array<number>(rank).fill(1); // elements of dst per index of axis i
+  for (let i = rank - 2; i >= 0; i--) {
+    inStride[i] = inStride[i + 1]! * inShape[i + 1]!;
+    outBlock[i] = outBlock[i + 1]! * outShape[i + 1]!;
+  }
+  const fill = (axis: number, inOff: number, outOff: number): void => {
+    const d = inShape[axis]!;
+    const block = outBlock[axis]!;
+    if (axis === rank - 1) {
+      dst.set(src.subarray(inOff, inOff + d), outOff);
+    } else {
+      for (let t = 0; t < d; t++) fill(axis + 1, inOff + t * inStride[axis]!, outOff + t * block);
+    }
+    const span = d * block;
+    const reps = outShape[axis]! / d;
+    for (let r = 1; r < reps; r++) dst.copyWithin(outOff + r * span, outOff, outOff + span);
+  };
+  fill(0, 0, 0);
+}
+
+/** `Identity` that aliases its input's data (string tensors go to the original). */
+export function identityConfig(original: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => {
+      const x = onlyInput(args.inputs, 'Identity');
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      (args.backend as RefCounting).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}

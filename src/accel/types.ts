@@ -143,7 +143,10 @@ export interface LayerCompression {
   activationClusters?: number;
   /** Expected fraction of non-zero input activations (zero-activation skipping as an expectation). */
   activationDensity?: number;
-  /** Input activation mask `[inH, inW, inC]` (NHWC, batch 1, unpadded), 1 = non-zero. */
+  /**
+   * Input activation masks from calibration images, `[images, inH, inW, inC]` (NHWC, unpadded),
+   * 1 = non-zero; any number of images ≥ 1, results are per-image means.
+   */
   activationMask?: Uint8Array;
   /** Storage format override; default: detected from the mask (balanced if every full group keeps the same count). */
   format?: 'dense' | 'balanced' | 'irregular' | 'krp' | 'clustered';

@@ -17,6 +17,8 @@ interface PerOutput {
   s: Float64Array;
   b: Float64Array;
   perPixel: boolean;
+  /** Calibration images the per-pixel counts cover (results are per-image means). */
+  images: number;
 }
 
 function codeAt(ctx: EngineContext, i: number): number {
@@ -53,41 +55,44 @@ function outputCounts(ctx: EngineContext): PerOutput {
       s[k] = sk * d;
       b[k] = bk;
     }
-    return { s, b, perPixel: false };
+    return { s, b, perPixel: false, images: 1 };
   }
-  if (am.length !== wl.inputElems)
+  const images = am.length / wl.inputElems;
+  if (!Number.isInteger(images) || images < 1)
     throw new HwsweepError(
       'SHAPE_MISMATCH',
-      `layer ${wl.name}: activationMask.length = ${am.length} is not ${wl.inputElems}`,
+      `layer ${wl.name}: activationMask.length = ${am.length} is not a multiple of inH*inW*inC = ${wl.inputElems}`,
     );
   const P = wl.M;
-  const s = new Float64Array(P * K);
-  const b = new Float64Array(P * K);
+  const s = new Float64Array(images * P * K);
+  const b = new Float64Array(images * P * K);
   const seen = new Set<number>();
-  for (let ho = 0; ho < wl.E; ho++)
-    for (let wo = 0; wo < wl.F; wo++) {
-      const px = ho * wl.F + wo;
-      for (let k = 0; k < K; k++) {
-        seen.clear();
-        let n = 0;
-        for (let i = 0; i < wl.Fh; i++)
-          for (let j = 0; j < wl.Fw; j++) {
-            const h = ho * wl.Sh + i - wl.padTop;
-            const w = wo * wl.Sw + j - wl.padLeft;
-            if (h < 0 || h >= wl.inH || w < 0 || w >= wl.inW) continue;
-            for (let c = 0; c < wl.Cg; c++) {
-              if (!am[(h * wl.inW + w) * wl.inC + c]) continue;
-              const code = codeAt(ctx, ((i * wl.Fw + j) * wl.Cg + c) * K + k);
-              if (code === 0) continue;
-              n++;
-              seen.add(code);
+  for (let img = 0; img < images; img++)
+    for (let ho = 0; ho < wl.E; ho++)
+      for (let wo = 0; wo < wl.F; wo++) {
+        const px = img * P + ho * wl.F + wo;
+        const a0 = img * wl.inputElems;
+        for (let k = 0; k < K; k++) {
+          seen.clear();
+          let n = 0;
+          for (let i = 0; i < wl.Fh; i++)
+            for (let j = 0; j < wl.Fw; j++) {
+              const h = ho * wl.Sh + i - wl.padTop;
+              const w = wo * wl.Sw + j - wl.padLeft;
+              if (h < 0 || h >= wl.inH || w < 0 || w >= wl.inW) continue;
+              for (let c = 0; c < wl.Cg; c++) {
+                if (!am[a0 + (h * wl.inW + w) * wl.inC + c]) continue;
+                const code = codeAt(ctx, ((i * wl.Fw + j) * wl.Cg + c) * K + k);
+                if (code === 0) continue;
+                n++;
+                seen.add(code);
+              }
             }
-          }
-        s[px * K + k] = n;
-        b[px * K + k] = seen.size;
+          s[px * K + k] = n;
+          b[px * K + k] = seen.size;
+        }
       }
-    }
-  return { s, b, perPixel: true };
+  return { s, b, perPixel: true, images };
 }
 
 export function clusteredEngine(ctx: EngineContext): EngineResult {
@@ -107,7 +112,7 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
   let sumB = 0;
   let sumMax = 0;
   let sumMean = 0;
-  const nPix = oc.perPixel ? pixels : 1;
+  const nPix = oc.perPixel ? pixels * oc.images : 1;
   for (let px = 0; px < nPix; px++)
     for (let t = 0; t < tiles; t++) {
       let mx = 0;
@@ -127,7 +132,7 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
       sumMax += mxS;
       sumMean += tot / (k1 - t * cp.pes);
     }
-  const scale = oc.perPixel ? 1 : pixels;
+  const scale = oc.perPixel ? 1 / oc.images : pixels;
   compute *= scale;
   sumS *= scale;
   sumB *= scale;
@@ -139,7 +144,7 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
   // Product table: k_w·k_a multiplications per layer (per image when online; batch 1 here).
   const modeWAMult = kw !== null && ka !== null ? kw * ka : null;
   const nnzA = ctx.comp.activationMask
-    ? ctx.comp.activationMask.reduce((a, v) => a + (v ? 1 : 0), 0)
+    ? ctx.comp.activationMask.reduce((a, v) => a + (v ? 1 : 0), 0) / oc.images
     : wl.inputElems * activationDensity(ctx);
   const clusterCycles =
     ka !== null

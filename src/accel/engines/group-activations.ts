@@ -24,19 +24,42 @@ function andPopRange(a: Uint32Array, aBase: number, b: Uint32Array, bBase: numbe
   return n;
 }
 
+/**
+ * Exact counts averaged over the calibration images in `activationMask` (`[images, inH, inW, inC]`,
+ * any number of images ≥ 1): cycles and MACs are per-image means.
+ */
 export function exactActivationWindows(
   ctx: EngineContext,
   gp: GroupParams,
   M: number,
 ): { cycles: number; useful: number; sumMax: number; sumMean: number } {
   const { wl } = ctx;
-  const am = ctx.comp.activationMask as Uint8Array;
-  if (am.length !== wl.inputElems)
+  const all = ctx.comp.activationMask as Uint8Array;
+  const images = all.length / wl.inputElems;
+  if (!Number.isInteger(images) || images < 1)
     throw new HwsweepError(
       'SHAPE_MISMATCH',
-      `layer ${wl.name}: activationMask.length = ${am.length} is not inH*inW*inC = ${wl.inputElems}`,
-      { context: { layer: wl.name, field: 'activationMask', value: am.length } },
+      `layer ${wl.name}: activationMask.length = ${all.length} is not a multiple of inH*inW*inC = ${wl.inputElems}`,
+      { context: { layer: wl.name, field: 'activationMask', value: all.length } },
     );
+  const acc = { cycles: 0, useful: 0, sumMax: 0, sumMean: 0 };
+  for (let i = 0; i < images; i++) {
+    const r = oneImage(ctx, gp, M, all.subarray(i * wl.inputElems, (i + 1) * wl.inputElems));
+    acc.cycles += r.cycles / images;
+    acc.useful += r.useful / images;
+    acc.sumMax += r.sumMax / images;
+    acc.sumMean += r.sumMean / images;
+  }
+  return acc;
+}
+
+function oneImage(
+  ctx: EngineContext,
+  gp: GroupParams,
+  M: number,
+  am: Uint8Array,
+): { cycles: number; useful: number; sumMax: number; sumMean: number } {
+  const { wl } = ctx;
   if (wl.groups !== 1)
     throw new HwsweepError(
       'INVALID_ARGUMENT',

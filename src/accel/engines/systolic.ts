@@ -63,6 +63,9 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
     map1,
     df,
   );
+  // A DRAM fetch serves at least one SRAM read: cap the refetch rule at the SRAM read count.
+  dram.ifmapReads = Math.min(dram.ifmapReads, sram.ifmapReads);
+  dram.filterReads = Math.min(dram.filterReads, sram.filterReads);
   const ofmapDram = compat === 'scalesim' ? dram.ofmapWrites : M * N;
 
   // K of the GEMM is the flattened (kh, kw, c) axis: groups of g are cut along it (SIMULATOR §4.3).

@@ -107,4 +107,24 @@ describe('AC-9 group engine on a tiny 1x1 conv', () => {
       }
     }
   });
+
+  it('activation masks of several calibration images average per image; zero activations are skipped', () => {
+    const ones = new Uint8Array(32).fill(1);
+    const half = new Uint8Array(32);
+    for (let p = 0; p < 4; p++) for (let c = 0; c < 4; c++) half[p * 8 + c] = 1; // channels 0-3 non-zero
+    const two = new Uint8Array(64);
+    two.set(ones, 0);
+    two.set(half, 32);
+    const m = maskFromStrings(['11110000', '00001111']);
+    const one = (a: Uint8Array) =>
+      simulateNetwork([layer], new Map([['l', { mask: m, activationMask: a }]]), hw(2)).layers[0]!;
+    // with channels 4-7 zero: out1 has no work; windows (q=0: 4,0) -> 2 cycles, (q=1: 0,0) -> 1 cycle
+    expect(one(half).computeCycles).toBe(4 * 3);
+    expect(one(half).usefulMacs).toBe(16);
+    expect(one(two).computeCycles).toBe((16 + 12) / 2);
+    expect(one(two).usefulMacs).toBe((32 + 16) / 2);
+    expect(() => one(new Uint8Array(33))).toThrow(
+      /activationMask\.length = 33 is not a multiple of inH\*inW\*inC = 32/,
+    );
+  });
 });

@@ -10,7 +10,8 @@ import { tiledTraffic, weightStorage } from '../storage.js';
 import type { WeightFormat } from '../storage.js';
 import type { ClusteredParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
-import { activationDensity, ratio } from './common.js';
+import { popcount32 } from '../mask-stats.js';
+import { activationDensity, packedOf, ratio } from './common.js';
 
 interface PerOutput {
   /** `[pixels?, outC]` flattened: |S_o| and B_o; pixel-independent when `perPixel` is false. */
@@ -34,6 +35,23 @@ function outputCounts(ctx: EngineContext): PerOutput {
   const taps = wl.Fh * wl.Fw;
   const K = wl.outC;
   const am = ctx.comp.activationMask;
+  if (!am && !ctx.comp.weightCodes) {
+    // Unlimited clusters: every kept weight is its own bucket, so B_o = |S_o| = nnz_k·d (closed form).
+    const d = activationDensity(ctx);
+    const s = new Float64Array(K);
+    const p = packedOf(ctx, 'flat');
+    if (!p) s.fill(taps * wl.Cg * d);
+    else
+      for (let k = 0; k < K; k++) {
+        let n = 0;
+        for (let t = 0; t < p.taps; t++) {
+          const base = (t * K + k) * p.wpr;
+          for (let w = 0; w < p.wpr; w++) n += popcount32(p.rows[base + w] as number);
+        }
+        s[k] = n * d;
+      }
+    return { s, b: s, perPixel: false, images: 1 };
+  }
   if (!am || wl.groups !== 1) {
     const d = activationDensity(ctx);
     const s = new Float64Array(K);
@@ -153,7 +171,8 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
   const multiplications = cp.mode === 'W' ? modeWMult : (modeWAMult ?? sumS);
   const additions = cp.mode === 'W' ? sumS + sumB : sumS;
   let nnzW = 0;
-  for (let i = 0; i < wl.weightElems; i++) if (codeAt(ctx, i) !== 0) nnzW++;
+  if (ctx.comp.weightCodes) for (let i = 0; i < wl.weightElems; i++) nnzW += codeAt(ctx, i) !== 0 ? 1 : 0;
+  else nnzW = packedOf(ctx, 'flat')?.nnz ?? wl.weightElems;
   const format: WeightFormat = kw !== null ? 'clustered' : 'dense';
   const w = weightStorage(format, { weights: wl.weightElems, nnz: nnzW, groups: 0, g: 1, bw, clusters: kw ?? 0 });
   const codeBits = kw !== null ? Math.ceil(Math.log2(kw + 1)) : bw;

@@ -127,6 +127,26 @@ describe('clustered engine', () => {
     );
     expect(wa.layers[0]!.multiplications).toBe(4);
   });
+  it('the unlimited-cluster closed form equals explicit one-weight-per-cluster codes', () => {
+    const l = conv('c', 5, 5, 12, 10, 3, 1, 1);
+    const mask = randomMask(9 * 12 * 10, 0.4, 21);
+    const codes = new Uint16Array(mask.length);
+    for (let i = 0; i < mask.length; i++) codes[i] = mask[i] ? i + 1 : 0;
+    for (const d of [1, 0.6]) {
+      const a = simulateNetwork([l], new Map([['c', { mask, activationDensity: d }]]), resolveHardware('kcnn'))
+        .layers[0]!;
+      const b = simulateNetwork(
+        [l],
+        new Map([['c', { weightCodes: codes, activationDensity: d }]]),
+        resolveHardware('kcnn'),
+      ).layers[0]!;
+      expect([a.computeCycles, a.multiplications, a.usefulMacs]).toEqual([
+        b.computeCycles,
+        b.multiplications,
+        b.usefulMacs,
+      ]);
+    }
+  });
   it('fewer clusters than kept weights cut multiplications (per output <= k_w)', () => {
     const l = conv('c', 4, 4, 16, 8, 3, 1, 1);
     const n = 9 * 16 * 8;

@@ -117,6 +117,7 @@ export async function trainModel(
       const order = epochOrder(data.train.n, rng);
       let lossSum = 0;
       let correct = 0;
+      let batchIndex = 0;
       for (const batch of miniBatches(data.train, order, opts.batchSize, imageSize)) {
         await yieldToEventLoop();
         if (hooks.signal?.aborted)
@@ -140,6 +141,7 @@ export async function trainModel(
         out.dispose();
         lossSum += l ?? 0;
         correct += c ?? 0;
+        hooks.onBatchEnd?.(epoch, batchIndex++, (l ?? 0) / batch.size);
       }
       const m: EpochMetrics = {
         epoch,

@@ -46,6 +46,11 @@ export interface TrainHooks {
   resumeFrom?: Uint8Array;
   /** Called after each epoch; `checkpoint()` serialises the full state at that point. */
   onEpochEnd?: (m: EpochMetrics, checkpoint: () => Uint8Array) => Promise<void> | void;
+  /**
+   * Called after every optimizer step with the 0-based epoch, the batch index within the epoch and
+   * the batch's mean loss: lets an activity heartbeat inside long epochs. Keep it cheap.
+   */
+  onBatchEnd?: (epoch: number, batch: number, loss: number) => void;
   /** Checked between batches; an abort throws HwsweepError('CANCELLED'). */
   signal?: AbortSignal;
 }

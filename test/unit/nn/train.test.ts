@@ -52,12 +52,20 @@ describe('trainModel', () => {
   it('learns the synthetic set (lenet5, Adam) and reports per-epoch metrics', async () => {
     const model = createModel({ name: 'lenet5', inputShape: data.shape, numClasses: data.numClasses, seed: 1 });
     const seen: EpochMetrics[] = [];
+    const batches: number[][] = [];
     const { history } = await trainModel(
       model,
       data,
       { ...base, epochs: 3, optimizer: 'adam', lr: 3e-3, evalEachEpoch: true },
-      { onEpochEnd: (m) => void seen.push(m) },
+      { onEpochEnd: (m) => void seen.push(m), onBatchEnd: (e, b, loss) => void batches.push([e, b, loss]) },
     );
+    expect(batches.length).toBe(3 * 6); // 192 images / 32 per batch
+    expect(batches.slice(5, 7).map(([e, b]) => [e, b])).toEqual([
+      [0, 5],
+      [1, 0],
+    ]);
+    const epoch0 = batches.filter(([e]) => e === 0).reduce((a, [, , l]) => a + l!, 0) / 6;
+    expect(epoch0).toBeCloseTo(history[0]!.loss, 5); // equal batches: epoch loss = mean of batch losses
     expect(seen).toEqual(history);
     expect(history.map((m) => m.lr)).toEqual([3e-3, 3e-3, 1.5e-3]);
     expect(history[2]!.loss).toBeLessThan(history[0]!.loss);

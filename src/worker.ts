@@ -49,6 +49,9 @@ export async function createWorker(opts: {
     ...(isOrchestration ? { workflowBundle: await workflowBundle() } : {}),
     activities,
     maxConcurrentActivityTaskExecutions: opts.concurrency ?? (isOrchestration ? 50 : 1),
+    // Heartbeats reach the server (and cancellations come back) within 2 s, not 80 % of the heartbeat timeout.
+    maxHeartbeatThrottleInterval: '2 seconds',
+    defaultHeartbeatThrottleInterval: '2 seconds',
   });
 }
 

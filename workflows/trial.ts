@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -36,6 +37,8 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
     startToCloseTimeout: '24 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs,
     retry,
+    // A cancelled trial is recorded only once its training has really stopped (between two batches).
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   const cpu = proxyActivities<Activities>({ taskQueue: QUEUES.train, startToCloseTimeout: '2 hours', retry });
   const sim = proxyActivities<Activities>({ taskQueue: QUEUES.sim, startToCloseTimeout: '1 hour', retry });
@@ -50,7 +53,7 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
         workflowId: `baseline/${start.baselineKey}`,
         taskQueue: QUEUES.orchestration,
         args: [{ key: start.baselineKey, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE, // a closed run is re-run: trainBaseline returns at once when the row is done
         // Shared by other trials and sweeps: cancelling this trial must not cancel it.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         cancellationType: ChildWorkflowCancellationType.ABANDON,

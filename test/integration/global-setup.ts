@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { servicesDown, servicesUp } from '../../src/services/index.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -11,6 +12,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   applyTestEnv();
   const s = testSettings();
   const t0 = Date.now();
+  // Every run starts from empty Temporal history (the database is recreated below): no state leaks between runs.
+  await servicesDown(s);
+  rmSync(s.paths.temporalDb, { force: true });
   await servicesUp(s, (m) => console.log(`[global-setup] ${m}`));
   const admin = new pg.Client({ connectionString: s.databaseUrl.replace(new RegExp(`/${TEST_DB}$`), '/postgres') });
   await admin.connect();

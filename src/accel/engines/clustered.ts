@@ -113,6 +113,7 @@ function outputCounts(ctx: EngineContext): PerOutput {
   return { s, b, perPixel: true, images };
 }
 
+/** Clustered engine for one layer (codes in the HWIO layout of the weights; code 0 = zero). */
 export function clusteredEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const cp = hw.clustered as ClusteredParams;

@@ -14,6 +14,7 @@ import type { EngineContext, EngineResult } from './common.js';
 import { activationDensity, countsOf, maskView, ratio, tileStatsOf } from './common.js';
 import { exactActivationWindows } from './group-activations.js';
 
+/** Group / AAP engine for one layer: cycles from cached window histograms (M-independent), traffic per METHODS §7.4. */
 export function groupEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const gp = hw.group as GroupParams;

@@ -33,6 +33,7 @@ function keptRows(ctx: EngineContext): { rows: Uint16Array; nnz: number } {
   return { rows: out, nnz: p.nnz };
 }
 
+/** KRP engine for one layer (`[kh, kw, Cg, outC]` mask; kernel = (c, k) pair, row = kh index). */
 export function krpEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const kp = hw.krp as KrpParams;

@@ -21,6 +21,7 @@ export function subwordLanes(
   return Math.max(1, Math.min(maxFactor, l));
 }
 
+/** Sub-word engine for one layer; memory time in bus words is returned as `memoryCycles`. */
 export function subwordEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const sw = hw.subword as SubwordParams;

@@ -30,6 +30,7 @@ function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: numbe
   return { cycles: cycles - gemms, kRows, rowFolds };
 }
 
+/** Systolic engine for one layer: `groups` GEMMs `[M, K] × [K, N]` on an R×C array; counts in elements, traffic in bits. */
 export function systolicEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba, compat } = ctx;
   const sp = hw.systolic as SystolicParams;

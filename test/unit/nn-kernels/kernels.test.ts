@@ -407,6 +407,20 @@ describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
     }
   }
 
+  it('Sum and Mean of one tensor over different leading axes agree with cpu (no stale operator reuse)', async () => {
+    const v = randomValues(4 * 3 * 5, 23);
+    const { ref, got } = await onBoth(() => {
+      const x = tf.tensor(v, [4, 3, 5]);
+      return tf.concat([
+        tf.sum(x, 0).flatten(),
+        tf.sum(x, [0, 1]),
+        tf.mean(x, [0, 1, 2]).reshape([1]),
+        tf.sum(x, 0).flatten(),
+      ]);
+    });
+    expect(relError(ref, got)).toBeLessThanOrEqual(TOL);
+  });
+
   it('Sum of int32 stays exact (the package kernel handles it)', async () => {
     const { ref, got } = await onBoth(() =>
       tf.sum(

@@ -6,7 +6,11 @@
 import type { GroupCounts } from './mask-stats.js';
 import type { GroupShape } from './types.js';
 
-/** Histogram form of the windows of one layer under one lane map (M-independent, cacheable). */
+/**
+ * Histogram form of the windows of one layer under one lane map (M-independent, cacheable).
+ * Bin i stands for the work value `binBase + i`; only the observed value range is stored, so a
+ * balanced mask needs one bin whatever g is.
+ */
 export interface TileStats {
   /** Number of tile rows stored (each stands for `tileWeight[t]` identical tiles). */
   tiles: number;
@@ -15,13 +19,12 @@ export interface TileStats {
   tileWeight: Float64Array;
   /** Multiplicity of each lane row (dense form stores one row for all lanes). */
   laneWeight: Float64Array;
+  /** Work value of bin 0. */
+  binBase: number;
   bins: number;
-  /** Smallest / largest bin that is non-zero in any histogram (loops skip the empty ends). */
-  binLo: number;
-  binHi: number;
-  /** `[tiles, bins]`: number of windows of the tile whose largest lane work equals the bin. */
+  /** `[tiles, bins]`: number of windows of the tile whose largest lane work is `binBase + bin`. */
   maxHist: Float64Array;
-  /** `[outC, bins]`: number of windows in which the lane has the bin's work. */
+  /** `[lane rows, bins]`: number of windows in which the lane's work is `binBase + bin`. */
   laneHist: Float64Array;
   /** Total work per tile row. */
   tileSum: Float64Array;
@@ -51,111 +54,81 @@ function laneMap(
   return { tiles, tileOfLane, tileLanes };
 }
 
+function valueRange(a: Uint16Array | Uint32Array): { lo: number; hi: number } {
+  let lo = Number.MAX_SAFE_INTEGER;
+  let hi = -1;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi < 0 ? { lo: 0, hi: 0 } : { lo, hi };
+}
+
 /**
  * Window histograms from group counts. Vector groups: window = (tile, tap, chunk), lane work = kept
  * weights of the lane's group. Block groups: window = (tile, chunk), lane work summed over the taps.
  * `L` = lanes per tile (PEs or array columns); tiles never straddle `lanesPerGroup`.
  */
 export function computeTileStats(gc: GroupCounts, L: number, lanesPerGroup: number, shape: GroupShape): TileStats {
-  const { taps, outC, Q, g, counts } = gc;
+  const { taps, outC, Q } = gc;
   const { tiles, tileOfLane, tileLanes } = laneMap(outC, L, lanesPerGroup);
-  const bins = shape === 'vector' ? g + 1 : taps * g + 1;
-  const maxHist = new Float64Array(tiles * bins);
-  const laneHist = new Float64Array(outC * bins);
-  const tileSum = new Float64Array(tiles);
-  const winMax = new Uint32Array(tiles * Q);
-  // value range of all lane works (window maxima lie inside it): bounds every later histogram loop
-  let lo = Number.MAX_SAFE_INTEGER;
-  let hi = -1;
-  if (shape === 'vector') {
-    const lh = new Uint32Array(outC * bins);
-    const mh = new Uint32Array(tiles * bins);
-    for (let t = 0; t < taps; t++) {
-      winMax.fill(0);
+  // Lane work per window, laid out [rows = taps*outC (vector) or outC (block), Q].
+  let work: Uint16Array | Uint32Array = gc.counts;
+  let rows = taps * outC;
+  if (shape === 'block') {
+    const block = new Uint32Array(outC * Q);
+    for (let t = 0; t < taps; t++)
       for (let k = 0; k < outC; k++) {
-        const tile = tileOfLane[k] as number;
-        let base = (t * outC + k) * Q;
-        let wb = tile * Q;
-        const lb = k * bins;
-        let s = 0;
-        for (let q = 0; q < Q; q++, base++, wb++) {
-          const c = counts[base] as number;
-          if (c < lo) lo = c;
-          if (c > hi) hi = c;
-          lh[lb + c] = (lh[lb + c] as number) + 1;
-          s += c;
-          if (c > (winMax[wb] as number)) winMax[wb] = c;
-        }
-        tileSum[tile] = (tileSum[tile] as number) + s;
+        const base = (t * outC + k) * Q;
+        for (let q = 0; q < Q; q++) block[k * Q + q] = (block[k * Q + q] as number) + (gc.counts[base + q] as number);
       }
-      for (let tile = 0, i = 0; tile < tiles; tile++)
-        for (let q = 0; q < Q; q++, i++) {
-          const j = tile * bins + (winMax[i] as number);
-          mh[j] = (mh[j] as number) + 1;
-        }
-    }
-    laneHist.set(lh);
-    maxHist.set(mh);
-    const ones = {
-      tileCount: tiles,
-      tileWeight: new Float64Array(tiles).fill(1),
-      laneWeight: new Float64Array(outC).fill(1),
-    };
-    return {
-      tiles,
-      ...ones,
-      bins,
-      binLo: hi < 0 ? 0 : lo,
-      binHi: hi < 0 ? 0 : hi,
-      maxHist,
-      laneHist,
-      tileSum,
-      tileLanes,
-      tileOfLane,
-      windowsPerTile: taps * Q,
-      stepsPerWindow: 1,
-      nnz: gc.nnz,
-    };
+    work = block;
+    rows = outC;
   }
-  const block = new Uint32Array(outC * Q);
-  for (let t = 0; t < taps; t++)
+  const { lo, hi } = valueRange(work);
+  const bins = hi - lo + 1;
+  const lh = new Uint32Array(outC * bins);
+  const mh = new Uint32Array(tiles * bins);
+  const tileSum = new Float64Array(tiles);
+  const winMax = new Int32Array(tiles * Q);
+  const passes = rows / outC; // taps for vector groups, 1 for block groups
+  for (let t = 0; t < passes; t++) {
+    winMax.fill(-1);
     for (let k = 0; k < outC; k++) {
-      const base = (t * outC + k) * Q;
-      for (let q = 0; q < Q; q++) block[k * Q + q] = (block[k * Q + q] as number) + (counts[base + q] as number);
+      const tile = tileOfLane[k] as number;
+      let base = (t * outC + k) * Q;
+      let wb = tile * Q;
+      const lb = k * bins - lo;
+      let s = 0;
+      for (let q = 0; q < Q; q++, base++, wb++) {
+        const c = work[base] as number;
+        lh[lb + c] = (lh[lb + c] as number) + 1;
+        s += c;
+        if (c > (winMax[wb] as number)) winMax[wb] = c;
+      }
+      tileSum[tile] = (tileSum[tile] as number) + s;
     }
-  for (let k = 0; k < outC; k++) {
-    const tile = tileOfLane[k] as number;
-    for (let q = 0; q < Q; q++) {
-      const v = block[k * Q + q] as number;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-      laneHist[k * bins + v] = (laneHist[k * bins + v] as number) + 1;
-      tileSum[tile] = (tileSum[tile] as number) + v;
-      if (v > (winMax[tile * Q + q] as number)) winMax[tile * Q + q] = v;
-    }
+    for (let tile = 0, i = 0; tile < tiles; tile++)
+      for (let q = 0; q < Q; q++, i++) {
+        const j = tile * bins + (winMax[i] as number) - lo;
+        mh[j] = (mh[j] as number) + 1;
+      }
   }
-  for (let i = 0; i < winMax.length; i++) {
-    const j = Math.floor(i / Q) * bins + (winMax[i] as number);
-    maxHist[j] = (maxHist[j] as number) + 1;
-  }
-  const ones = {
+  return {
+    tiles,
     tileCount: tiles,
     tileWeight: new Float64Array(tiles).fill(1),
     laneWeight: new Float64Array(outC).fill(1),
-  };
-  return {
-    tiles,
-    ...ones,
+    binBase: lo,
     bins,
-    binLo: hi < 0 ? 0 : lo,
-    binHi: hi < 0 ? 0 : hi,
-    maxHist,
-    laneHist,
+    maxHist: Float64Array.from(mh),
+    laneHist: Float64Array.from(lh),
     tileSum,
     tileLanes,
     tileOfLane,
-    windowsPerTile: Q,
-    stepsPerWindow: taps,
+    windowsPerTile: shape === 'vector' ? taps * Q : Q,
+    stepsPerWindow: shape === 'vector' ? 1 : taps,
     nnz: gc.nnz,
   };
 }
@@ -176,25 +149,23 @@ export function denseTileStats(
   const Q = Math.ceil(laneLen / g);
   const lastLen = laneLen - (Q - 1) * g;
   const tileCount = (outC / lanesPerGroup) * Math.ceil(lanesPerGroup / L);
-  const bins = shape === 'vector' ? g + 1 : taps * g + 1;
   const [vFull, vLast, nFull, nLast] =
     shape === 'vector' ? [g, lastLen, taps * (Q - 1), taps] : [taps * g, taps * lastLen, Q - 1, 1];
+  const binBase = Math.min(vFull, vLast);
+  const bins = Math.max(vFull, vLast) - binBase + 1;
   const maxHist = new Float64Array(bins);
-  const laneHist = new Float64Array(bins);
-  maxHist[vFull] = (maxHist[vFull] as number) + nFull;
-  maxHist[vLast] = (maxHist[vLast] as number) + nLast;
-  laneHist[vFull] = (laneHist[vFull] as number) + nFull;
-  laneHist[vLast] = (laneHist[vLast] as number) + nLast;
+  maxHist[vFull - binBase] = (maxHist[vFull - binBase] as number) + nFull;
+  maxHist[vLast - binBase] = (maxHist[vLast - binBase] as number) + nLast;
   const lanes = outC / tileCount;
   return {
     tiles: 1,
     tileCount,
     tileWeight: new Float64Array([tileCount]),
     laneWeight: new Float64Array([outC]),
+    binBase,
     bins,
-    ...binRange(bins, maxHist),
     maxHist,
-    laneHist,
+    laneHist: maxHist.slice(),
     tileSum: new Float64Array([lanes * taps * laneLen]),
     tileLanes: new Float64Array([lanes]),
     tileOfLane: new Int32Array([0]),
@@ -202,17 +173,4 @@ export function denseTileStats(
     stepsPerWindow: shape === 'vector' ? 1 : taps,
     nnz: taps * laneLen * outC,
   };
-}
-
-function binRange(bins: number, ...hs: Float64Array[]): { binLo: number; binHi: number } {
-  let binLo = bins;
-  let binHi = -1;
-  for (const h of hs)
-    for (let i = 0; i < h.length; i++)
-      if ((h[i] as number) !== 0) {
-        const v = i % bins;
-        if (v < binLo) binLo = v;
-        if (v > binHi) binHi = v;
-      }
-  return binHi < 0 ? { binLo: 0, binHi: 0 } : { binLo, binHi };
 }

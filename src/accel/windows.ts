@@ -16,12 +16,13 @@ function work(v: number, d: number, m: number): number {
 
 /** Lock-step cycles of one pass (one output pixel): Σ_w max(steps, ⌈d·max_p c / m⌉). */
 export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
+  const { bins, binBase } = ts;
   let cyc = 0;
   for (let t = 0; t < ts.tiles; t++) {
     let c = 0;
-    for (let v = ts.binLo; v <= ts.binHi; v++) {
-      const n = ts.maxHist[t * ts.bins + v] as number;
-      if (n !== 0) c += n * Math.max(ts.stepsPerWindow, work(v, d, m));
+    for (let i = 0; i < bins; i++) {
+      const n = ts.maxHist[t * bins + i] as number;
+      if (n !== 0) c += n * Math.max(ts.stepsPerWindow, work(binBase + i, d, m));
     }
     cyc += c * (ts.tileWeight[t] as number);
   }
@@ -30,27 +31,29 @@ export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
 
 /** Per lane row Σ_w ⌈d·c/m⌉ (cycles each lane needs, or buffer rows it reads when groups start new rows). */
 export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
+  const { bins, binBase } = ts;
   const out = new Float64Array(ts.tileOfLane.length);
-  if (d === 1 && m > 1) {
-    // Σ_v h[v]·⌈v/m⌉ = Σ_j j·(H[jm] − H[(j−1)m]) over the cumulative histogram H: O(range/m) per lane.
+  if (d === 1 && m > 1 && bins > 4) {
+    // Σ_v h[v]·⌈v/m⌉ = Σ_j j·#{v in ((j−1)m, jm]} over the cumulative histogram: O(range/m) per lane.
     const H = laneCumulative(ts);
-    const { bins, binHi } = ts;
-    const jLo = Math.max(1, Math.ceil(Math.max(1, ts.binLo) / m));
-    const jHi = Math.ceil(binHi / m);
+    const vHi = binBase + bins - 1;
+    const at = (base: number, v: number): number =>
+      v < binBase ? 0 : (H[base + Math.min(v, vHi) - binBase] as number);
+    const jLo = Math.max(1, Math.ceil(Math.max(1, binBase) / m));
+    const jHi = Math.ceil(vHi / m);
     for (let k = 0; k < out.length; k++) {
       const base = k * bins;
       let s = 0;
-      for (let j = jLo; j <= jHi; j++)
-        s += j * ((H[base + Math.min(j * m, binHi)] as number) - (H[base + (j - 1) * m] as number));
+      for (let j = jLo; j <= jHi; j++) s += j * (at(base, j * m) - at(base, (j - 1) * m));
       out[k] = s;
     }
     return out;
   }
   for (let k = 0; k < out.length; k++) {
     let s = 0;
-    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) {
-      const n = ts.laneHist[k * ts.bins + v] as number;
-      if (n !== 0) s += n * work(v, d, m);
+    for (let i = 0; i < bins; i++) {
+      const n = ts.laneHist[k * bins + i] as number;
+      if (n !== 0) s += n * work(binBase + i, d, m);
     }
     out[k] = s;
   }
@@ -59,7 +62,7 @@ export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
 
 const cumulative = new WeakMap<TileStats, Float64Array>();
 
-/** Per-lane cumulative histogram H[v] = Σ_{u ≤ v} laneHist[u] (computed once per cached stats object). */
+/** Per-lane cumulative histogram H[i] = Σ_{u ≤ i} laneHist[u] (computed once per cached stats object). */
 function laneCumulative(ts: TileStats): Float64Array {
   let H = cumulative.get(ts);
   if (H) return H;
@@ -68,24 +71,25 @@ function laneCumulative(ts: TileStats): Float64Array {
   for (let k = 0; k < lanes; k++) {
     let acc = 0;
     const base = k * ts.bins;
-    for (let v = 0; v < ts.bins; v++) {
-      acc += ts.laneHist[base + v] as number;
-      H[base + v] = acc;
+    for (let i = 0; i < ts.bins; i++) {
+      acc += ts.laneHist[base + i] as number;
+      H[base + i] = acc;
     }
   }
   cumulative.set(ts, H);
   return H;
 }
 
-/** Σ_w c per lane row (cached). */
 const laneSums = new WeakMap<TileStats, Float64Array>();
+
+/** Σ_w c per lane row (cached). */
 export function laneWork(ts: TileStats): Float64Array {
   let out = laneSums.get(ts);
   if (out) return out;
   out = new Float64Array(ts.laneHist.length / ts.bins);
   for (let k = 0; k < out.length; k++) {
     let s = 0;
-    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) s += v * (ts.laneHist[k * ts.bins + v] as number);
+    for (let i = 0; i < ts.bins; i++) s += (ts.binBase + i) * (ts.laneHist[k * ts.bins + i] as number);
     out[k] = s;
   }
   laneSums.set(ts, out);
@@ -112,7 +116,7 @@ export function windowSums(ts: TileStats): { sumMax: number; sumMean: number } {
   let sumMean = 0;
   for (let t = 0; t < ts.tiles; t++) {
     const w = ts.tileWeight[t] as number;
-    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++) sumMax += w * v * (ts.maxHist[t * ts.bins + v] as number);
+    for (let i = 0; i < ts.bins; i++) sumMax += w * (ts.binBase + i) * (ts.maxHist[t * ts.bins + i] as number);
     sumMean += (w * (ts.tileSum[t] as number)) / (ts.tileLanes[t] as number);
   }
   return { sumMax, sumMean };

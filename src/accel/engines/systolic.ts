@@ -20,8 +20,10 @@ function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: numbe
   let rowFolds = 0;
   for (let t = 0; t < ts.tiles; t++) {
     let k = 0;
-    for (let v = Math.max(1, ts.binLo); v <= ts.binHi; v++)
-      k += (ts.maxHist[t * ts.bins + v] as number) * n * Math.ceil(v / n);
+    for (let i = 0; i < ts.bins; i++) {
+      const v = ts.binBase + i;
+      if (v > 0) k += (ts.maxHist[t * ts.bins + i] as number) * n * Math.ceil(v / n);
+    }
     kRows[t] = k;
     const f = Math.ceil(Math.ceil(k / pf) / R);
     rowFolds += f * (ts.tileWeight[t] as number);

@@ -205,3 +205,19 @@ describe('AAP low-complexity and non-lockstep', () => {
     expect(b.computeCycles).toBeLessThanOrEqual(a.computeCycles);
   });
 });
+
+describe('kang-cx preset (flat windows of 256, 16 multipliers per PE)', () => {
+  it('a 16:5 balanced 3x3x64 layer runs 3x faster than dense (windows 256/256/64 -> 5/5/2 vs 16/16/4 cycles)', () => {
+    const l = conv('c', 8, 8, 64, 64, 3, 1, 1);
+    const hw = resolveHardware('kang-cx');
+    const bal = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 5, 4) }]]), hw);
+    const s = bal.layers[0]!;
+    expect(s.computeCycles).toBe(64 * 4 * 12);
+    expect(s.denseCycles).toBe(64 * 4 * 36);
+    expect(bal.speedup.sparsityFactor).toBe(3);
+    expect(s.loadImbalance).toBe(1);
+    const un = simulateNetwork([l], new Map([['c', { mask: randomMask(9 * 64 * 64, 5 / 16, 4) }]]), hw).layers[0]!;
+    expect(un.computeCycles).toBeGreaterThan(s.computeCycles);
+    expect(un.loadImbalance!).toBeGreaterThan(1.05);
+  });
+});

@@ -209,14 +209,17 @@ function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
   if (isObj(v))
     return `{${Object.keys(v)
-      .filter((k) => v[k] !== undefined && k !== 'source')
+      .filter((k) => v[k] !== undefined && k !== 'source' && k !== 'name')
       .sort()
       .map((k) => `${JSON.stringify(k)}:${stable(v[k])}`)
       .join(',')}}`;
   return JSON.stringify(v);
 }
 
-/** Stable 16-hex-digit hash of everything that affects results (the `source` text is excluded). */
+/**
+ * Stable 16-hex-digit hash of everything that affects results: key order, `name` and `source` text are
+ * excluded, so a custom config equal to a preset has the preset's hash.
+ */
 export function hardwareHash(hw: HardwareConfig): string {
   return createHash('sha256').update(stable(hw)).digest('hex').slice(0, 16);
 }

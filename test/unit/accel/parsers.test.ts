@@ -168,7 +168,7 @@ describe('hardware validation', () => {
     });
   it('hash is stable under key order and changes with any parameter', () => {
     const a = simulateNetwork([], new Map(), resolveHardware('kang-cx')).hardwareHash;
-    const b = simulateNetwork([], new Map(), resolveHardware({ base: 'kang-cx', name: 'kang-cx' })).hardwareHash;
+    const b = simulateNetwork([], new Map(), resolveHardware({ base: 'kang-cx', name: 'my-cx' })).hardwareHash;
     const c = simulateNetwork(
       [],
       new Map(),

@@ -48,7 +48,8 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   // DRAM (elements) via the refetch rule, per GEMM group.
   const rowsT = touchedExtent(wl.H, wl.Fh, wl.Sh, wl.E);
   const colsT = touchedExtent(wl.W, wl.Fw, wl.Sw, wl.F);
-  const Ui = rowsT * colsT * wl.Cg;
+  // scalesim: the (padded) topology sizes are the ifmap; native: padding zeros are not fetched from DRAM.
+  const Ui = compat === 'scalesim' ? rowsT * colsT * wl.Cg : Math.min(rowsT, wl.inH) * Math.min(colsT, wl.inW) * wl.Cg;
   const half = hw.memory.doubleBuffered ? 2 : 1;
   const active = (bytes: number, bits: number): number =>
     compat === 'scalesim' ? scalesimActiveElems(bytes) : Math.floor((bytes * 8) / bits / half);

@@ -212,6 +212,14 @@ export async function main(argv: string[]): Promise<void> {
     rnTimes.push(performance.now() - s);
   }
   result['resnet50_masked_first_ms'] = median(rnTimes);
+  const rnUn = unstructuredMasks(resnet, 5 / 16, 4, new Set(['Conv1']));
+  const rnUnTimes: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const s = performance.now();
+    simulateNetwork(resnet, rnUn, resolveHardware('kang-cx'), { cache: createMaskStatsCache() });
+    rnUnTimes.push(performance.now() - s);
+  }
+  result['resnet50_unstructured_first_ms'] = median(rnUnTimes);
   rows.push({
     what: 'ResNet-50 70 % group-balanced, first config (kang-cx)',
     ms: median(rnTimes),
@@ -219,6 +227,24 @@ export async function main(argv: string[]): Promise<void> {
     note: 'packs masks + stats',
   });
   result['resnet50_cycle_loop_ms'] = cycleMs;
+
+  rows.push({
+    what: 'ResNet-50 70 % unstructured, first config (kang-cx)',
+    ms: median(rnUnTimes),
+    baselineMs: null,
+    note: 'packs masks + stats',
+  });
+
+  // VGG-16 dense.
+  for (const [name, compat] of [
+    ['scalesim-scale', 'scalesim'],
+    ['kang-cx', 'native'],
+  ] as const) {
+    const hw = resolveHardware(name);
+    const ms = timeIt(() => simulateNetwork(vgg, empty, hw, { compat }), 100, 100);
+    if (name === 'kang-cx') result['vgg16_dense_ms'] = ms;
+    rows.push({ what: `VGG-16 dense, ${name} (${compat})`, ms, baselineMs: null, note: '' });
+  }
 
   // VGG-16 masks.
   let t0 = performance.now();

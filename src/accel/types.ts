@@ -205,6 +205,7 @@ export interface LayerStats {
   notes: string[];
 }
 
+/** Whole-network sums; `utilization` is Σ useful / Σ slots, `loadImbalance` the useful-work-weighted mean of the layers'. */
 export interface NetworkTotals {
   totalCycles: number;
   computeCycles: number;

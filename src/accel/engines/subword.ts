@@ -8,7 +8,7 @@ import type { SubwordParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
 import { activationDensity, packedOf } from './common.js';
 
-/** Sub-word lanes per PE for operand widths (dsp: ⌊Dp/max(bw,ba)⌋, bitfusion: ⌊Dp/ba⌋·⌊Dp/bw⌋). */
+/** Sub-word lanes per PE for operand widths (dsp: ⌊Dp/max(bw,ba)⌋, bitfusion: ⌊Dp/ba⌋·⌊Dp/bw⌋; < 1 when wider than Dp). */
 export function subwordLanes(
   style: 'none' | 'dsp' | 'bitfusion',
   Dp: number,
@@ -18,7 +18,10 @@ export function subwordLanes(
 ): number {
   if (style === 'none') return 1;
   const l = style === 'dsp' ? Math.floor(Dp / Math.max(bw, ba)) : Math.floor(Dp / ba) * Math.floor(Dp / bw);
-  return Math.max(1, Math.min(maxFactor, l));
+  // operands wider than the datapath take several passes (fractional lanes)
+  if (l < 1)
+    return style === 'dsp' ? 1 / Math.ceil(Math.max(bw, ba) / Dp) : 1 / (Math.ceil(ba / Dp) * Math.ceil(bw / Dp));
+  return Math.min(maxFactor, l);
 }
 
 /** Sub-word engine for one layer; memory time in bus words is returned as `memoryCycles`. */

@@ -30,6 +30,11 @@ describe('AC-10 sub-word quantized engine', () => {
     expect(r.layers[0]!.computeCycles).toBe(r.layers[0]!.denseUnpackedCycles);
     expect(r.speedup.packingFactor).toBe(1);
   });
+  it('operands wider than the datapath take several passes (32-bit on 16-bit: 64 cycles)', () => {
+    const s = simulateNetwork([layer], new Map([['fc', { weightBits: 32, activationBits: 32 }]]), hw).layers[0]!;
+    expect(s.computeCycles).toBe(64);
+    expect(s.packingFactor).toBe(0.5);
+  });
   it('memory time adds to compute unless overlap is set', () => {
     const r = simulateNetwork([layer], new Map([['fc', { weightBits: 8, activationBits: 8 }]]), hw).layers[0]!;
     // words: inputs 32*8/32 = 8, weights 64*8/32 = 16, outputs 2*8/32 -> 1

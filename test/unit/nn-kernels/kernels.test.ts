@@ -421,6 +421,19 @@ describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
     expect(relError(ref, got)).toBeLessThanOrEqual(TOL);
   });
 
+  it('Sum over leading axes of 0/1 floats equals the cpu backend exactly (counts stay integers, M = 100, 99, 64)', async () => {
+    const v = randomValues(100 * 3, 24).map((a) => +(a > -0.98));
+    const { ref, got } = await onBoth(() =>
+      tf.concat([
+        tf.sum(tf.tensor(v, [100, 3]), 0),
+        tf.sum(tf.tensor(v.slice(0, 99), [99]), 0, true),
+        tf.sum(tf.tensor(v.slice(0, 64), [64]), 0, true),
+      ]),
+    );
+    expect(Array.from(got)).toEqual(Array.from(ref));
+    expect(Number.isInteger(got[3]) && Number.isInteger(got[4])).toBe(true);
+  });
+
   it('Sum of int32 stays exact (the package kernel handles it)', async () => {
     const { ref, got } = await onBoth(() =>
       tf.sum(

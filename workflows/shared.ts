@@ -17,6 +17,8 @@ export interface TrialInput {
   retry: RetrySettings;
   /** Heartbeat timeout of training activities (they heartbeat every 2 s and after every epoch). */
   heartbeatTimeoutMs: number;
+  /** Orchestration only: record the trial as started and finished, train and simulate nothing (benchmarks, deployment checks). */
+  dryRun?: boolean;
 }
 
 export type TrialStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';

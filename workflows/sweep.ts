@@ -32,6 +32,8 @@ export interface SweepInput {
   heartbeatTimeoutMs: number;
   /** Trials to start per workflow run before continuing as new (bounds history size). */
   trialsPerRun?: number;
+  /** Orchestrate and record trials without training or simulating them. */
+  dryRun?: boolean;
   /** Carried across continue-as-new. */
   state?: { total: number; next: number; completed: number; failed: number; cancelled: number; paused: boolean; run: number };
 }
@@ -103,7 +105,15 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       .run(async () => {
         const handle = await startChild(trialWorkflow, {
           workflowId: `${input.sweepId}/trial-${n}`,
-          args: [{ sweepId: input.sweepId, number: n, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
+          args: [
+            {
+              sweepId: input.sweepId,
+              number: n,
+              retry: input.retry,
+              heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+              ...(input.dryRun ? { dryRun: true } : {}),
+            },
+          ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         });
         return await handle.result();

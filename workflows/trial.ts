@@ -10,6 +10,7 @@ import {
   executeChild,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
@@ -31,7 +32,8 @@ function describeFailure(err: unknown): { error: string; errorType: string } {
  */
 export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   const retry = retryPolicy(input.retry);
-  const book = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+  // Bookkeeping (a few row updates) runs as local activities: no server round trip per call.
+  const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
   const train = proxyActivities<Activities>({
     taskQueue: QUEUES.train,
     startToCloseTimeout: '24 hours',
@@ -47,6 +49,10 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   const start = await book.startTrial({ sweepId: input.sweepId, number: input.number });
   if (!start.run) return { number: input.number, status: 'SKIPPED' };
   const { trialId } = start;
+  if (input.dryRun) {
+    await book.finishTrial({ trialId, status: 'COMPLETED' });
+    return { number: input.number, status: 'COMPLETED' };
+  }
   try {
     try {
       await executeChild(baselineWorkflow, {

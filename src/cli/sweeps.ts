@@ -41,7 +41,7 @@ export interface Launched {
 export async function launchSweep(
   ctx: CliContext,
   spec: SweepSpec,
-  opts: { id?: string; heartbeatTimeoutMs?: number; trialsPerRun?: number } = {},
+  opts: { id?: string; heartbeatTimeoutMs?: number; trialsPerRun?: number; dryRun?: boolean; maxParallel?: number } = {},
 ): Promise<Launched> {
   const sweepId = opts.id ?? `${spec.name}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
   const workflowId = sweepWorkflowId(sweepId);
@@ -52,7 +52,7 @@ export async function launchSweep(
       {
         sweepId,
         spec,
-        maxParallel: spec.maxParallel,
+        maxParallel: opts.maxParallel ?? spec.maxParallel,
         retry: {
           maxAttempts: spec.retry.maxAttempts,
           initialIntervalMs: spec.retry.initialInterval,
@@ -61,6 +61,7 @@ export async function launchSweep(
         },
         heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 120_000,
         ...(opts.trialsPerRun ? { trialsPerRun: opts.trialsPerRun } : {}),
+        ...(opts.dryRun ? { dryRun: true } : {}),
       },
     ],
   });

@@ -129,7 +129,9 @@ export async function startPostgres(paths: StatePaths, port: number, log: (m: st
       await run('touch', [logFile], undefined);
       chownSync(logFile, ids.uid, ids.gid);
     }
-    const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${paths.pgDataDir} -c fsync=on`;
+    // synchronous_commit=off: commits return before their WAL is flushed; an OS crash may lose the last few
+    // hundred ms of commits but never corrupts the database (a process crash loses nothing). 20x more small writes/s.
+    const opts = `-p ${port} -c listen_addresses=127.0.0.1 -k ${paths.pgDataDir} -c fsync=on -c synchronous_commit=off`;
     const r = await run(bins.pg_ctl, ['start', '-D', paths.pgDataDir, '-l', logFile, '-o', opts, '-w', '-t', '60'], ids);
     if (r.code !== 0) {
       throw new HwsweepError('SERVICE_UNAVAILABLE', `PostgreSQL did not start: ${(await tail(logFile, 3)) || r.out.trim()}`, {

@@ -53,6 +53,10 @@ export async function startTemporal(
     '--http-port', String(ports.temporal + 10),
     '--metrics-port', String(ports.temporal + 20),
     '--log-level', 'warn',
+    // WAL + synchronous=NORMAL: durable across process crashes (a power cut may lose the last transactions),
+    // several times faster than the default rollback journal with a full fsync per transaction.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     // Sweeps start thousands of children: lift the dev server's default rate limits.
     '--dynamic-config-value', 'frontend.rps=10000',
     '--dynamic-config-value', 'frontend.namespaceRPS=10000',

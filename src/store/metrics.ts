@@ -36,3 +36,26 @@ export function epochUpsert(db: Db, ownerId: string, phase: string, attempt: num
     update: { ...values, runs: { increment: 1 }, recordedAt: new Date() },
   });
 }
+
+/**
+ * Bulk ingest of many epoch rows in one statement (`INSERT … SELECT unnest(…) ON CONFLICT DO UPDATE`), for importers
+ * and backfills: same natural key and `runs` semantics as {@link recordEpoch}, one round trip per call.
+ */
+export async function recordEpochs(
+  db: Db,
+  rows: { ownerId: string; phase: string; attempt: number; m: EpochRow }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const col = <T>(f: (r: (typeof rows)[number]) => T): T[] => rows.map(f);
+  return await db.$executeRaw`
+    insert into epoch_metrics (owner_id, phase, epoch, lr, loss, accuracy, val_loss, val_accuracy, duration_ms, attempt)
+    select * from unnest(
+      ${col((r) => r.ownerId)}::text[], ${col((r) => r.phase)}::text[], ${col((r) => r.m.epoch)}::int[],
+      ${col((r) => r.m.lr)}::float8[], ${col((r) => finite(r.m.loss))}::float8[], ${col((r) => finite(r.m.accuracy))}::float8[],
+      ${col((r) => finite(r.m.valLoss))}::float8[], ${col((r) => finite(r.m.valAccuracy))}::float8[],
+      ${col((r) => r.m.durationMs)}::float8[], ${col((r) => r.attempt)}::int[])
+    on conflict (owner_id, phase, epoch) do update set
+      lr = excluded.lr, loss = excluded.loss, accuracy = excluded.accuracy, val_loss = excluded.val_loss,
+      val_accuracy = excluded.val_accuracy, duration_ms = excluded.duration_ms, attempt = excluded.attempt,
+      runs = epoch_metrics.runs + 1, recorded_at = now()`;
+}

@@ -12,13 +12,18 @@ export function launchCommand(): Command {
     .option('--wait', 'show a live progress bar until the sweep finishes')
     .option('--id <id>', 'sweep id (default: <name>-<timestamp>-<random>)')
     .option('--json', 'print {sweepId, workflowId, uiUrl} as JSON')
+    .option('--dry-run', 'orchestrate and record every trial without training or simulating (checks a deployment)')
     .addOption(new Option('--heartbeat-timeout <ms>', 'heartbeat timeout of training activities').default('120000').hideHelp())
     .addHelpText('after', '\nExamples:\n  $ hwsweep launch examples/demo.yaml --wait\n  $ hwsweep launch my-sweep.yaml --json   # then: hwsweep status <id>\n\nAn invalid spec exits 2 and starts nothing. Workers run trials: `hwsweep worker`.')
-    .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; heartbeatTimeout: string }) => {
+    .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; heartbeatTimeout: string }) => {
       const spec = readSpec(file);
       const ctx = await openContext({ start: true, log: (m) => console.error(m) });
       try {
-        const l = await launchSweep(ctx, spec, { ...(opts.id ? { id: opts.id } : {}), heartbeatTimeoutMs: Number(opts.heartbeatTimeout) });
+        const l = await launchSweep(ctx, spec, {
+          ...(opts.id ? { id: opts.id } : {}),
+          heartbeatTimeoutMs: Number(opts.heartbeatTimeout),
+          ...(opts.dryRun ? { dryRun: true } : {}),
+        });
         if (opts.json) console.log(toJson(l));
         else {
           console.log(`Sweep ${l.sweepId} started (workflow ${l.workflowId})`);

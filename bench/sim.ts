@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createMaskStatsCache, parseTopologyCsv, resolveHardware, simulateNetwork } from '../src/accel/index.js';
 import type { HardwareConfig, LayerCompression, NetworkReport } from '../src/accel/index.js';
+import { replayDram } from '../src/accel/scalesim-replay.js';
 import { lowerLayer } from '../src/accel/workload.js';
 import type { LayerDescriptor } from '../src/shared/layer.js';
 import { weightCount } from '../src/shared/layer.js';
@@ -163,8 +164,52 @@ interface Row {
   note: string;
 }
 
+/**
+ * `--replay`: ResNet-50 on scalesim-scale (32x32 OS, 64 kB) — DRAM reads of the closed-form rule vs the
+ * replay of v2's CALC-mode buffering (slow: about a minute). Prints one line per layer and the totals.
+ */
+function replayComparison(json: boolean): void {
+  const rn = loadNet('resnet50');
+  const r = simulateNetwork(rn, new Map(), resolveHardware('scalesim-scale'), { compat: 'scalesim' });
+  const tot = { ruleI: 0, repI: 0, ruleF: 0, repF: 0, ofmap: 0 };
+  rn.forEach((l, i) => {
+    const s = r.layers[i]!.scalesim!;
+    const rep = replayDram(
+      { H: l.inH, W: l.inW, Fh: l.kernelH, Fw: l.kernelW, C: l.inC, N: l.outC, Sh: l.strideH, Sw: l.strideW },
+      32,
+      32,
+      'os',
+      [65536, 65536],
+    );
+    tot.ruleI += s.dramIfmapReads;
+    tot.repI += rep.ifmapReads;
+    tot.ruleF += s.dramFilterReads;
+    tot.repF += rep.filterReads;
+    tot.ofmap += s.dramOfmapWrites;
+    if (!json)
+      console.log(
+        `${l.name.padEnd(8)} ifmap ${s.dramIfmapReads} vs ${rep.ifmapReads}  filter ${s.dramFilterReads} vs ${rep.filterReads}`,
+      );
+  });
+  const rule = tot.ruleI + tot.ruleF + tot.ofmap;
+  const rep = tot.repI + tot.repF + tot.ofmap;
+  const out = {
+    resnet50_dram_rule_bytes: rule,
+    resnet50_dram_replay_bytes: rep,
+    resnet50_dram_rule_vs_replay_pct: (100 * (rule - rep)) / rep,
+    ifmap_pct: (100 * (tot.ruleI - tot.repI)) / tot.repI,
+    filter_pct: (100 * (tot.ruleF - tot.repF)) / tot.repF,
+  };
+  if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else console.log(out);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
+  if (argv.includes('--replay')) {
+    replayComparison(json);
+    return;
+  }
   const rows: Row[] = [];
   const result: Record<string, number | string> = {};
   const resnet = loadNet('resnet50');

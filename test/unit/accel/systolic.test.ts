@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTopologyCsv, resolveHardware, simulateNetwork } from '../../../src/accel/index.js';
+import { replayDram } from '../../../src/accel/scalesim-replay.js';
 import { mapGemm, sramCounts } from '../../../src/accel/systolic-core.js';
 import type { Dataflow } from '../../../src/accel/index.js';
 import { balancedMask, conv, randomMask } from './helpers.js';
@@ -178,5 +179,38 @@ describe('packing and sparse weight-stationary rows', () => {
     expect(m.usefulMacs).toBeLessThan(d.usefulMacs * 0.35);
     expect(m.utilization!).toBeLessThan(d.utilization!);
     expect(m.energyPj.compute).toBeLessThan(d.energyPj.compute);
+  });
+});
+
+describe('DRAM: closed-form refetch rule vs a replay of v2 CALC-mode buffering', () => {
+  it('the replay reproduces the v2 CI golden (AlexNet conv1, 32x32 WS, 64 kB): filter exact, ifmap within 2 %', () => {
+    const r = replayDram({ H: 227, W: 227, Fh: 11, Fw: 11, C: 3, N: 96, Sh: 4, Sw: 4 }, 32, 32, 'ws', [65536, 65536]);
+    expect(r.filterReads).toBe(34848);
+    expect(Math.abs(r.ifmapReads / 1805023 - 1)).toBeLessThan(0.02);
+  });
+
+  it('rule = replay exactly when operands fit (WS 256x256, 6 MB) and on fitting OS 64 kB layers', () => {
+    const layers = parseTopologyCsv(fixture('resnet50.csv'), 'resnet50.csv');
+    const pick = (n: string) => layers.find((l) => l.name === n)!;
+    const check = (names: string[], hwName: string, R: number, df: Dataflow, bytes: [number, number]) => {
+      const sub = names.map(pick);
+      const r = simulateNetwork(sub, new Map(), resolveHardware(hwName), { compat: 'scalesim' });
+      sub.forEach((l, i) => {
+        const rep = replayDram(
+          { H: l.inH, W: l.inW, Fh: l.kernelH, Fw: l.kernelW, C: l.inC, N: l.outC, Sh: l.strideH, Sw: l.strideW },
+          R,
+          R,
+          df,
+          bytes,
+        );
+        expect([l.name, r.layers[i]!.scalesim!.dramIfmapReads, r.layers[i]!.scalesim!.dramFilterReads]).toEqual([
+          l.name,
+          rep.ifmapReads,
+          rep.filterReads,
+        ]);
+      });
+    };
+    check(['IB4b_2', 'CB5a_2', 'FC6'], 'scalesim-google', 256, 'ws', [6144 * 1024, 6144 * 1024]);
+    check(['CB2a_1', 'IB5b_2', 'FC6'], 'scalesim-scale', 32, 'os', [65536, 65536]);
   });
 });

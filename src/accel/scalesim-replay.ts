@@ -1,0 +1,114 @@
+/**
+ * Slow reference (validation only, O(SRAM reads)): a re-implementation of SCALE-Sim v2's CALC-mode DRAM accounting
+ * (operand address matrices, per-fold skewed demand order, and the 100-set estimate read buffer of
+ * `read_buffer_estimate_bw.py`), used to check the closed-form refetch rule of SIMULATOR.md §1.
+ * Only the order of valid addresses matters for the counts, so cycles are not modelled.
+ */
+import type { Dataflow } from './types.js';
+
+export interface ReplayLayer {
+  H: number;
+  W: number;
+  Fh: number;
+  Fw: number;
+  C: number;
+  N: number;
+  Sh: number;
+  Sw: number;
+}
+
+/** v2's estimate read buffer: misses = DRAM reads. */
+class EstimateBuffer {
+  private readonly perSet: number;
+  private readonly setOf = new Map<number, number>();
+  private current = 0;
+  private inCurrent = 0;
+  private start = 0;
+  private end = 49;
+  misses = 0;
+
+  constructor(bytes: number) {
+    this.perSet = Math.floor(bytes / 100);
+  }
+
+  read(addr: number): void {
+    const s = this.setOf.get(addr);
+    if (s !== undefined && s >= this.start && s < Math.min(this.current, this.end + 1)) return; // hit
+    if (s === this.current) return; // already in the set being filled
+    this.setOf.set(addr, this.current);
+    this.misses++;
+    if (++this.inCurrent === this.perSet) {
+      this.current++;
+      this.inCurrent = 0;
+      if (this.current === this.end + 1) {
+        this.start += 50;
+        this.end += 50;
+      }
+    }
+  }
+}
+
+function ifmapAddr(l: ReplayLayer, F: number, i: number, j: number): number {
+  const iRow = Math.floor(i / F) * l.Sh;
+  const iCol = (i % F) * l.Sw;
+  const cRow = Math.floor(j / (l.Fw * l.C));
+  const k = j % (l.Fw * l.C);
+  const cCol = Math.floor(k / l.C);
+  const ch = k % l.C;
+  if (cRow + iRow >= l.H || cCol + iCol >= l.W) return -1;
+  return ((iRow + cRow) * l.W + iCol + cCol) * l.C + ch;
+}
+
+/**
+ * DRAM ifmap / filter reads of one layer as v2 counts them in CALC mode (1-byte words).
+ * `sramBytes` = [ifmap, filter] buffer sizes.
+ */
+export function replayDram(l: ReplayLayer, R: number, Cc: number, df: Dataflow, sramBytes: [number, number]) {
+  const E = Math.ceil((l.H - l.Fh + l.Sh) / l.Sh);
+  const F = Math.ceil((l.W - l.Fw + l.Sw) / l.Sw);
+  const M = E * F;
+  const K = l.Fh * l.Fw * l.C;
+  const N = l.N;
+  const ifb = new EstimateBuffer(sramBytes[0]);
+  const flb = new EstimateBuffer(sramBytes[1]);
+  const filterAddr = (k: number, n: number): number => 10_000_000 + n * K + k;
+  // Streams a fold's operand slice `rows × cols` (value(r, c), -1 = idle) in skewed order.
+  const stream = (buf: EstimateBuffer, rows: number, cols: number, value: (r: number, c: number) => number): void => {
+    for (let L = 0; L < rows + cols - 1; L++)
+      for (let c = 0; c < cols; c++) {
+        const r = L - c;
+        if (r < 0 || r >= rows) continue;
+        const a = value(r, c);
+        if (a >= 0) buf.read(a);
+      }
+  };
+  if (df === 'ws') {
+    const rf = Math.ceil(K / R);
+    const cf = Math.ceil(N / Cc);
+    for (let fc = 0; fc < cf; fc++)
+      for (let fr = 0; fr < rf; fr++) {
+        const k0 = fr * R;
+        const k1 = Math.min(k0 + R, K);
+        // prefix of R idle rows, then M rows of the operand slice, then idle rows: idle rows issue nothing
+        stream(ifb, R + M, R, (r, c) => (r < R || k0 + c >= k1 ? -1 : ifmapAddr(l, F, r - R, k0 + c)));
+        const n0 = fc * Cc;
+        const n1 = Math.min(n0 + Cc, N);
+        // filters are loaded unskewed, bottom row first
+        for (let r = k1 - 1; r >= k0; r--) for (let n = n0; n < n1; n++) flb.read(filterAddr(r, n));
+      }
+  } else if (df === 'os') {
+    const rf = Math.ceil(M / R);
+    const cf = Math.ceil(N / Cc);
+    for (let fc = 0; fc < cf; fc++)
+      for (let fr = 0; fr < rf; fr++) {
+        const m0 = fr * R;
+        const m1 = Math.min(m0 + R, M);
+        const n0 = fc * Cc;
+        const n1 = Math.min(n0 + Cc, N);
+        // ifmap and filter demands are interleaved per cycle in v2; they use separate buffers, so order per buffer suffices
+        stream(ifb, K, R, (t, c) => (m0 + c >= m1 ? -1 : ifmapAddr(l, F, m0 + c, t)));
+        stream(flb, K, Cc, (t, c) => (n0 + c >= n1 ? -1 : filterAddr(t, n0 + c)));
+      }
+  } else throw new Error('replay: IS not implemented');
+  return { ifmapReads: ifb.misses, filterReads: flb.misses };
+}

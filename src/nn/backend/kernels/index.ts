@@ -7,7 +7,7 @@
  * `Conv2DBackpropInput` (scalar loop → XNNPACK convolution), `MaxPoolGrad` and `AvgPoolGrad`
  * (window rescans → one JS pass over the wasm heap), `BatchMatMul` with transposed operands
  * (→ explicit transpose + plain GEMM), `Tile` (per-element loop → block copies), `Identity`
- * (copy → alias), `Sum`/`Mean` over leading axes (transpose + reduce → GEMM with a ones row).
+ * (copy → alias), `Sum`/`Mean` over leading axes (transpose + reduce → avg-pool based).
  * Everything else a training step of the model zoo runs is native in wasm; batch-norm gradients
  * are composed from primitive ops (Tile, Sum, Mul, …) by tfjs-core itself.
  */

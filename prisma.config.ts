@@ -5,5 +5,5 @@ import { defineConfig } from 'prisma/config';
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
-  datasource: { url: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:54329/hwsweep' },
+  datasource: { url: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:25432/hwsweep' },
 });

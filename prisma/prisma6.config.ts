@@ -9,5 +9,5 @@ export default defineConfig({
   schema: 'schema.prisma', // overridden by scripts/prisma6.mjs
   migrations: { path: 'migrations' },
   adapter: async () =>
-    new PrismaPg({ connectionString: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:54329/hwsweep' }),
+    new PrismaPg({ connectionString: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:25432/hwsweep' }),
 });

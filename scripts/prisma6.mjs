@@ -21,7 +21,7 @@ writeFileSync(tmpSchema, schema);
 const args = process.argv.slice(2).map((a) => (a === '@schema' ? tmpSchema : a));
 const env = {
   ...process.env,
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:54329/hwsweep',
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:25432/hwsweep',
   PRISMA_QUERY_ENGINE_LIBRARY: process.execPath,
   PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
   PRISMA_HIDE_UPDATE_MESSAGE: '1',

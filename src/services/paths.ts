@@ -1,14 +1,18 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** Ports the embedded services listen on (loopback only). Override with env vars; tests use their own set. */
+/**
+ * Ports the embedded services listen on (loopback only). Override with env vars; tests use their own set.
+ * All below 32768: Linux hands out 32768–60999 as ephemeral ports (outgoing connections, and the Temporal dev
+ * server's internal services), so a fixed port there collides now and then.
+ */
 export interface ServicePorts {
   postgres: number;
   temporal: number;
   temporalUi: number;
 }
 
-export const DEFAULT_PORTS: ServicePorts = { postgres: 54329, temporal: 7233, temporalUi: 8233 };
+export const DEFAULT_PORTS: ServicePorts = { postgres: 25432, temporal: 7233, temporalUi: 8233 };
 
 /** Where one installation keeps its embedded state (database files, Temporal's SQLite file, logs, pids). */
 export interface StatePaths {

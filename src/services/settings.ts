@@ -6,7 +6,7 @@ import { portsFromEnv, statePaths, type ServicePorts, type StatePaths } from './
 /**
  * Where hwsweep's services are. External services are chosen by env vars; otherwise the embedded ones under the
  * state dir. Env vars:
- * - `DATABASE_URL`: external PostgreSQL (else embedded on HWSWEEP_PG_PORT, default 54329)
+ * - `DATABASE_URL`: external PostgreSQL (else embedded on HWSWEEP_PG_PORT, default 25432)
  * - `TEMPORAL_ADDRESS` (host:port), `TEMPORAL_NAMESPACE` (default `default`),
  *   `TEMPORAL_TLS_CERT` / `TEMPORAL_TLS_KEY` (mTLS, PEM file paths), `TEMPORAL_TLS_CA`, `TEMPORAL_TLS=1`,
  *   `TEMPORAL_API_KEY` (Temporal Cloud API key; implies TLS)

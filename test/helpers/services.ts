@@ -4,7 +4,7 @@ import { loadSettings, type Settings } from '../../src/services/index.js';
 /** Integration tests run their own embedded services on their own ports and state dir, beside any `hwsweep up`. */
 export const TEST_ENV = {
   HWSWEEP_STATE_DIR: resolve(process.env['HWSWEEP_TEST_STATE_DIR'] ?? join('.hwsweep', 'test')),
-  HWSWEEP_PG_PORT: process.env['HWSWEEP_TEST_PG_PORT'] ?? '55439',
+  HWSWEEP_PG_PORT: process.env['HWSWEEP_TEST_PG_PORT'] ?? '25439',
   HWSWEEP_TEMPORAL_PORT: process.env['HWSWEEP_TEST_TEMPORAL_PORT'] ?? '17239',
   HWSWEEP_TEMPORAL_UI_PORT: process.env['HWSWEEP_TEST_TEMPORAL_UI_PORT'] ?? '18239',
 } as const;

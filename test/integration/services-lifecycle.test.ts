@@ -42,7 +42,7 @@ function withEnv<T>(env: NodeJS.ProcessEnv, f: () => T): T {
 
 describe('hwsweep services lifecycle', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'hwsweep-lifecycle-'));
-  const env = privateEnv(stateDir, 56_401);
+  const env = privateEnv(stateDir, 26_401);
   const settings = withEnv(env, () => loadSettings());
   afterAll(async () => {
     await servicesDown(settings);
@@ -81,8 +81,16 @@ describe('hwsweep services lifecycle', () => {
   });
 
   it('hwsweep status exits 0 when healthy and 1 with a one-line cause when DATABASE_URL refuses connections', async () => {
-    const ok = await run(process.execPath, ['bin/hwsweep.js', 'status', '--json'], { env: { ...process.env, ...env } });
-    expect(JSON.parse(ok.stdout)).toHaveLength(2);
+    const ok = await run(process.execPath, ['bin/hwsweep.js', 'status', '--json'], { env: { ...process.env, ...env } }).catch(
+      (e: { stderr: string }) => {
+        throw new Error(`hwsweep status failed: ${e.stderr}`);
+      },
+    );
+    const status = JSON.parse(ok.stdout) as { services: { name: string; healthy: boolean }[]; sweeps: unknown[] };
+    expect(status.services.map((x) => [x.name, x.healthy])).toEqual([
+      ['postgres', true],
+      ['temporal', true],
+    ]);
     const bad = await run(process.execPath, ['bin/hwsweep.js', 'up'], {
       env: { ...process.env, ...env, DATABASE_URL: 'postgresql://u:secret@127.0.0.1:9/nope' },
     }).catch((e: { code: number; stderr: string }) => e);
@@ -95,7 +103,7 @@ describe('hwsweep services lifecycle', () => {
 
   it('a port already in use gives PORT_IN_USE with the port and a hint, and leaves no stray PostgreSQL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hwsweep-port-'));
-    const s = withEnv(privateEnv(dir, 56_501), () => loadSettings());
+    const s = withEnv(privateEnv(dir, 26_501), () => loadSettings());
     const blocker: Server = createServer();
     await new Promise<void>((r, reject) => blocker.once('error', reject).listen(s.ports.temporal, '127.0.0.1', r));
     try {

@@ -22,8 +22,9 @@ export function relError(ref: ArrayLike<number>, got: ArrayLike<number>): number
   return den === 0 ? num : num / den;
 }
 
+/** Activates wasm with the training kernels (and the overrides, unless a test turned them off). */
 export async function useWasm(): Promise<void> {
-  registerWasmTrainingKernels();
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerWasmTrainingKernels();
   await tf.setBackend('wasm');
 }
 

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MISSING_WASM_KERNELS, OVERRIDDEN_WASM_KERNELS } from '../../../src/nn/backend/index.js';
+import {
+  MISSING_WASM_KERNELS,
+  OVERRIDDEN_WASM_KERNELS,
+  registerWasmTrainingKernels,
+} from '../../../src/nn/backend/index.js';
 import { onBoth, randomValues, relError, sizeOf, useWasm } from './helpers.js';
 
 type Shape4 = [number, number, number, number];
@@ -450,5 +454,37 @@ describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
     );
     expect(Array.from(got)).toEqual(Array.from(ref));
     expect(Array.from(got)).toEqual([4, 6]);
+  });
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('restores the package kernels with overrides: false (still working after init) and re-applies ours', async () => {
+    await useWasm();
+    expect(registerWasmTrainingKernels()).toEqual([]); // idempotent
+    const ours = tf.getKernel('MaxPoolGrad', 'wasm');
+    expect(registerWasmTrainingKernels({ overrides: false })).toEqual([...OVERRIDDEN_WASM_KERNELS]);
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')).not.toBe(ours);
+    try {
+      const xs: Shape4 = [2, 6, 6, 3];
+      // Positive inputs: the package's MaxPoolGrad mis-routes windows of negative values (see pool-grads.ts).
+      const xv = randomValues(sizeOf(xs), 25).map((v) => v + 1.5);
+      const dyv = randomValues(2 * 3 * 3 * 3, 26);
+      const run = (): tf.Tensor =>
+        tf.engine().runKernel(
+          'MaxPoolGrad',
+          {
+            dy: tf.tensor(dyv, [2, 3, 3, 3]),
+            input: tf.tensor4d(xv, xs),
+            output: tf.maxPool(tf.tensor4d(xv, xs), 2, 2, 'valid'),
+          },
+          { filterSize: 2, strides: 2, pad: 'valid' },
+        ) as tf.Tensor;
+      const { ref, got } = await onBoth(() => tf.concat([run().flatten(), tf.tile(tf.tensor([1, 2]), [3])]));
+      expect(relError(ref, got)).toBeLessThanOrEqual(TOL);
+    } finally {
+      expect(registerWasmTrainingKernels({ overrides: true })).toEqual([...OVERRIDDEN_WASM_KERNELS]);
+    }
+    expect(tf.getKernel('MaxPoolGrad', 'wasm')).not.toBe(undefined);
+    expect(registerWasmTrainingKernels()).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * `MaxPoolGrad` and `AvgPoolGrad` for the wasm backend as single passes over the heap. The
  * package's kernels are scalar C loops that rescan windows per input pixel: 7–19 ms for LeNet-5's
- * `[64,28,28,6]` pool at batch 64, against well under 1 ms here. Semantics follow the cpu backend:
+ * `[64,28,28,6]` pool at batch 64, against well under 1 ms here. The package's MaxPoolGrad is also
+ * wrong for windows of negative values (55 of 216 gradients differ from the cpu backend on a
+ * `[2,6,6,3]` input shifted below zero; all agree for positive inputs, e.g. after a ReLU). Semantics follow the cpu backend:
  * max-pool routes dy to the FIRST maximum of each window in row-major order (`v > best`, so NaN
  * and windows that are all padding get nothing); avg-pool spreads dy / (fh·fw) over the window,
  * padding included in the divisor.

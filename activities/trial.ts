@@ -7,7 +7,7 @@ import { finite, type Db, Prisma } from '../src/store/db.js';
 import { finishTrial, loadTrialConfig, setTrialPhase, startTrial } from '../src/store/sweeps.js';
 import { compressForTrial } from '../src/trial/compress.js';
 import { decodeMasks, encodeMasks } from '../src/trial/masks.js';
-import { pruneForTrial } from '../src/trial/prune.js';
+import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
 import { retrainTrainOptions } from '../src/trial/retrain.js';
 import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
 import { simulateAll } from '../src/trial/simulate.js';
@@ -36,13 +36,13 @@ export function createTrialActivities(db: Db) {
   };
 
   /** The trial's network at its latest stage: retrained weights if any, else the baseline with masks applied. */
-  const stagedModel = async (trialId: string, t: TrialConfig) => {
+  const stagedModel = async (trialId: string, t: TrialConfig, opts: { applyMasks?: boolean } = {}) => {
     const base = await loadBaselineModel(db, t.baselineKey);
     const maskBytes = await getArtifact(db, artifactIds.masks(trialId));
     const masks = maskBytes ? decodeMasks(maskBytes) : new Map<string, Uint8Array>();
     const retrained = await getArtifact(db, artifactIds.weights(trialId, 'retrained'));
     if (retrained) loadModelBytes(base.model, retrained);
-    else if (masks.size) setWeights(base.model, masked(getWeights(base.model), masks));
+    else if (masks.size && opts.applyMasks !== false) setWeights(base.model, masked(getWeights(base.model), masks));
     return { ...base, masks };
   };
 
@@ -94,17 +94,38 @@ export function createTrialActivities(db: Db) {
         return { retrainedAccuracy: done.retrainedAccuracy };
       }
       await ensureBackend();
-      const { model, data, masks } = await stagedModel(input.trialId, t);
+      const steps = gradualSteps(t);
+      // Gradual rounds start from the dense baseline; one-shot retraining from the pruned one.
+      const { model, data, masks } = await stagedModel(input.trialId, t, { applyMasks: steps === 1 });
       try {
-        await trainWithCheckpoints({
-          db,
-          owner: input.trialId,
-          phase: 'retrain',
-          model,
-          data,
-          options: retrainTrainOptions(t.retrain, t.baseline, t.seed),
-          ...(masks.size ? { masks } : {}),
-        });
+        const options = retrainTrainOptions(t.retrain, t.baseline, t.seed);
+        if (steps === 1) {
+          await trainWithCheckpoints({ db, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
+        } else {
+          // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
+          // retried attempt skips finished rounds and resumes the current one from its checkpoint.
+          const layers = layerDescriptors(model);
+          let prev: Map<string, Uint8Array> | undefined;
+          for (let step = 1; step <= steps; step++) {
+            const stage = `retrain-${step}`;
+            const done = await getArtifact(db, artifactIds.weights(input.trialId, stage));
+            const doneMasks = await getArtifact(db, artifactIds.masks(`${input.trialId}/${stage}`));
+            if (done && doneMasks) {
+              loadModelBytes(model, done);
+              prev = decodeMasks(doneMasks);
+              continue;
+            }
+            const cfg = gradualStepConfig(t, step, steps, prev);
+            const stepMasks = pruneForTrial(t, layers, getWeights(model), cfg)?.masks ?? new Map<string, Uint8Array>();
+            setWeights(model, masked(getWeights(model), stepMasks));
+            await trainWithCheckpoints({ db, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
+            await putArtifact(db, { id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(stepMasks) });
+            await putArtifact(db, { id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
+            prev = stepMasks;
+          }
+          // The final round's masks are the trial's masks (compression and simulation use them).
+          if (prev) await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(prev) });
+        }
         const { accuracy } = await evaluate(model, data.test);
         await putArtifact(db, {
           id: artifactIds.weights(input.trialId, 'retrained'),

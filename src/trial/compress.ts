@@ -7,7 +7,7 @@ import {
   type ClusteredModel,
   type QuantizedModel,
 } from '../compress/model.js';
-import { modelStorage, prunedModelStorage, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
+import { countKept, modelStorage, prunedModelStorage, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
 import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
 import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
@@ -107,7 +107,8 @@ export async function compressForTrial(
   const rows: LayerRow[] = layers.map((l, i) => {
     const r = reports.get(l.name);
     const total = l.weightShape.reduce((a, b) => a * b, 1);
-    const kept = r?.kept ?? total;
+    const mask = pruned?.masks.get(l.name);
+    const kept = mask ? countKept(mask) : total; // from the stored masks, not from a report
     const ct = t.weightClusters > 0 ? c?.weights.get(l.name) : undefined;
     return {
       layer: l.name,

@@ -32,11 +32,39 @@ export function pruneConfigFor(t: TrialConfig): PruneConfig | undefined {
 }
 
 /**
+ * The pruning config of step `step` (1-based) of a gradual schedule of `steps` rounds, with the previous masks
+ * (their zeros stay zero, METHODS §1.2 step 6): magnitude prunes to `r·step/steps`; group-balanced removes
+ * `p_t = ceil(t·p/T)` weights per group (§4.2 step 3) with `p = clamp(rna(r·g), 0, g−1)`.
+ */
+export function gradualStepConfig(t: TrialConfig, step: number, steps: number, prev: Map<string, Uint8Array> | undefined): PruneConfig | undefined {
+  const cfg = pruneConfigFor(t);
+  if (!cfg || steps <= 1) return cfg;
+  if (prev) cfg.prevMasks = prev;
+  if (cfg.method === 'magnitude') cfg.ratio = (cfg.ratio * step) / steps;
+  if (cfg.method === 'group-balanced') {
+    const g = cfg.groupSize ?? 16;
+    const p = Math.min(Math.max(Math.sign(cfg.ratio * g) * Math.floor(Math.abs(cfg.ratio * g) + 0.5), 0), g - 1);
+    cfg.keep = g - Math.ceil((step * p) / steps);
+  }
+  return cfg;
+}
+
+/** Whether the trial prunes in several rounds, each followed by retraining. */
+export function gradualSteps(t: TrialConfig): number {
+  return t.schedule === 'gradual' && (t.method === 'magnitude' || t.method === 'group-balanced') ? Math.max(1, t.scheduleSteps ?? 3) : 1;
+}
+
+/**
  * Prunes a trained network for a trial. Magnitude pruning with `fcPolicy: dense` skips the FC layers by name.
  * @param weights kernels by layer name, layouts of `LayerDescriptor.weightShape`
  */
-export function pruneForTrial(t: TrialConfig, layers: LayerDescriptor[], weights: Map<string, Float32Array>): PruneResult | undefined {
-  const cfg = pruneConfigFor(t);
+export function pruneForTrial(
+  t: TrialConfig,
+  layers: LayerDescriptor[],
+  weights: Map<string, Float32Array>,
+  cfgOverride?: PruneConfig,
+): PruneResult | undefined {
+  const cfg = cfgOverride ?? pruneConfigFor(t);
   if (!cfg) return undefined;
   if (cfg.method === 'magnitude' && t.fcPolicy === 'dense') cfg.skip = layers.filter((l) => l.kind === 'fc').map((l) => l.name);
   return pruneModel({ layers, weights }, cfg);

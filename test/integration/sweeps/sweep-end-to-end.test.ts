@@ -104,3 +104,33 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
     expect((await h.db.trial.findUniqueOrThrow({ where: { id: trial.id } })).status).toBe('COMPLETED');
   });
 });
+
+describe('gradual pruning inside a sweep', () => {
+  const h = new SweepHarness();
+  beforeAll(async () => {
+    await h.open();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('prunes in rounds, retrains after each round, and ends at the one-shot ratio', async () => {
+    const spec = tinySpec({
+      name: 'gradual',
+      pruning: { methods: ['group-balanced'], ratios: [0.75], groupSizes: [4], narrowConvs: 'flat', schedule: 'gradual', steps: 3 },
+      accelerators: ['kang-cx'],
+    });
+    const { sweepId } = await h.launch(spec);
+    expect(await h.result(sweepId)).toMatchObject({ total: 1, completed: 1 });
+    const t = await h.db.trial.findFirstOrThrow({ where: { sweepId } });
+    // p = 3 of g = 4 per full group; conv1's flattened groups (25 taps) have a short last group, hence < 0.75.
+    expect(t.achievedRatio).toBeGreaterThan(0.7);
+    expect(t.achievedRatio).toBeLessThanOrEqual(0.75);
+    const kept = (await h.db.layerResult.findMany({ where: { trialId: t.id } })).reduce((a, l) => a + l.kept, 0);
+    expect(kept).toBe(t.weightsKept);
+    const phases = await h.db.epochMetric.findMany({ where: { ownerId: t.id }, orderBy: [{ phase: 'asc' }] });
+    expect(phases.map((p) => p.phase)).toEqual(['retrain-1', 'retrain-2', 'retrain-3']);
+    const sim = await h.db.simulation.findFirstOrThrow({ where: { trialId: t.id } });
+    expect(sim.speedup).toBeGreaterThan(1);
+  });
+});

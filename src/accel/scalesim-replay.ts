@@ -109,6 +109,23 @@ export function replayDram(l: ReplayLayer, R: number, Cc: number, df: Dataflow, 
         stream(ifb, K, R, (t, c) => (m0 + c >= m1 ? -1 : ifmapAddr(l, F, m0 + c, t)));
         stream(flb, K, Cc, (t, c) => (n0 + c >= n1 ? -1 : filterAddr(t, n0 + c)));
       }
-  } else throw new Error('replay: IS not implemented');
+  } else {
+    // IS: ifmap stationary (K×M slices, rows loaded bottom first, unskewed); filter streamed skewed (N × K slice).
+    const rf = Math.ceil(K / R);
+    const cf = Math.ceil(M / Cc);
+    for (let fc = 0; fc < cf; fc++)
+      for (let fr = 0; fr < rf; fr++) {
+        const k0 = fr * R;
+        const k1 = Math.min(k0 + R, K);
+        const m0 = fc * Cc;
+        const m1 = Math.min(m0 + Cc, M);
+        for (let k = k1 - 1; k >= k0; k--)
+          for (let m = m0; m < m1; m++) {
+            const a = ifmapAddr(l, F, m, k);
+            if (a >= 0) ifb.read(a);
+          }
+        stream(flb, R + N, R, (r, c) => (r < R || k0 + c >= k1 ? -1 : filterAddr(k0 + c, r - R)));
+      }
+  }
   return { ifmapReads: ifb.misses, filterReads: flb.misses };
 }

@@ -75,8 +75,9 @@ export interface RefetchInput {
 }
 
 /**
- * SIMULATOR §1 DRAM refetch rule (reproduces v2 CALC mode when operands fit; −4 % on ResNet-50 with
- * 64 kB buffers per the spec's measurement). IS-filter refetch uses `U_f ≤ A` (our reading, [I]).
+ * SIMULATOR §1 DRAM refetch rule (reproduces v2 CALC mode when operands fit). Filter streams that
+ * repeat a fixed address sequence (OS, IS) are computed exactly for v2's flush-every-A buffer by
+ * {@link repeatedStreamMisses}; ifmap streams (overlapping windows) keep the §1 working-set test.
  */
 export function dramRefetch(
   x: RefetchInput,
@@ -87,7 +88,8 @@ export function dramRefetch(
   if (df === 'os') {
     return {
       ifmapReads: x.Ui <= x.ifmapActive ? x.Ui : m.cf * x.Ui,
-      filterReads: x.K * Math.min(x.C, x.N) <= x.filterActive ? Uf : m.rf * Uf,
+      // exact replay of v2's buffer for the filter stream (the §1 rule's `K·min(C,N) ≤ A` test ignores flushes)
+      filterReads: osFilterDram(x.K, x.N, x.C, m.rf, x.filterActive),
       ofmapWrites: x.M * x.N,
     };
   }
@@ -100,9 +102,67 @@ export function dramRefetch(
   }
   return {
     ifmapReads: x.Ui,
-    filterReads: Uf <= x.filterActive ? Uf : m.cf * Uf,
+    // IS streams the whole filter once per column fold in the same order: exact for v2's buffer
+    filterReads: repeatedStreamMisses(Uf, m.cf, x.filterActive, 0).misses,
     ofmapWrites: m.rf * x.M * x.N,
   };
+}
+
+/**
+ * Misses of SCALE-Sim v2's CALC-mode read buffer on a stream that repeats the same `W` distinct
+ * addresses `passes` times, starting with `carry` insertions since the last flush. v2's
+ * `read_buffer_estimate_bw` keeps every address inserted since the last flush and flushes
+ * everything after `A` = 50·⌊bytes/100⌋ insertions, so the resident set is always one contiguous
+ * run of stream positions; the pass is simulated run by run (O(1 + W/A) per pass).
+ */
+export function repeatedStreamMisses(
+  W: number,
+  passes: number,
+  A: number,
+  carry: number,
+): { misses: number; carry: number } {
+  let c = carry;
+  let a = 0; // resident run [a, b) of stream positions
+  let b = 0;
+  let misses = 0;
+  for (let p = 0; p < passes; p++) {
+    let pos = 0;
+    while (pos < W) {
+      if (pos >= a && pos < b) {
+        pos = b; // hits do not change the buffer
+        continue;
+      }
+      const runEnd = pos < a ? a : W;
+      const n = runEnd - pos;
+      misses += n;
+      if (n < A - c) {
+        c += n;
+        if (a >= b) [a, b] = [pos, runEnd];
+        else if (runEnd === a) a = pos;
+        else b = runEnd;
+      } else {
+        c = (n - (A - c)) % A;
+        [a, b] = [runEnd - c, runEnd];
+      }
+      pos = runEnd;
+    }
+  }
+  return { misses, carry: c };
+}
+
+/**
+ * OS filter DRAM reads, exact for v2's CALC buffer: column fold j re-reads its K·cols_j filter
+ * elements once per row fold; folds touch disjoint addresses.
+ */
+export function osFilterDram(K: number, N: number, C: number, rf: number, A: number): number {
+  let carry = 0;
+  let total = 0;
+  for (let n0 = 0; n0 < N; n0 += C) {
+    const r = repeatedStreamMisses(K * Math.min(C, N - n0), rf, A, carry);
+    total += r.misses;
+    carry = r.carry;
+  }
+  return total;
 }
 
 /** SCALE-Sim's active read-buffer size: 100 sets, half active, ⌊bytes/100⌋ items per set (1-byte words). */

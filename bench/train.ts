@@ -18,11 +18,8 @@ import * as tf from '@tensorflow/tfjs';
 import { checkArg } from '../src/errors.js';
 import { initBackend, registerWasmTrainingKernels } from '../src/nn/backend/index.js';
 import type { ActiveBackend } from '../src/nn/backend/index.js';
-import { makeSynthetic } from '../src/nn/data/synthetic.js';
-import { createModel } from '../src/nn/models/zoo.js';
-import type { ModelName } from '../src/nn/models/zoo.js';
-import { evaluate } from '../src/nn/train/evaluate.js';
-import { trainModel } from '../src/nn/train/trainer.js';
+import { createModel, evaluate, makeSynthetic, trainModel } from '../src/nn/index.js';
+import type { ModelName } from '../src/nn/index.js';
 
 const SHAPE: [number, number, number] = [28, 28, 1];
 

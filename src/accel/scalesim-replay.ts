@@ -17,34 +17,26 @@ export interface ReplayLayer {
   Sw: number;
 }
 
-/** v2's estimate read buffer: misses = DRAM reads. */
+/**
+ * v2's estimate read buffer: misses = DRAM reads. The buffer keeps every address inserted since the
+ * last flush and flushes after each A = 50·⌊bytes/100⌋ insertions (100 sets of ⌊bytes/100⌋, half
+ * active), so "hit" = inserted in the current flush epoch; one Int32 epoch per address.
+ */
 class EstimateBuffer {
-  private readonly perSet: number;
-  private readonly setOf = new Map<number, number>();
-  private current = 0;
-  private inCurrent = 0;
-  private start = 0;
-  private end = 49;
+  private readonly A: number;
+  private readonly epochOf: Int32Array;
   misses = 0;
 
-  constructor(bytes: number) {
-    this.perSet = Math.floor(bytes / 100);
+  constructor(bytes: number, addressSpace: number) {
+    this.A = 50 * Math.floor(bytes / 100);
+    this.epochOf = new Int32Array(addressSpace).fill(-1);
   }
 
   read(addr: number): void {
-    const s = this.setOf.get(addr);
-    if (s !== undefined && s >= this.start && s < Math.min(this.current, this.end + 1)) return; // hit
-    if (s === this.current) return; // already in the set being filled
-    this.setOf.set(addr, this.current);
+    const epoch = Math.floor(this.misses / this.A);
+    if (this.epochOf[addr] === epoch) return;
+    this.epochOf[addr] = epoch;
     this.misses++;
-    if (++this.inCurrent === this.perSet) {
-      this.current++;
-      this.inCurrent = 0;
-      if (this.current === this.end + 1) {
-        this.start += 50;
-        this.end += 50;
-      }
-    }
   }
 }
 
@@ -69,9 +61,9 @@ export function replayDram(l: ReplayLayer, R: number, Cc: number, df: Dataflow, 
   const M = E * F;
   const K = l.Fh * l.Fw * l.C;
   const N = l.N;
-  const ifb = new EstimateBuffer(sramBytes[0]);
-  const flb = new EstimateBuffer(sramBytes[1]);
-  const filterAddr = (k: number, n: number): number => 10_000_000 + n * K + k;
+  const ifb = new EstimateBuffer(sramBytes[0], l.H * l.W * l.C);
+  const flb = new EstimateBuffer(sramBytes[1], K * N);
+  const filterAddr = (k: number, n: number): number => n * K + k; // v2 adds a 10 000 000 offset
   // Streams a fold's operand slice `rows × cols` (value(r, c), -1 = idle) in skewed order.
   const stream = (buf: EstimateBuffer, rows: number, cols: number, value: (r: number, c: number) => number): void => {
     for (let L = 0; L < rows + cols - 1; L++)

@@ -166,7 +166,7 @@ interface Row {
 
 /**
  * `--replay`: ResNet-50 on scalesim-scale (32x32 OS, 64 kB) — DRAM reads of the closed-form rule vs the
- * replay of v2's CALC-mode buffering (slow: about a minute). Prints one line per layer and the totals.
+ * replay of v2's CALC-mode buffering (about 10 s). Prints one line per layer and the totals.
  */
 function replayComparison(json: boolean): void {
   const rn = loadNet('resnet50');

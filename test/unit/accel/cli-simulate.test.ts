@@ -46,6 +46,26 @@ describe('hwsweep simulate (action function)', () => {
     expect(r.layers[1]!.usefulMacs).toBe(16 * 16);
   });
 
+  it('reads a JSON hardware config and a gemm topology', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwsweep-sim-'));
+    writeFileSync(join(dir, 'g.csv'), 'Layer, M, N, K,\ng1,64,32,100,\n');
+    writeFileSync(
+      join(dir, 'hw.json'),
+      JSON.stringify({ base: 'scalesim-scale', name: 'tiny-os', systolic: { rows: 8, cols: 8 } }),
+    );
+    const r = runSimulate(
+      { topology: join(dir, 'g.csv'), config: join(dir, 'hw.json'), compat: 'scalesim', json: true },
+      () => {},
+    );
+    expect(r.hardware).toBe('tiny-os');
+    expect(r.layers[0]!.denseMacs).toBe(64 * 32 * 100);
+    expect(r.layers[0]!.totalCycles).toBe(8 * 4 * (100 + 8 + 8 - 2) - 1); // OS: ceil(64/8) x ceil(32/8) folds
+    writeFileSync(join(dir, 'bad.json'), '{"name": "x", "engine": "systolic", "systolic": {"rows": -1}}');
+    expect(() => runSimulate({ topology: join(dir, 'g.csv'), config: join(dir, 'bad.json') }, () => {})).toThrow(
+      /hardware x: systolic\.rows = -1 is not an integer/,
+    );
+  });
+
   it('rejects masks for unknown layers and unreadable files, naming them', () => {
     expect(() => runSimulate({ topology: fx('nope.csv'), config: 'kang-cx' }, () => {})).toThrow(
       /topology .*nope\.csv cannot be read/,

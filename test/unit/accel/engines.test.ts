@@ -226,3 +226,35 @@ describe('kang-cx preset (flat windows of 256, 16 multipliers per PE)', () => {
     expect(un.loadImbalance!).toBeGreaterThan(1.05);
   });
 });
+
+describe('block groups (METHODS §2.2 groupShape = block)', () => {
+  it('a block-balanced mask is balanced for block PEs (imbalance 1) but not per tap', () => {
+    // 3x3 taps, C = 16, K = 4: every (output, chunk) block of 9*16 weights keeps exactly 48, unevenly over the taps
+    const taps = 9;
+    const C = 16;
+    const K = 4;
+    const mask = new Uint8Array(taps * C * K);
+    for (let k = 0; k < K; k++) {
+      let kept = 0;
+      for (let t = 0; t < taps && kept < 48; t++)
+        for (let c = 0; c < C && kept < 48; c++)
+          if ((t + k) % 3 === 0) {
+            mask[(t * C + c) * K + k] = 1;
+            kept++;
+          }
+    }
+    const l = conv('b', 4, 4, C, K, 3, 1, 1);
+    const mk = (groupShape: 'vector' | 'block') =>
+      resolveHardware({
+        base: 'kang-cx',
+        name: groupShape,
+        group: { g: 16, m: 4, tk: 4, windowAxis: 'channel', groupShape },
+      });
+    const block = simulateNetwork([l], new Map([['b', { mask }]]), mk('block')).layers[0]!;
+    const vector = simulateNetwork([l], new Map([['b', { mask }]]), mk('vector')).layers[0]!;
+    expect(block.loadImbalance).toBe(1);
+    expect(vector.loadImbalance!).toBeGreaterThan(1);
+    expect(block.computeCycles).toBe(16 * Math.ceil(48 / 4)); // one block window per pixel: max(9 fetches, 12)
+    expect(block.computeCycles).toBeLessThan(vector.computeCycles);
+  });
+});

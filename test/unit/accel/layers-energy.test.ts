@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { energyModels, lowerLayer, resolveHardware, simulateNetwork } from '../../../src/accel/index.js';
+import { touchedExtent } from '../../../src/accel/workload.js';
 import { denseMacs, weightCount } from '../../../src/shared/layer.js';
 import { conv, fc as fcLayer, maskFromStrings } from './helpers.js';
 
@@ -61,6 +62,26 @@ describe('layer model', () => {
     const s = simulateNetwork([l], new Map(), hw).layers[0]!;
     expect(s.computeCycles).toBe(16 * 2); // two tiles (one per group) of one window each
     expect(s.utilization).toBe(0.5); // each tile uses 4 of 8 PEs
+  });
+});
+
+describe('touched ifmap extent', () => {
+  it('counts rows touched by windows, with gaps when stride > filter and clipping at the edge', () => {
+    const brute = (H: number, f: number, s: number, E: number) => {
+      const hit = new Set<number>();
+      for (let e = 0; e < E; e++) for (let i = 0; i < f; i++) if (e * s + i < H) hit.add(e * s + i);
+      return hit.size;
+    };
+    for (const [H, f, s] of [
+      [10, 3, 1],
+      [10, 1, 2],
+      [11, 2, 3],
+      [227, 11, 4],
+      [8, 3, 2],
+    ] as const) {
+      const E = Math.ceil((H - f + s) / s);
+      expect(touchedExtent(H, f, s, E)).toBe(brute(H, f, s, E));
+    }
   });
 });
 

@@ -166,24 +166,3 @@ export function computeGroupCounts(p: PackedMask, g: number): GroupCounts {
   const balancedN = minFull < 0 ? null : minFull === maxFull ? minFull : null;
   return { hash: p.hash, g, Q, lastLen, taps, outC, laneLen, counts, nnz: p.nnz, balancedN, maxFull };
 }
-
-/** Dense counts (every slot kept) with the same layout, for the dense-equivalent baseline. */
-export function denseGroupCounts(taps: number, laneLen: number, outC: number, g: number): GroupCounts {
-  const Q = Math.ceil(laneLen / g);
-  const lastLen = laneLen - (Q - 1) * g;
-  const counts = new Uint16Array(taps * outC * Q);
-  for (let i = 0; i < counts.length; i++) counts[i] = i % Q === Q - 1 ? lastLen : g;
-  return {
-    hash: `dense-${taps}x${laneLen}x${outC}`,
-    g,
-    Q,
-    lastLen,
-    taps,
-    outC,
-    laneLen,
-    counts,
-    nnz: taps * laneLen * outC,
-    balancedN: Q > 1 || lastLen === g ? g : null,
-    maxFull: Q > 1 || lastLen === g ? g : 0,
-  };
-}

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMaskStatsCache, resolveHardware, simulateNetwork } from '../../../src/accel/index.js';
 import { computeGroupCounts, packMask } from '../../../src/accel/mask-stats.js';
-import { lockstepWindows } from '../../../src/accel/windows.js';
+import {
+  computeTileStats,
+  denseTileStats,
+  laneCycles,
+  lockstepCycles,
+  lockstepWindows,
+  nonLockstepCycles,
+  windowSums,
+} from '../../../src/accel/windows.js';
 import { conv, randomMask } from './helpers.js';
 
 /** Naive group engine on one pass (one output pixel), straight from the HWIO mask (METHODS §7.2). */
@@ -101,6 +109,37 @@ describe('property: histogram engine equals the naive per-window loop on random 
         },
       ),
       { numRuns: 120 },
+    );
+  });
+
+  it('closed-form dense window stats equal stats computed from an all-ones mask', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        (taps, L, K, g, tk, m, block) => {
+          const shape = block ? 'block' : 'vector';
+          const ones = new Uint8Array(taps * L * K).fill(1);
+          const real = computeTileStats(computeGroupCounts(packMask(ones, taps, L, K), g), tk, K, shape);
+          const dense = denseTileStats(taps, L, K, g, tk, K, shape);
+          for (const d of [1, 0.5]) {
+            expect(lockstepCycles(dense, m, d)).toBe(lockstepCycles(real, m, d));
+            expect(nonLockstepCycles(dense, m, d)).toBe(nonLockstepCycles(real, m, d));
+          }
+          const lc = laneCycles(real, m);
+          expect(laneCycles(dense, m)[0]! * K).toBe(lc.reduce((a, b) => a + b, 0));
+          const a = windowSums(dense);
+          const b = windowSums(real);
+          expect(a.sumMax).toBeCloseTo(b.sumMax, 9);
+          expect(a.sumMean).toBeCloseTo(b.sumMean, 9);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 

@@ -24,7 +24,7 @@ import { identityConfig, tileConfig } from './reshape-like.js';
 
 export { conv2dBackpropFilterComposite } from './conv2d-backprop-filter.js';
 export { conv2dBackpropInputComposite } from './conv2d-backprop-input.js';
-export { depthwiseBackpropFilterComposite } from './depthwise-backprop-filter.js';
+export { depthwiseFilterGrad } from './depthwise-backprop-filter.js';
 export { depthwiseBackpropInputComposite } from './depthwise-backprop-input.js';
 
 /** Kernels the wasm package lacks; always registered. */

@@ -182,6 +182,7 @@ export function validateHardware(x: unknown): HardwareConfig {
     bool(g, 'group.', 'alignGroupsToRows');
     oneOf(g, 'group.', 'groupShape', GroupShapes);
     oneOf(g, 'group.', 'windowAxis', ['channel', 'flat']);
+    if (g['groupsPerStep'] !== undefined) oneOf(g, 'group.', 'groupsPerStep', ['one', 'fill']);
     int(g, 'group.', 'layerOverheadCycles', 0, 1e12);
   } else if (engine === 'krp') {
     const k = sec('krp');

@@ -70,9 +70,12 @@ export const presets: Record<string, HardwareConfig> = {
       alignGroupsToRows: false,
       groupShape: 'vector',
       windowAxis: 'channel',
+      groupsPerStep: 'fill',
       layerOverheadCycles: 0,
     },
-    source: 'METHODS §2.3/§7.6: Tk=16 PEs, 8 DSP/PE, INT8 dual-MAC per DSP (Xilinx WP486), g=16',
+    source:
+      'METHODS §2.3/§7.6: Tk=16 PEs, 8 DSP/PE, INT8 dual-MAC per DSP (Xilinx WP486), g=16; ' +
+      'configurable sparsity read as floor(M/n) groups per step [I]',
   },
   'zhu-array': {
     ...base,

@@ -71,6 +71,12 @@ export interface GroupParams {
    * Cambricon-X indexing module streams a conv lowered to matrix-vector form [I].
    */
   windowAxis: 'channel' | 'flat';
+  /**
+   * `one` (default, METHODS §2.3 literal): one group of g per step, ⌈n/M⌉ cycles. `fill` [I]: the PE takes
+   * ⌊M/n⌋ groups per step for a layer keeping n of g (configurable-sparsity register), so sparsity pays
+   * off when n < M.
+   */
+  groupsPerStep?: 'one' | 'fill';
   /** Fixed cycles added per layer (F_layer). */
   layerOverheadCycles: number;
 }

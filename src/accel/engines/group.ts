@@ -31,8 +31,13 @@ export function groupEngine(ctx: EngineContext): EngineResult {
     else if (gc) notes.push(`aap-lowcplx: mask is not g:n balanced for g = ${gp.g}; using m = ${gp.m}`);
   }
   const M = mBase * pf;
+  // groupsPerStep 'fill' [I]: a PE whose layer keeps n of g takes ⌊M/n⌋ groups per step (per-layer n register).
+  const nLayer = gc ? Math.max(1, gc.balancedN ?? gc.maxFull) : gp.g;
+  const stepGroups = gp.groupsPerStep === 'fill' ? Math.max(1, Math.floor(M / nLayer)) : 1;
+  const gStep = gp.g * stepGroups;
+  const gcStep = stepGroups > 1 ? countsOf(ctx, gStep, gp.windowAxis) : gc;
   const dense = denseTileStats(taps, view.laneLen, wl.outC, gp.g, gp.tk, wl.lanesPerGroup, gp.groupShape);
-  const ts: TileStats = gc ? tileStatsOf(ctx, gc, gp.tk, wl.lanesPerGroup, gp.groupShape) : dense;
+  const ts: TileStats = gcStep ? tileStatsOf(ctx, gcStep, gp.tk, wl.lanesPerGroup, gp.groupShape) : dense;
   const d = activationDensity(ctx);
   const pass = (t: TileStats, m: number, dd: number): number =>
     gp.lockstep ? lockstepCycles(t, m, dd) : nonLockstepCycles(t, m, dd);
@@ -41,7 +46,12 @@ export function groupEngine(ctx: EngineContext): EngineResult {
   let useful: number;
   let sumMax: number;
   let sumMean: number;
-  const exact = ctx.comp.activationMask && wl.kind !== 'depthwise' && gp.groupShape === 'vector';
+  const exact =
+    ctx.comp.activationMask &&
+    wl.kind !== 'depthwise' &&
+    gp.groupShape === 'vector' &&
+    gp.windowAxis === 'channel' &&
+    stepGroups === 1;
   if (ctx.comp.activationMask && !exact)
     notes.push('activation mask ignored (exact skipping needs vector groups, non-depthwise)');
   if (exact) {
@@ -107,6 +117,7 @@ export function groupEngine(ctx: EngineContext): EngineResult {
       format,
       multipliersPerPe: M,
       keepPerGroup: gc ? gc.balancedN : null,
+      groupsPerStep: stepGroups,
       rhoIn: traffic.rhoIn,
       rhoW: traffic.rhoW,
       weightDataBits: w.data,

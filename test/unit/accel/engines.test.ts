@@ -258,3 +258,25 @@ describe('block groups (METHODS §2.2 groupShape = block)', () => {
     expect(block.computeCycles).toBeLessThan(vector.computeCycles);
   });
 });
+
+describe('groupsPerStep (configurable-sparsity PE, lixiao-fpga)', () => {
+  it('a 16:5 layer takes floor(16/5) = 3 groups per step: 3x fewer windows than dense, packing 2x on top', () => {
+    const l = conv('c', 4, 4, 96, 16, 3, 1, 1);
+    const r = simulateNetwork(
+      [l],
+      new Map([['c', { mask: balancedMask(9, 96, 16, 16, 5, 8) }]]),
+      resolveHardware('lixiao-fpga'),
+    );
+    const s = r.layers[0]!;
+    expect(s.extra['groupsPerStep']).toBe(3);
+    expect(s.computeCycles).toBe(16 * 9 * 2); // 96 channels = 2 windows of 48 per tap, 15 kept <= 16 MACs
+    expect(s.denseCycles).toBe(16 * 9 * 6); // dense: 6 windows of 16, one cycle each at 16 MACs
+    expect(r.speedup.sparsityFactor).toBe(3);
+    expect(r.speedup.packingFactor).toBe(2);
+    expect(s.loadImbalance).toBe(1);
+    const one = resolveHardware({ base: 'lixiao-fpga', name: 'lx-one', group: { groupsPerStep: 'one' } });
+    expect(
+      simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 96, 16, 16, 5, 8) }]]), one).speedup.sparsityFactor,
+    ).toBe(1);
+  });
+});

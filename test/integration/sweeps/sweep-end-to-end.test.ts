@@ -100,7 +100,7 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
     await env.run(acts.retrainTrial, { trialId: trial.id });
     expect(await counts()).toEqual(before);
     // A finished trial is immutable: finishing it again with another status changes nothing.
-    await env.run(acts.finishTrial, { trialId: trial.id, status: 'FAILED', error: 'late duplicate' });
+    await env.run(acts.finishTrial, { trialId: trial.id, status: 'FAILED' as const, error: 'late duplicate' });
     expect((await h.db.trial.findUniqueOrThrow({ where: { id: trial.id } })).status).toBe('COMPLETED');
   });
 });

@@ -1,7 +1,7 @@
 import type { TrialConfig } from '../spec/index.js';
 import { describeTrial } from '../spec/index.js';
 import type { Db } from './db.js';
-import { Prisma } from './db.js';
+import type { Prisma } from './db.js';
 import type { RunStatus } from '../generated/prisma/client.js';
 
 /** Terminal trial states: a finished trial is immutable (only `requeueTrials` reopens failed/cancelled ones). */

@@ -2,6 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../src/shared/rng.js';
 import { registerWasmTrainingKernels } from '../../../src/nn/backend/index.js';
 
+export type Shape4 = [number, number, number, number];
+export type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
+/** Relative error allowed for float32 kernels against the cpu backend. */
+export const TOL = 1e-4;
+
 /** Seeded uniform values in [-1, 1). */
 export function randomValues(size: number, seed: number): Float32Array {
   const rng = new Rng(seed);

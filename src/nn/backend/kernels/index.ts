@@ -1,8 +1,10 @@
 /**
- * Training kernels for `@tensorflow/tfjs-backend-wasm` 4.22, built from its own XNNPACK kernels.
+ * Training kernels for `@tensorflow/tfjs-backend-wasm` 4.22: composites of its own XNNPACK
+ * kernels where XNNPACK is fast, single JS passes over the wasm heap where it is not.
  *
- * Missing in the package (training a conv net fails without them): `Conv2DBackpropFilter`,
- * `DepthwiseConv2dNativeBackpropFilter`, `DepthwiseConv2dNativeBackpropInput`.
+ * Missing in the package (training a conv net fails without them): `Conv2DBackpropFilter` and
+ * `DepthwiseConv2dNativeBackpropInput` (XNNPACK convolutions), `DepthwiseConv2dNativeBackpropFilter`
+ * (heap loop).
  * Present but slow, replaced (measured on LeNet-5 / VGG training steps, see docs in each file):
  * `Conv2DBackpropInput` (scalar loop → XNNPACK convolution), `MaxPoolGrad` and `AvgPoolGrad`
  * (window rescans → one JS pass over the wasm heap), `BatchMatMul` with transposed operands

@@ -1,17 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { HwsweepError } from '../src/errors.js';
-
-/** Error types a retry can never fix: the workflows' retry policies list them as non-retryable. */
-export const NON_RETRYABLE = [
-  'INVALID_ARGUMENT',
-  'INVALID_SPEC',
-  'SHAPE_MISMATCH',
-  'MODEL_NOT_FOUND',
-  'DATASET_INVALID',
-  'SIM_CONFIG_INVALID',
-  'TOPOLOGY_INVALID',
-  'TRIAL_FINISHED',
-];
+import { NON_RETRYABLE } from '../workflows/shared.js'; // one list for the retry policies and the failures
 
 /** Class instances do not cross Temporal: map our errors to ApplicationFailure (type = code, context in details). */
 export function toFailure(err: unknown): unknown {

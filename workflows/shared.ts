@@ -50,7 +50,7 @@ export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
 export const setParallelismSignal = defineSignal<[number]>('setParallelism');
 
-/** Error types that retrying cannot fix (kept in sync with activities/failure.ts NON_RETRYABLE). */
+/** Error types that retrying cannot fix: activities raise them non-retryable and the retry policies list them. */
 export const NON_RETRYABLE = [
   'INVALID_ARGUMENT',
   'INVALID_SPEC',

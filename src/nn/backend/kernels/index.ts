@@ -24,6 +24,22 @@ import { meanConfig, sumConfig } from './leading-reduce.js';
 import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grads.js';
 import { identityConfig, tileConfig } from './reshape-like.js';
 
+/**
+ * Importing the wasm package registers `wasm` with priority 2, above `cpu` (1). tfjs then picks
+ * wasm as the default backend of every process that merely imports this module, and synchronous
+ * tf calls before `await tf.ready()` throw ("backend 'wasm' has not yet been initialized"). Re-register
+ * it with priority 0 (while it is not initialised) so that only `initBackend` / `tf.setBackend`
+ * select it.
+ */
+function demoteWasmPriority(): void {
+  const engine = tf.engine();
+  const factory = tf.findBackendFactory('wasm');
+  if (factory === null || factory === undefined || 'wasm' in engine.registry) return;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', factory, 0);
+}
+demoteWasmPriority();
+
 export { conv2dBackpropFilterComposite } from './conv2d-backprop-filter.js';
 export { conv2dBackpropInputComposite } from './conv2d-backprop-input.js';
 export { depthwiseFilterGrad } from './depthwise-backprop-filter.js';

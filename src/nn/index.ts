@@ -20,7 +20,9 @@
  * (any non-tracking schedule) and an optional `originalLr`; `saveModelBytes(model)` /
  * `loadModelBytes(model, bytes)` hold every weight incl. BN statistics; `getAllWeights` /
  * `setAllWeights` expose biases and BN parameters by `layer/weight` name; `finalLr` gives the
- * constant fine-tuning baseline LR; `TrainOptions` gained optional Adam betas/epsilon.
+ * constant fine-tuning baseline LR; `TrainOptions` gained optional Adam betas/epsilon and
+ * `frozen` (INQ-style per-weight freezing); `TrainHooks.onBatchEnd` (heartbeats inside epochs);
+ * `kernelGradients` (dL/dw per prunable kernel, e.g. for centroid fine-tuning).
  */
 export type { Dataset, DatasetName, LoadDatasetOptions, Split } from './data/types.js';
 export { DatasetNames } from './data/types.js';
@@ -37,4 +39,5 @@ export type { EpochMetrics, EvalTransforms, Masks, TrainHooks, TrainOptions } fr
 export { lrAt, finalLr, type LrSchedule, type BaseSchedule, type LrTracking } from './train/schedule.js';
 export { trainModel } from './train/trainer.js';
 export { evaluate } from './train/evaluate.js';
+export { kernelGradients } from './train/gradients.js';
 export { saveModelBytes, loadModelBytes } from './train/checkpoint.js';

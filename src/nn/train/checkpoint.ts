@@ -28,26 +28,38 @@ function restoreWeights(model: tf.LayersModel, blobs: Map<string, Blob>): void {
   setAllWeights(model, all);
 }
 
-/** Serialises weights (all, incl. BN statistics), masks, optimizer slots and the run state. */
+/** The 0/1 maps a run trains under: pruning masks and frozen-weight maps. */
+export interface RunMaps {
+  masks: Masks | undefined;
+  frozen: Masks | undefined;
+}
+
+const mapBlobs = (prefix: string, maps: Masks | undefined): Blob[] =>
+  [...(maps ?? new Map<string, Uint8Array>())].map(([k, m]) => ({ key: `${prefix}${k}`, data: m, shape: [m.length] }));
+
+function readMaps(blobs: Map<string, Blob>, prefix: string): Masks | undefined {
+  const out: Masks = new Map();
+  for (const [key, b] of blobs)
+    if (key.startsWith(prefix) && b.data instanceof Uint8Array) out.set(key.slice(prefix.length), b.data);
+  return out.size ? out : undefined;
+}
+
+/** Serialises weights (all, incl. BN statistics), masks, frozen maps, optimizer slots and the run state. */
 export function encodeCheckpoint(
   model: tf.LayersModel,
   state: CheckpointState,
-  masks: Masks | undefined,
+  maps: RunMaps,
   optBlobs: Blob[],
 ): Uint8Array {
-  const maskBlobs: Blob[] = [...(masks ?? new Map<string, Uint8Array>())].map(([k, m]) => ({
-    key: `m/${k}`,
-    data: m,
-    shape: [m.length],
-  }));
-  return pack({ kind: 'checkpoint', ...state }, [...weightBlobs(model), ...maskBlobs, ...optBlobs]);
+  const blobs = [...weightBlobs(model), ...mapBlobs('m/', maps.masks), ...mapBlobs('f/', maps.frozen), ...optBlobs];
+  return pack({ kind: 'checkpoint', ...state }, blobs);
 }
 
 /** Restores the weights into `model` and returns the rest of a checkpoint. */
 export function decodeCheckpoint(
   model: tf.LayersModel,
   bytes: Uint8Array,
-): { state: CheckpointState; masks: Masks | undefined; blobs: Map<string, Blob> } {
+): RunMaps & { state: CheckpointState; blobs: Map<string, Blob> } {
   const { meta, blobs } = unpack(bytes, 'checkpoint');
   if (meta['kind'] !== 'checkpoint') {
     throw new HwsweepError(
@@ -56,10 +68,8 @@ export function decodeCheckpoint(
     );
   }
   restoreWeights(model, blobs);
-  const masks: Masks = new Map();
-  for (const [key, b] of blobs)
-    if (key.startsWith('m/') && b.data instanceof Uint8Array) masks.set(key.slice(2), b.data);
-  return { state: meta as unknown as CheckpointState, masks: masks.size ? masks : undefined, blobs };
+  const state = meta as unknown as CheckpointState;
+  return { state, masks: readMaps(blobs, 'm/'), frozen: readMaps(blobs, 'f/'), blobs };
 }
 
 /** Weights only (every model weight incl. BN statistics), e.g. a trained baseline. */

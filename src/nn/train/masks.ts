@@ -10,8 +10,11 @@ export interface BoundMask {
   mask: tf.Tensor;
 }
 
-/** Checks every mask against its kernel (layer exists, same size, only 0/1) and uploads it. */
-export function bindMasks(model: tf.LayersModel, masks: Masks | undefined): BoundMask[] {
+/**
+ * Checks every mask against its kernel (layer exists, same size, only 0/1) and uploads it.
+ * `what` names the option in error messages ('mask' or 'frozen map').
+ */
+export function bindMasks(model: tf.LayersModel, masks: Masks | undefined, what = 'mask'): BoundMask[] {
   if (!masks) return [];
   const out: BoundMask[] = [];
   for (const [layer, m] of masks) {
@@ -21,7 +24,7 @@ export function bindMasks(model: tf.LayersModel, masks: Masks | undefined): Boun
     if (m.length !== size) {
       throw new HwsweepError(
         'SHAPE_MISMATCH',
-        `mask for layer "${layer}" has ${m.length} entries, kernel [${shape.join(',')}] has ${size}`,
+        `${what} for layer "${layer}" has ${m.length} entries, kernel [${shape.join(',')}] has ${size}`,
         {
           context: { layer, expected: size, actual: m.length },
         },
@@ -31,7 +34,7 @@ export function bindMasks(model: tf.LayersModel, masks: Masks | undefined): Boun
     for (let i = 0; i < size; i++) {
       const b = m[i] ?? 0;
       if (b > 1) {
-        throw new HwsweepError('INVALID_ARGUMENT', `mask for layer "${layer}": entry ${i} = ${b} is not 0 or 1`, {
+        throw new HwsweepError('INVALID_ARGUMENT', `${what} for layer "${layer}": entry ${i} = ${b} is not 0 or 1`, {
           context: { layer, index: i },
         });
       }
@@ -52,4 +55,39 @@ export function applyMasks(bound: BoundMask[]): void {
 
 export function disposeMasks(bound: BoundMask[]): void {
   for (const b of bound) b.mask.dispose();
+}
+
+/** A frozen-weights binding: `w <- w * keep + frozenValues` pins the entries where the map is 1. */
+export interface BoundFrozen {
+  v: tf.Variable;
+  keep: tf.Tensor;
+  pinned: tf.Tensor;
+}
+
+/**
+ * Captures the current values of the entries marked 1 in `frozen` (call after the masks were
+ * applied). `applyFrozen` then restores exactly those values after every step, so frozen weights
+ * never move (INQ-style partial freezing, METHODS §6.4 step 4).
+ */
+export function bindFrozen(model: tf.LayersModel, frozen: Masks | undefined): BoundFrozen[] {
+  return bindMasks(model, frozen, 'frozen map').map((b) =>
+    tf.tidy(() => {
+      const keep = tf.keep(tf.sub(1, b.mask));
+      const pinned = tf.keep(tf.mul(b.v, b.mask));
+      b.mask.dispose();
+      return { v: b.v, keep, pinned };
+    }),
+  );
+}
+
+/** `w <- w * (1 - f) + w_frozen * f`: exact for both kinds of entries. */
+export function applyFrozen(bound: BoundFrozen[]): void {
+  if (bound.length === 0) return;
+  tf.tidy(() => {
+    for (const b of bound) b.v.assign(tf.add(tf.mul(b.v, b.keep), b.pinned));
+  });
+}
+
+export function disposeFrozen(bound: BoundFrozen[]): void {
+  for (const b of bound) tf.dispose([b.keep, b.pinned]);
 }

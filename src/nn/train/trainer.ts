@@ -7,7 +7,16 @@ import type { Dataset } from '../data/types.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { batchLossAndCorrect, evaluate, modelInputShape } from './evaluate.js';
 import { installFastBatchNormGrad } from './bn-grad.js';
-import { applyMasks, bindMasks, disposeMasks } from './masks.js';
+import {
+  applyFrozen,
+  applyMasks,
+  bindFrozen,
+  bindMasks,
+  disposeFrozen,
+  disposeMasks,
+  type BoundFrozen,
+  type BoundMask,
+} from './masks.js';
 import { Optimizer, type Param } from './optimizer.js';
 import { lrAt } from './schedule.js';
 import type { EpochMetrics, TrainHooks, TrainOptions } from './types.js';
@@ -91,26 +100,32 @@ export async function trainModel(
   };
   const rng = new Rng(opts.seed);
   let masks = opts.masks;
+  let frozen = opts.frozen;
   let history: EpochMetrics[] = [];
   let start = 0;
-  if (hooks.resumeFrom) {
-    const ck = decodeCheckpoint(model, hooks.resumeFrom);
-    if (JSON.stringify(ck.state.run) !== JSON.stringify(run)) {
-      optimizer.dispose();
-      throw new HwsweepError(
-        'INVALID_ARGUMENT',
-        `trainModel: checkpoint belongs to run ${JSON.stringify(ck.state.run)}, not ${JSON.stringify(run)}`,
-      );
-    }
-    optimizer.load(ck.blobs, ck.state.optimizerStep);
-    rng.state = ck.state.rngState;
-    masks = masks ?? ck.masks;
-    history = ck.state.history;
-    start = ck.state.epoch + 1;
-  }
-  const bound = bindMasks(model, masks);
+  let bound: BoundMask[] = [];
+  let pinned: BoundFrozen[] = [];
   try {
+    if (hooks.resumeFrom) {
+      // Weights (incl. BN statistics) come back exactly; the masks/frozen maps of the checkpoint
+      // apply unless the caller passes its own.
+      const ck = decodeCheckpoint(model, hooks.resumeFrom);
+      if (JSON.stringify(ck.state.run) !== JSON.stringify(run)) {
+        throw new HwsweepError(
+          'INVALID_ARGUMENT',
+          `trainModel: checkpoint belongs to run ${JSON.stringify(ck.state.run)}, not ${JSON.stringify(run)}`,
+        );
+      }
+      optimizer.load(ck.blobs, ck.state.optimizerStep);
+      rng.state = ck.state.rngState;
+      masks = masks ?? ck.masks;
+      frozen = frozen ?? ck.frozen;
+      history = ck.state.history;
+      start = ck.state.epoch + 1;
+    }
+    bound = bindMasks(model, masks);
     applyMasks(bound);
+    pinned = bindFrozen(model, frozen);
     for (let epoch = start; epoch < opts.epochs; epoch++) {
       const t0 = performance.now();
       const lr = lrAt(opts.schedule, epoch, opts.lr, opts.epochs);
@@ -133,6 +148,7 @@ export async function trainModel(
           }, varList);
           optimizer.apply(params, grads, lr);
           applyMasks(bound);
+          applyFrozen(pinned);
           const stats = tf.stack([tf.mul(value, batch.size), correctT ?? tf.scalar(0)]);
           correctT?.dispose();
           return stats;
@@ -165,12 +181,13 @@ export async function trainModel(
           run,
           history: [...history],
         };
-        await hooks.onEpochEnd(m, () => encodeCheckpoint(model, state, masks, optimizer.save()));
+        await hooks.onEpochEnd(m, () => encodeCheckpoint(model, state, { masks, frozen }, optimizer.save()));
       }
     }
     return { history };
   } finally {
     disposeMasks(bound);
+    disposeFrozen(pinned);
     optimizer.dispose();
   }
 }

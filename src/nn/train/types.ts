@@ -33,6 +33,12 @@ export interface TrainOptions {
   seed: number;
   /** Fixed pruning masks: applied before training and after every optimizer step (METHODS §1.1). */
   masks?: Masks;
+  /**
+   * Frozen weights (layer -> 0/1 map with the kernel's shape, 1 = frozen): those entries keep the
+   * value they have when training starts (after masking), exactly, through every step — the INQ
+   * recipe of METHODS §6.4 step 4 (quantize part of a layer, retrain the rest).
+   */
+  frozen?: Masks;
   /** Evaluate on `data.test` after every epoch (fills valLoss/valAccuracy). Default false. */
   evalEachEpoch?: boolean;
   /** Adam betas/epsilon. Defaults 0.9, 0.999, 1e-7 (tfjs/Keras). */

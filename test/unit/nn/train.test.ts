@@ -3,9 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/nn/backend/index.js';
 import {
   createModel,
+  evaluate,
   getWeights,
+  kernelGradients,
   loadDataset,
   prunableLayers,
+  setWeights,
   trainModel,
   type Dataset,
   type EpochMetrics,
@@ -139,6 +142,60 @@ describe('trainModel', () => {
       for (const [name, w] of getWeights(resumed)) expect(w).toEqual(wa.get(name));
     },
   );
+
+  it('keeps frozen weights at their starting values exactly while the rest trains (INQ-style), also across resume', async () => {
+    const model = vgg();
+    const frozen = randomMasks(model, 21); // reuse the generator: 1 = frozen here
+    const masks = randomMasks(model, 22);
+    const w0 = getWeights(model);
+    const opts: TrainOptions = { ...base, epochs: 3, masks, frozen };
+    let ck: Uint8Array | undefined;
+    await trainModel(model, data, opts, { onEpochEnd: (m, c) => void (m.epoch === 0 ? (ck = c()) : undefined) });
+    for (const [name, w] of getWeights(model)) {
+      const f = frozen.get(name)!;
+      const m = masks.get(name)!;
+      const start = w0.get(name)!;
+      // frozen & kept: bit-identical to the start; frozen & pruned: 0; free & kept: trained
+      expect(w.filter((v, i) => f[i] === 1 && m[i] === 1 && v !== start[i]).length).toBe(0);
+      expect(w.filter((v, i) => m[i] === 0 && v !== 0).length).toBe(0);
+      expect(w.filter((v, i) => f[i] === 0 && m[i] === 1 && v !== start[i]).length).toBeGreaterThan(0);
+    }
+    const resumed = vgg(5);
+    await trainModel(resumed, data, { ...base, epochs: 3 }, { resumeFrom: ck });
+    const wr = getWeights(resumed);
+    // equal bit for bit except the sign of zeros in pruned slots (-0 vs 0, which no later op can tell apart)
+    const plus0 = (a: Float32Array): Float32Array => a.map((v) => v + 0);
+    for (const [name, w] of getWeights(model)) expect(plus0(wr.get(name)!)).toEqual(plus0(w));
+  });
+
+  it('kernelGradients: batch-size invariant and equal to central differences on fc weights', async () => {
+    const model = createModel({ name: 'lenet5', inputShape: data.shape, numClasses: data.numClasses, seed: 4 });
+    const split = { x: data.test.x.subarray(0, 40 * 256), y: data.test.y.subarray(0, 40), n: 40 };
+    const tensors = tf.memory().numTensors;
+    const g1 = await kernelGradients(model, split, { batchSize: 40 });
+    const g2 = await kernelGradients(model, split, { batchSize: 7 });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect([...g1.keys()]).toEqual(prunableLayers(model));
+    for (const [name, g] of g1) {
+      const other = g2.get(name)!;
+      const scale = Math.max(...g.map(Math.abs));
+      g.forEach((v, i) => expect(Math.abs(v - other[i]!)).toBeLessThanOrEqual(1e-5 * scale + 1e-9));
+    }
+    // central differences on a few fc3 weights (the loss is smooth in them)
+    const w = getWeights(model);
+    const fc3 = w.get('fc3')!;
+    const loss = async (): Promise<number> => (await evaluate(model, split)).loss;
+    for (const i of [0, 17, fc3.length - 1]) {
+      const eps = 1e-2;
+      const orig = fc3[i]!;
+      setWeights(model, new Map([['fc3', Float32Array.from(fc3, (v, j) => (j === i ? orig + eps : v))]]));
+      const up = await loss();
+      setWeights(model, new Map([['fc3', Float32Array.from(fc3, (v, j) => (j === i ? orig - eps : v))]]));
+      const down = await loss();
+      setWeights(model, new Map([['fc3', fc3]]));
+      expect(g1.get('fc3')![i]).toBeCloseTo((up - down) / (2 * eps), 3);
+    }
+  });
 
   it('frees every tensor it creates (numTensors steady across epochs and after return)', async () => {
     const model = vgg();

@@ -130,6 +130,24 @@ describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
     });
   }
 
+  const reverses: { shape: number[]; dims: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+    { shape: [3, 3, 4, 5], dims: [0, 1], dtype: 'float32' },
+    { shape: [2, 3, 4], dims: [2], dtype: 'int32' },
+    { shape: [2, 3, 4, 2], dims: [1, 3], dtype: 'float32' },
+    { shape: [5], dims: [0], dtype: 'bool' },
+    { shape: [2, 3, 2], dims: [-1, 0], dtype: 'float32' },
+  ];
+  for (const { shape, dims, dtype } of reverses) {
+    it(`Reverse x=[${shape}] dims=[${dims}] ${dtype}`, async () => {
+      const v = randomValues(sizeOf(shape), 28).map((a) =>
+        dtype === 'float32' ? a : dtype === 'int32' ? Math.round(a * 10) : +(a > 0),
+      );
+      const { ref, got, refShape, gotShape } = await onBoth(() => tf.reverse(tf.tensor(v, shape, dtype), dims));
+      expect(gotShape).toEqual(refShape);
+      expect(Array.from(got)).toEqual(Array.from(ref));
+    });
+  }
+
   it('Identity aliases the data: the clone keeps its values after the source is disposed', async () => {
     await useWasm();
     const before = tf.memory().numTensors;

@@ -4,6 +4,9 @@
  *   batch-norm gradient does): here block copies with `copyWithin`, ~0.5 ms.
  * - `Identity` (copies its input): here it aliases the input's data like `Reshape` and the cpu
  *   backend do (tensors are immutable, the backend ref-counts data).
+ * - `Reverse` (a per-element loop, 4.6 ms CPU for a `[3,3,128,128]` filter flipped on axes
+ *   `[0, 1]`, which every conv input-gradient composite does): block copies of the contiguous
+ *   run after the last reversed axis (microseconds for conv filters).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { heapBackend } from './wasm-heap.js';
@@ -82,4 +85,53 @@ export function identityConfig(original: tf.KernelConfig): tf.KernelConfig {
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   };
+}
+
+/** Wraps the package's `Reverse`: block copies when the reversed axes leave a contiguous inner run. */
+export function reverseConfig(original: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => {
+      const x = onlyInput(args.inputs, 'Reverse');
+      const rank = x.shape.length;
+      const raw = args.attrs?.['dims'];
+      const dims = (Array.isArray(raw) ? (raw as number[]) : [Number(raw)]).map((d) => (d < 0 ? d + rank : d));
+      if (x.dtype === 'string' || rank === 0 || dims.some((d) => !Number.isInteger(d) || d < 0 || d >= rank)) {
+        return original.kernelFunc(args);
+      }
+      const be = heapBackend(args.backend, 'Reverse');
+      const out = be.makeOutput(x.shape, x.dtype);
+      reverseInto(be.typedArrayFromHeap(x), x.shape, be.typedArrayFromHeap(out), new Set(dims));
+      return out;
+    },
+  };
+}
+
+/** `dst = reverse(src, dims)`: recursion over the axes up to the last reversed one, then one block copy. */
+function reverseInto<T extends Float32Array | Int32Array | Uint8Array>(
+  src: T,
+  shape: number[],
+  dst: T,
+  dims: Set<number>,
+): void {
+  const last = Math.max(-1, ...dims);
+  if (last < 0) {
+    dst.set(src);
+    return;
+  }
+  const block = shape.slice(last + 1).reduce((a, b) => a * b, 1);
+  const stride = new Array<number>(last + 1).fill(block);
+  for (let i = last - 1; i >= 0; i--) stride[i] = stride[i + 1]! * shape[i + 1]!;
+  const walk = (axis: number, from: number, to: number): void => {
+    const d = shape[axis]!;
+    const s = stride[axis]!;
+    const flip = dims.has(axis);
+    for (let t = 0; t < d; t++) {
+      const f = from + t * s;
+      const o = to + (flip ? d - 1 - t : t) * s;
+      if (axis === last) dst.set(src.subarray(f, f + block), o);
+      else walk(axis + 1, f, o);
+    }
+  };
+  walk(0, 0, 0);
 }

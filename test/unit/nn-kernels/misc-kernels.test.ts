@@ -148,6 +148,24 @@ describe('Tile, Identity, Sum and Mean match the cpu backend', () => {
     });
   }
 
+  const slices: { shape: number[]; begin: number[]; size: number[]; dtype: 'float32' | 'int32' | 'bool' }[] = [
+    { shape: [4, 7, 6, 3], begin: [0, 1, 1, 0], size: [4, 5, 4, 3], dtype: 'float32' },
+    { shape: [4, 7, 6, 3], begin: [1, 0, 0, 0], size: [2, 7, 6, 3], dtype: 'float32' }, // contiguous
+    { shape: [5, 6], begin: [1, 2], size: [3, -1], dtype: 'int32' },
+    { shape: [2, 3, 4, 5, 2], begin: [0, 1, 0, 2, 1], size: [2, 2, 4, 3, 1], dtype: 'bool' },
+    { shape: [6], begin: [2], size: [3], dtype: 'float32' },
+  ];
+  for (const { shape, begin, size, dtype } of slices) {
+    it(`Slice x=[${shape}] begin=[${begin}] size=[${size}] ${dtype}`, async () => {
+      const v = randomValues(sizeOf(shape), 29).map((a) =>
+        dtype === 'float32' ? a : dtype === 'int32' ? Math.round(a * 10) : +(a > 0),
+      );
+      const { ref, got, refShape, gotShape } = await onBoth(() => tf.slice(tf.tensor(v, shape, dtype), begin, size));
+      expect(gotShape).toEqual(refShape);
+      expect(Array.from(got)).toEqual(Array.from(ref));
+    });
+  }
+
   it('Identity aliases the data: the clone keeps its values after the source is disposed', async () => {
     await useWasm();
     const before = tf.memory().numTensors;

@@ -10,7 +10,7 @@
  * (window rescans → one JS pass over the wasm heap), `BatchMatMul` with transposed operands
  * (→ explicit transpose + plain GEMM), `Tile` (per-element loop → block copies), `Identity`
  * (copy → alias), `Sum`/`Mean` over leading axes (transpose + reduce → avg-pool based),
- * `Reverse` (per-element loop → block copies).
+ * `Reverse` (per-element loop → block copies), `Slice` (copy of the whole input → block copies).
  * Everything else a training step of the model zoo runs is native in wasm; batch-norm gradients
  * are composed from primitive ops (Tile, Sum, Mul, …) by tfjs-core itself.
  */
@@ -23,7 +23,7 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
 import { meanConfig, sumConfig } from './leading-reduce.js';
 import { avgPoolGradConfig, maxPoolGradConfig } from './pool-grads.js';
-import { identityConfig, reverseConfig, tileConfig } from './reshape-like.js';
+import { identityConfig, reverseConfig, sliceConfig, tileConfig } from './reshape-like.js';
 
 /**
  * Importing the wasm package registers `wasm` with priority 2, above `cpu` (1). tfjs then picks
@@ -64,6 +64,7 @@ export const OVERRIDDEN_WASM_KERNELS = [
   'Sum',
   'Mean',
   'Reverse',
+  'Slice',
 ] as const;
 
 const missingConfigs: readonly tf.KernelConfig[] = [
@@ -93,6 +94,7 @@ const overrideFactories: Record<
   Sum: sumConfig,
   Mean: meanConfig,
   Reverse: reverseConfig,
+  Slice: sliceConfig,
 };
 
 /** The package's own configs of overridden kernels, kept to restore them. */

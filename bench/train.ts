@@ -43,9 +43,9 @@ async function timed(f: () => Promise<void>): Promise<{ wall: number; cpu: numbe
 }
 
 /**
- * One backend × model measurement: a warm-up epoch of one batch (skipped for the slow pure-JS
- * backend, which has nothing to warm up), then one timed epoch of `images` training images;
- * inference on `images` test images.
+ * One backend × model measurement: a warm-up epoch of up to 8 batches (skipped for the slow
+ * pure-JS backend), then one timed epoch of `images` training images; inference on `images`
+ * test images.
  */
 async function measure(
   backend: string,
@@ -55,7 +55,9 @@ async function measure(
   warmUp: boolean,
 ): Promise<Row> {
   const data = makeSynthetic({ seed: 1, train: images, test: images, shape: SHAPE, numClasses: 10 });
-  const warm = makeSynthetic({ seed: 2, train: batchSize, test: batchSize, shape: SHAPE, numClasses: 10 });
+  // Warm-up: 8 batches (JIT, XNNPACK operator caches, heap growth), capped at the timed size.
+  const warmImages = Math.min(images, 8 * batchSize);
+  const warm = makeSynthetic({ seed: 2, train: warmImages, test: batchSize, shape: SHAPE, numClasses: 10 });
   const net = createModel({ name: model, inputShape: SHAPE, numClasses: 10, seed: 1 });
   const opts = {
     epochs: 1,
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     options: {
       json: { type: 'boolean', default: false },
       batch: { type: 'string', default: '64' },
-      images: { type: 'string', default: '2048' },
+      images: { type: 'string', default: '4096' },
       quick: { type: 'boolean', default: false },
     },
   });

@@ -68,6 +68,18 @@ export async function launchSweep(
   return { sweepId, workflowId, uiUrl: workflowUiUrl(ctx.settings, workflowId) };
 }
 
+/** Queue names without a polling worker (so `launch` can say why nothing would happen). */
+export async function queuesWithoutWorkers(ctx: CliContext): Promise<string[]> {
+  const missing: string[] = [];
+  for (const [name, taskQueue] of Object.entries(TaskQueues)) {
+    const r = await ctx.client.workflowService
+      .describeTaskQueue({ namespace: ctx.settings.temporalNamespace, taskQueue: { name: taskQueue }, taskQueueType: name === 'orchestration' ? 1 : 2 })
+      .catch(() => undefined);
+    if (r && (r.pollers?.length ?? 0) === 0) missing.push(name);
+  }
+  return missing;
+}
+
 export interface ProgressView {
   sweepId: string;
   status: string;

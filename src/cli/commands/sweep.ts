@@ -3,7 +3,7 @@ import { formatSweepStatus } from '../views.js';
 import { openContext, sweepWorkflowId } from '../context.js';
 import { duration, toJson } from '../format.js';
 import { progressRenderer } from '../progress.js';
-import { launchSweep, readSpec, sweepProgress, waitForSweep } from '../sweeps.js';
+import { launchSweep, queuesWithoutWorkers, readSpec, sweepProgress, waitForSweep } from '../sweeps.js';
 
 export function launchCommand(): Command {
   return new Command('launch')
@@ -29,6 +29,8 @@ export function launchCommand(): Command {
           console.log(`Sweep ${l.sweepId} started (workflow ${l.workflowId})`);
           if (l.uiUrl) console.log(`Temporal UI: ${l.uiUrl}`);
         }
+        const idle = await queuesWithoutWorkers(ctx);
+        if (idle.length) console.error(`note: no worker polls the ${idle.join(', ')} queue(s) yet; start one with \`hwsweep worker\``);
         if (opts.wait) {
           const r = progressRenderer();
           const t0 = Date.now();

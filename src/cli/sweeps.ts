@@ -9,6 +9,7 @@ import { TaskQueues } from '../worker.js';
 import type { SweepProgress } from '../../workflows/shared.js';
 import type { SweepResult } from '../../workflows/sweep.js';
 import { sweepWorkflowId, type CliContext } from './context.js';
+import { progressRenderer } from './progress.js';
 
 /** Reads and validates a spec file; accelerators are checked with the simulator's own resolver. */
 export function readSpec(file: string): SweepSpec {
@@ -123,6 +124,16 @@ export async function sweepProgress(ctx: CliContext, sweepId: string): Promise<P
     maxParallel: live?.maxParallel ?? null,
     startedAt: sweep?.createdAt ?? null,
   };
+}
+
+/** Waits for the sweep with a live progress bar (or one line per change when not on a terminal). */
+export async function waitWithProgress(ctx: CliContext, sweepId: string): Promise<SweepResult> {
+  const r = progressRenderer();
+  try {
+    return await waitForSweep(ctx, sweepId, (p) => r.update(p));
+  } finally {
+    r.stop();
+  }
 }
 
 /** Waits for the sweep workflow to close, calling `onProgress` every `intervalMs`. */

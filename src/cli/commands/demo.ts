@@ -5,8 +5,7 @@ import { servicesDown } from '../../services/index.js';
 import { installRuntime, startWorkers } from '../../worker.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
-import { progressRenderer } from '../progress.js';
-import { launchSweep, readSpec, waitForSweep } from '../sweeps.js';
+import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
 import { RESULTS_SQL, readOnlyQuery } from './results.js';
 
 const DEMO_SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'demo.yaml');
@@ -35,9 +34,7 @@ export function demoCommand(): Command {
         const l = await launchSweep(ctx, spec);
         console.log(`Sweep ${l.sweepId}: ${spec.name} — ${spec.description}`);
         if (l.uiUrl) console.log(`Temporal UI: ${l.uiUrl}`);
-        const r = progressRenderer();
-        const res = await waitForSweep(ctx, l.sweepId, (p) => r.update(p));
-        r.stop();
+        const res = await waitWithProgress(ctx, l.sweepId);
         console.log(`\n${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}\n`);
         const results = await readOnlyQuery(RESULTS_SQL, 30_000, [l.sweepId]);
         console.log(table(results.rows, results.columns.filter((c) => c !== 'error' || results.rows.some((x) => x['error']))));

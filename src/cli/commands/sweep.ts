@@ -2,8 +2,7 @@ import { Command, Option } from 'commander';
 import { formatSweepStatus } from '../views.js';
 import { openContext, sweepWorkflowId } from '../context.js';
 import { duration, toJson } from '../format.js';
-import { progressRenderer } from '../progress.js';
-import { launchSweep, queuesWithoutWorkers, readSpec, sweepProgress, waitForSweep } from '../sweeps.js';
+import { launchSweep, queuesWithoutWorkers, readSpec, sweepProgress, waitWithProgress } from '../sweeps.js';
 
 export function launchCommand(): Command {
   return new Command('launch')
@@ -32,10 +31,8 @@ export function launchCommand(): Command {
         const idle = await queuesWithoutWorkers(ctx);
         if (idle.length) console.error(`note: no worker polls the ${idle.join(', ')} queue(s) yet; start one with \`hwsweep worker\``);
         if (opts.wait) {
-          const r = progressRenderer();
           const t0 = Date.now();
-          const res = await waitForSweep(ctx, l.sweepId, (p) => r.update(p));
-          r.stop();
+          const res = await waitWithProgress(ctx, l.sweepId);
           console.error(`finished in ${duration(Date.now() - t0)}: ${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled`);
         }
       } finally {

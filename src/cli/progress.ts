@@ -17,6 +17,7 @@ export function progressRenderer(stream: NodeJS.WriteStream = process.stderr) {
   };
   return {
     update(p: ProgressView): void {
+      if (p.total === 0) return; // still expanding the spec into trial rows
       const finished = p.completed + p.failed + p.cancelled;
       const payload = { running: p.running, failed: p.failed, cancelled: p.cancelled, eta_h: eta(p), state: p.paused ? ' (paused)' : '' };
       if (stream.isTTY) {

@@ -49,7 +49,7 @@ export class SweepHarness {
     return { settings: this.settings, db: this.db, client: this.client, connection: this.connection, close: async () => {} };
   }
 
-  async launch(spec: SweepSpec, opts: { heartbeatTimeoutMs?: number; trialsPerRun?: number } = {}): Promise<{ sweepId: string; handle: WorkflowHandle }> {
+  async launch(spec: SweepSpec, opts: { heartbeatTimeoutMs?: number; trialsPerRun?: number; dryRun?: boolean } = {}): Promise<{ sweepId: string; handle: WorkflowHandle }> {
     const l = await launchSweep(this.ctx, spec, opts);
     return { sweepId: l.sweepId, handle: this.client.workflow.getHandle(sweepWorkflowId(l.sweepId)) };
   }

@@ -16,7 +16,7 @@ import { magnitudeThreshold, pruneCount, pruneModel } from '../src/compress/prun
 import type { PruneConfig } from '../src/compress/prune/index.js';
 import { planTensor, toCodes } from '../src/compress/quantize/index.js';
 import { prunedModelStorage } from '../src/compress/prune-storage.js';
-import type { LayerDescriptor } from '../src/shared/layer.js';
+import { fcDescriptor, type LayerDescriptor } from '../src/shared/layer.js';
 import { Rng } from '../src/shared/rng.js';
 
 interface Args {
@@ -92,27 +92,7 @@ function vgg16(s: number): LayerDescriptor[] {
     ['fc8', ch(4096), 1000],
   ];
   for (const [name, i, o] of fcs) {
-    layers.push({
-      name,
-      kind: 'fc',
-      inH: 1,
-      inW: 1,
-      inC: i,
-      outC: o,
-      kernelH: 1,
-      kernelW: 1,
-      strideH: 1,
-      strideW: 1,
-      padTop: 0,
-      padBottom: 0,
-      padLeft: 0,
-      padRight: 0,
-      groups: 1,
-      outH: 1,
-      outW: 1,
-      weightShape: [i, o],
-      hasBias: true,
-    });
+    layers.push(fcDescriptor(name, i, o));
   }
   return layers;
 }

@@ -53,3 +53,28 @@ export function denseMacs(l: LayerDescriptor): number {
 export function weightCount(l: LayerDescriptor): number {
   return l.weightShape.reduce((a, b) => a * b, 1);
 }
+
+/** Descriptor of a dense layer `[inC] -> [outC]` (weights `[inC, outC]`), as seen after flattening. */
+export function fcDescriptor(name: string, inC: number, outC: number, hasBias = true): LayerDescriptor {
+  return {
+    name,
+    kind: 'fc',
+    inH: 1,
+    inW: 1,
+    inC,
+    outC,
+    kernelH: 1,
+    kernelW: 1,
+    strideH: 1,
+    strideW: 1,
+    padTop: 0,
+    padBottom: 0,
+    padLeft: 0,
+    padRight: 0,
+    groups: 1,
+    outH: 1,
+    outW: 1,
+    weightShape: [inC, outC],
+    hasBias,
+  };
+}

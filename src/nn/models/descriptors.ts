@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { HwsweepError } from '../../errors.js';
-import type { LayerDescriptor } from '../../shared/layer.js';
+import { fcDescriptor, type LayerDescriptor } from '../../shared/layer.js';
 import { prunableLayers } from './weights.js';
 
 /**
@@ -44,27 +44,7 @@ export function layerDescriptors(model: tf.LayersModel): LayerDescriptor[] {
     if (cls === 'Dense') {
       const inC = Number(inShape[inShape.length - 1]);
       const outC = weightShape[1] ?? 0;
-      return {
-        name,
-        kind: 'fc',
-        inH: 1,
-        inW: 1,
-        inC,
-        outC,
-        kernelH: 1,
-        kernelW: 1,
-        strideH: 1,
-        strideW: 1,
-        padTop: 0,
-        padBottom: 0,
-        padLeft: 0,
-        padRight: 0,
-        groups: 1,
-        outH: 1,
-        outW: 1,
-        weightShape,
-        hasBias,
-      } satisfies LayerDescriptor;
+      return fcDescriptor(name, inC, outC, hasBias);
     }
     const cfg = layer.getConfig();
     const [kh, kw] = pair(cfg['kernelSize']);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HwsweepError } from '../errors.js';
-import { presets } from './presets.js';
+import { DEFAULT_GROUP, presets } from './presets.js';
 import { Dataflows, EngineKinds, GroupShapes, PackingStyles } from './types.js';
 import type { HardwareConfig } from './types.js';
 
@@ -27,26 +27,8 @@ function deepMerge(a: Obj, b: Obj): Obj {
 
 const SECTION_DEFAULTS: Obj = {
   systolic: { rows: 32, cols: 32, dataflow: 'ws' },
-  group: {
-    tk: 16,
-    g: 16,
-    m: 16,
-    lockstep: true,
-    alignGroupsToRows: false,
-    groupShape: 'vector',
-    windowAxis: 'channel',
-    layerOverheadCycles: 0,
-  },
-  'aap-lowcplx': {
-    tk: 16,
-    g: 16,
-    m: 16,
-    lockstep: true,
-    alignGroupsToRows: false,
-    groupShape: 'vector',
-    windowAxis: 'channel',
-    layerOverheadCycles: 0,
-  },
+  group: { ...DEFAULT_GROUP },
+  'aap-lowcplx': { ...DEFAULT_GROUP },
   krp: { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true },
   subword: { pes: 16, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0 },
   clustered: { pes: 16, adders: 16, multipliers: 4, comparators: 16, mode: 'W', pipelined: true, onlineIterations: 0 },

@@ -2,7 +2,7 @@
  * Hardware presets: the seed papers' machines (METHODS §7.6, all [I] where the paper gives no number)
  * and SCALE-Sim v2's three shipped configs (configs/scale.cfg, google.cfg, eyeriss.cfg).
  */
-import type { HardwareConfig, MemoryConfig, PackingConfig } from './types.js';
+import type { GroupParams, HardwareConfig, MemoryConfig, PackingConfig } from './types.js';
 
 const KB = 1024;
 const noPacking: PackingConfig = { style: 'none', multiplierBits: 8, maxFactor: 1 };
@@ -15,6 +15,18 @@ const mem = (ifmapKb: number, filterKb: number, ofmapKb: number, bpc = 16): Memo
   doubleBuffered: true,
 });
 
+/** The METHODS §7.2 group engine as written: 16 PEs, g = 16 channels at one tap, 16 multipliers, lock-step. */
+export const DEFAULT_GROUP: GroupParams = {
+  tk: 16,
+  g: 16,
+  m: 16,
+  lockstep: true,
+  alignGroupsToRows: false,
+  groupShape: 'vector',
+  windowAxis: 'channel',
+  layerOverheadCycles: 0,
+};
+
 const base = { clockMHz: 200, weightBits: 8, activationBits: 8, accumulatorBits: 32, packing: noPacking };
 
 export const presets: Record<string, HardwareConfig> = {
@@ -24,16 +36,7 @@ export const presets: Record<string, HardwareConfig> = {
     engine: 'group',
     clockMHz: 1000,
     memory: mem(64, 64, 64),
-    group: {
-      tk: 16,
-      g: 256,
-      m: 16,
-      lockstep: true,
-      alignGroupsToRows: true,
-      groupShape: 'vector',
-      windowAxis: 'flat',
-      layerOverheadCycles: 0,
-    },
+    group: { ...DEFAULT_GROUP, g: 256, alignGroupsToRows: true, windowAxis: 'flat' },
     source:
       'METHODS §4.3(a)/§7.6: Cambricon-X-like (Zhang et al., MICRO 2016): 16 PEs x 16 multipliers, lock-step; ' +
       'activation window g_f = 256 along the flattened kh*kw*C axis [I] (with g_f = M = 16 every window takes one ' +
@@ -44,16 +47,7 @@ export const presets: Record<string, HardwareConfig> = {
     name: 'kang-lowcplx',
     engine: 'aap-lowcplx',
     memory: mem(64, 64, 64),
-    group: {
-      tk: 16,
-      g: 16,
-      m: 16,
-      lockstep: true,
-      alignGroupsToRows: false,
-      groupShape: 'vector',
-      windowAxis: 'channel',
-      layerOverheadCycles: 0,
-    },
+    group: { ...DEFAULT_GROUP },
     source: 'METHODS §4.3(b)/§7.6: AAP low-complexity PE, n multipliers with g:1 muxes (m = layer n)',
   },
   'lixiao-fpga': {
@@ -62,17 +56,7 @@ export const presets: Record<string, HardwareConfig> = {
     engine: 'group',
     packing: { style: 'dsp', multiplierBits: 16, maxFactor: 2 },
     memory: mem(64, 64, 64),
-    group: {
-      tk: 16,
-      g: 16,
-      m: 8,
-      lockstep: true,
-      alignGroupsToRows: false,
-      groupShape: 'vector',
-      windowAxis: 'channel',
-      groupsPerStep: 'fill',
-      layerOverheadCycles: 0,
-    },
+    group: { ...DEFAULT_GROUP, m: 8, groupsPerStep: 'fill' },
     source:
       'METHODS §2.3/§7.6: Tk=16 PEs, 8 DSP/PE, INT8 dual-MAC per DSP (Xilinx WP486), g=16; ' +
       'configurable sparsity read as floor(M/n) groups per step [I]',

@@ -7,7 +7,7 @@ import type { Prisma } from '../src/store/db.js';
 import { finite, type Db } from '../src/store/db.js';
 import { finishTrial, loadTrialConfig, setTrialPhase, startTrial } from '../src/store/sweeps.js';
 import { compressForTrial } from '../src/trial/compress.js';
-import { decodeMasks, encodeMasks } from '../src/trial/masks.js';
+import { decodeMasks, encodeMasks, type StoredPruning } from '../src/trial/masks.js';
 import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
 import { retrainTrainOptions } from '../src/trial/retrain.js';
 import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
@@ -40,11 +40,11 @@ export function createTrialActivities(db: Db) {
   const stagedModel = async (trialId: string, t: TrialConfig, opts: { applyMasks?: boolean } = {}) => {
     const base = await loadBaselineModel(db, t.baselineKey);
     const maskBytes = await getArtifact(db, artifactIds.masks(trialId));
-    const masks = maskBytes ? decodeMasks(maskBytes) : new Map<string, Uint8Array>();
+    const { masks, report } = maskBytes ? decodeMasks(maskBytes) : { masks: new Map<string, Uint8Array>(), report: undefined };
     const retrained = await getArtifact(db, artifactIds.weights(trialId, 'retrained'));
     if (retrained) loadModelBytes(base.model, retrained);
     else if (masks.size && opts.applyMasks !== false) setWeights(base.model, masked(getWeights(base.model), masks));
-    return { ...base, masks };
+    return { ...base, masks, report };
   };
 
   return {
@@ -72,7 +72,7 @@ export function createTrialActivities(db: Db) {
         const { accuracy } = masks.size ? await evaluate(model, data.test) : { accuracy: baselineAccuracy };
         const total = layers.reduce((a, l) => a + l.weightShape.reduce((x, y) => x * y, 1), 0);
         const ratio = pruned?.report.overall.achievedRatio ?? 0;
-        await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks) });
+        await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks, pruned?.report) });
         await setTrialPhase(db, input.trialId, 'prune', {
           baselineAccuracy,
           prunedAccuracy: accuracy,
@@ -106,7 +106,7 @@ export function createTrialActivities(db: Db) {
           // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
           // retried attempt skips finished rounds and resumes the current one from its checkpoint.
           const layers = layerDescriptors(model);
-          let prev: Map<string, Uint8Array> | undefined;
+          let prev: StoredPruning | undefined;
           for (let step = 1; step <= steps; step++) {
             const stage = `retrain-${step}`;
             const done = await getArtifact(db, artifactIds.weights(input.trialId, stage));
@@ -116,16 +116,21 @@ export function createTrialActivities(db: Db) {
               prev = decodeMasks(doneMasks);
               continue;
             }
-            const cfg = gradualStepConfig(t, step, steps, prev);
-            const stepMasks = pruneForTrial(t, layers, getWeights(model), cfg)?.masks ?? new Map<string, Uint8Array>();
+            const cfg = gradualStepConfig(t, step, steps, prev?.masks);
+            const result = pruneForTrial(t, layers, getWeights(model), cfg);
+            const stepMasks = result?.masks ?? new Map<string, Uint8Array>();
             setWeights(model, masked(getWeights(model), stepMasks));
             await trainWithCheckpoints({ db, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
-            await putArtifact(db, { id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(stepMasks) });
+            const bytes = encodeMasks(stepMasks, result?.report);
+            await putArtifact(db, { id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
             await putArtifact(db, { id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
-            prev = stepMasks;
+            prev = { masks: stepMasks, report: result?.report };
           }
-          // The final round's masks are the trial's masks (compression and simulation use them).
-          if (prev) await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(prev) });
+          // The final round's masks and report are the trial's (compression and simulation use them).
+          if (prev) {
+            const bytes = encodeMasks(prev.masks, prev.report);
+            await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
+          }
         }
         const { accuracy } = await evaluate(model, data.test);
         await putArtifact(db, {
@@ -145,12 +150,11 @@ export function createTrialActivities(db: Db) {
     async compressTrial(input: { trialId: string }): Promise<{ accuracy: number; compressionRatio: number }> {
       const t = await enter(input.trialId, 'compress');
       await ensureBackend();
-      const { model, data, masks, accuracy: baselineAccuracy } = await stagedModel(input.trialId, t);
+      const { model, data, masks, report, accuracy: baselineAccuracy } = await stagedModel(input.trialId, t);
       try {
         const layers = layerDescriptors(model);
-        const pruned = masks.size ? pruneForTrial(t, layers, getWeights(model)) : undefined;
-        // Re-pruning the masked kernels yields the same masks (zeros sort last); we use the report, keep the stored masks.
-        if (pruned) pruned.masks = masks;
+        // The stored masks and the report pruneTrial (or the last gradual round) wrote with them.
+        const pruned = report ? { masks, keptRows: new Map<string, Uint32Array>(), report } : undefined;
         const out = await compressForTrial(t, model, data, layers, pruned);
         await db.$transaction([
           ...out.layers.map((l) =>

@@ -1,11 +1,12 @@
 /** Plain-text output helpers: aligned tables, CSV, durations. */
 
-export type Cell = string | number | boolean | bigint | null | undefined | Date;
+export type Cell = string | number | boolean | bigint | null | undefined | Date | Buffer | unknown[] | { [key: string]: unknown };
 
 function show(v: Cell): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+$/, '');
+  if (typeof v === 'object') return toJson(v);
   return String(v);
 }
 

@@ -77,9 +77,61 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       }
       applied.push(m.name);
     }
+    await grantReader(client);
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
   return applied;
+}
+
+/**
+ * Relations the read-only role never reads, whatever later migrations add: artefact blobs (checkpoints, models),
+ * Prisma's bookkeeping, every `_`-prefixed table (the reader's own login among them) and views built on any of these.
+ */
+export const READER_DENIED_RELATIONS: readonly string[] = ['artifacts', '_prisma_migrations'];
+
+/**
+ * Grants the read-only role (migration 20261202120000_reader_role) SELECT on every table, view and materialized view
+ * of the current schema except the denied ones, and revokes everything on those. Idempotent; run after every
+ * migration run so relations added later are covered. Skipped when the role was not created (no CREATEROLE).
+ */
+async function grantReader(client: pg.Client): Promise<void> {
+  const exists = await client.query<{ ok: boolean }>(`select to_regclass('"_hwsweep_reader"') is not null as ok`);
+  if (!exists.rows[0]?.ok) return; // a migrations dir without the reader migration (tests of the applier)
+  const login = await client.query<{ role: string }>(
+    `select r.role from "_hwsweep_reader" r join pg_roles p on p.rolname = r.role where r.id = 1`,
+  );
+  const role = login.rows[0]?.role;
+  if (!role) return;
+  // A view reads with its owner's rights: one built on a denied table (even through other views) is denied too.
+  const rels = await client.query<{ name: string; denied: boolean }>(
+    `with recursive denied(oid) as (
+       select c.oid from pg_class c
+       where c.relnamespace = current_schema()::regnamespace and (c.relname = any($1) or c.relname like '\\_%')
+       union
+       select w.ev_class from pg_rewrite w join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = w.oid
+       join denied on d.refobjid = denied.oid where w.ev_class <> d.refobjid)
+     select c.relname as name, c.oid in (select oid from denied) as denied from pg_class c
+     where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'f')
+     order by c.relname`,
+    [READER_DENIED_RELATIONS],
+  );
+  const who = client.escapeIdentifier(role);
+  await client.query('begin');
+  try {
+    await client.query(`grant usage on schema ${client.escapeIdentifier(await currentSchema(client))} to ${who}`);
+    for (const r of rels.rows) {
+      const rel = client.escapeIdentifier(r.name);
+      await client.query(r.denied ? `revoke all on ${rel} from ${who}` : `grant select on ${rel} to ${who}`);
+    }
+    await client.query('commit');
+  } catch (err) {
+    await client.query('rollback');
+    throw new Error(`granting the read-only role ${role} failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function currentSchema(client: pg.Client): Promise<string> {
+  return (await client.query<{ s: string }>('select current_schema() as s')).rows[0]!.s;
 }

@@ -1,32 +1,10 @@
 import { Command } from 'commander';
-import pg from 'pg';
-import { loadSettings } from '../../services/index.js';
 import { HwsweepError } from '../../errors.js';
+import { readOnlyQuery } from '../../store/read-only.js';
 import { csv, table, toJson, type Cell } from '../format.js';
 
-/**
- * Runs one SQL statement in a READ ONLY transaction with a statement timeout: `hwsweep sql` can never modify
- * results, and a runaway query cannot hold the database.
- */
-export async function readOnlyQuery(sql: string, timeoutMs = 30_000, params: unknown[] = []): Promise<{ rows: Record<string, Cell>[]; columns: string[] }> {
-  const client = new pg.Client({ connectionString: loadSettings().databaseUrl });
-  await client.connect();
-  try {
-    await client.query('begin read only');
-    await client.query(`set local statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-    const r = await client.query<Record<string, Cell>>(sql, params);
-    await client.query('rollback');
-    return { rows: r.rows, columns: r.fields.map((f) => f.name) };
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    const e = err as { message: string; position?: string };
-    throw new HwsweepError('INVALID_ARGUMENT', `SQL error: ${e.message}${e.position ? ` (at character ${e.position})` : ''}`, {
-      hint: 'tables: sweeps, trials, baselines, epoch_metrics, layer_results, simulations, layer_simulations; views: trial_results, trial_simulations, best_accuracy_per_ratio, pareto_accuracy_speedup, pareto_accuracy_size, layer_bottlenecks, baseline_deltas',
-    });
-  } finally {
-    await client.end();
-  }
-}
+/** @deprecated import it from src/store/read-only.ts (kept so existing callers keep working while they switch). */
+export { readOnlyQuery } from '../../store/read-only.js';
 
 function print(rows: Record<string, Cell>[], columns: string[], fmt: { json?: boolean; csv?: boolean }): void {
   if (fmt.json) console.log(toJson(rows));

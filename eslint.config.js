@@ -38,9 +38,27 @@ export default tseslint.config(
           paths: builtinModules.flatMap((m) => [m, `node:${m}`]),
           patterns: [
             {
-              group: ['../activities/*', '../src/*', '@prisma/*', '@tensorflow/*', 'pg'],
+              // src/errors.ts imports nothing: its retry table is shared by the failures and the retry policies.
+              group: ['../activities/*', '../src/*', '!../src/errors.js', '@prisma/*', '@tensorflow/*', 'pg'],
               allowTypeImports: true,
               message: 'Workflows are sandboxed and replayed: import types only; do the work in an activity.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities are thin over the TrialStore port: no Prisma, no SQL, no database client.
+    files: ['activities/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@prisma/*', 'pg', '**/generated/*', '**/store/*', '!**/store/trial-store.js'],
+              message: 'Activities talk to storage through the TrialStore port (src/store/trial-store.ts) only.',
             },
           ],
         },

@@ -2,9 +2,7 @@ import { heartbeat, sleep } from '@temporalio/activity';
 import { evaluate, getWeights, loadModelBytes, saveModelBytes } from '../src/nn/index.js';
 import { HwsweepError } from '../src/errors.js';
 import type { BaselineRecipe, DataConfig, DatasetName, ModelName } from '../src/spec/index.js';
-import { artifactIds, getArtifact, putArtifact } from '../src/store/artifacts.js';
-import type { Db } from '../src/store/db.js';
-import { finite } from '../src/store/db.js';
+import { artifactIds, type BaselineRow, type TrialStore } from '../src/store/trial-store.js';
 import { trialDataset, trialModel, type ModelDataRef } from '../src/trial/data.js';
 import { baselineTrainOptions } from '../src/trial/retrain.js';
 import { ensureBackend, trainWithCheckpoints } from './training.js';
@@ -14,61 +12,47 @@ export interface BaselineSummary {
   accuracy: number;
 }
 
-interface BaselineRow {
-  model: string;
-  width: number;
-  dataset: string;
-  seed: number;
-  recipe: unknown;
-}
-
 function refOf(row: BaselineRow): ModelDataRef & { recipe: BaselineRecipe } {
   const { recipe, data } = row.recipe as { recipe: BaselineRecipe; data: DataConfig };
   return { model: row.model as ModelName, width: row.width, dataset: row.dataset as DatasetName, seed: row.seed, data, recipe };
 }
 
 /** Loads a finished baseline into a fresh model (caller disposes). */
-export async function loadBaselineModel(db: Db, key: string) {
-  const row = await db.baseline.findUniqueOrThrow({ where: { key } });
+export async function loadBaselineModel(store: TrialStore, key: string) {
+  const row = await store.baseline(key);
   const ref = refOf(row);
   const data = await trialDataset(ref);
   const model = trialModel(ref, data);
-  const bytes = await getArtifact(db, artifactIds.weights(key, 'baseline'));
-  if (!bytes) throw new HwsweepError('MODEL_NOT_FOUND', `baseline ${key} has no stored weights`, { retryable: true });
+  const bytes = await store.getArtifact(artifactIds.weights(key, 'baseline'));
+  if (!bytes) {
+    model.dispose();
+    throw new HwsweepError('MODEL_NOT_FOUND', `baseline ${key} has no stored weights`, { context: { baseline: key } });
+  }
   loadModelBytes(model, bytes);
   return { model, data, ref, accuracy: row.accuracy ?? NaN };
 }
 
-export function createBaselineActivities(db: Db) {
+export function createBaselineActivities(store: TrialStore) {
   return {
     /**
      * Trains the baseline once (resuming from its newest checkpoint), evaluates it and stores its weights.
      * Idempotent: a finished baseline returns at once.
      */
     async trainBaseline(input: { key: string }): Promise<BaselineSummary> {
-      const row = await db.baseline.findUniqueOrThrow({ where: { key: input.key } });
+      const row = await store.baseline(input.key);
       if (row.status === 'COMPLETED' && row.accuracy !== null) return { key: input.key, accuracy: row.accuracy };
       await ensureBackend();
-      await db.baseline.update({ where: { key: input.key }, data: { status: 'RUNNING' } });
+      await store.markBaselineRunning(input.key);
       const ref = refOf(row);
       const data = await trialDataset(ref);
       const model = trialModel(ref, data);
       try {
-        await trainWithCheckpoints({
-          db,
-          owner: input.key,
-          phase: 'baseline',
-          model,
-          data,
-          options: baselineTrainOptions(ref.recipe, ref.seed),
-        });
+        await trainWithCheckpoints({ store, owner: input.key, phase: 'baseline', model, data, options: baselineTrainOptions(ref.recipe, ref.seed) });
         const { accuracy, loss } = await evaluate(model, data.test);
-        await putArtifact(db, { id: artifactIds.weights(input.key, 'baseline'), kind: 'weights', ownerId: input.key, bytes: saveModelBytes(model) });
+        const weights = artifactIds.weights(input.key, 'baseline');
+        await store.putArtifact({ id: weights, kind: 'weights', ownerId: input.key, bytes: saveModelBytes(model) });
         const weightsTotal = [...getWeights(model).values()].reduce((a, w) => a + w.length, 0);
-        await db.baseline.update({
-          where: { key: input.key },
-          data: { status: 'COMPLETED', accuracy, loss: finite(loss), epochs: ref.recipe.epochs, weightsTotal, finishedAt: new Date(), artifactId: artifactIds.weights(input.key, 'baseline') },
-        });
+        await store.completeBaseline(input.key, { accuracy, loss, epochs: ref.recipe.epochs, weightsTotal, artifactId: weights });
         return { key: input.key, accuracy };
       } finally {
         model.dispose();
@@ -78,16 +62,18 @@ export function createBaselineActivities(db: Db) {
     /** Waits (heartbeating) for a baseline another workflow is training; fails if that training failed. */
     async awaitBaseline(input: { key: string; pollMs?: number }): Promise<BaselineSummary> {
       for (;;) {
-        const row = await db.baseline.findUniqueOrThrow({ where: { key: input.key } });
+        const row = await store.baseline(input.key);
         if (row.status === 'COMPLETED' && row.accuracy !== null) return { key: input.key, accuracy: row.accuracy };
-        if (row.status === 'FAILED') throw new HwsweepError('MODEL_NOT_FOUND', `baseline ${input.key} failed to train`);
+        if (row.status === 'FAILED') {
+          throw new HwsweepError('MODEL_NOT_FOUND', `baseline ${input.key} failed to train`, { context: { baseline: input.key } });
+        }
         heartbeat();
         await sleep(input.pollMs ?? 1000);
       }
     },
 
     async markBaselineFailed(input: { key: string }): Promise<void> {
-      await db.baseline.updateMany({ where: { key: input.key, status: { not: 'COMPLETED' } }, data: { status: 'FAILED' } });
+      await store.markBaselineFailed(input.key);
     },
   };
 }

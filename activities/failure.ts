@@ -1,15 +1,18 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { HwsweepError } from '../src/errors.js';
-import { NON_RETRYABLE } from '../workflows/shared.js'; // one list for the retry policies and the failures
 
-/** Class instances do not cross Temporal: map our errors to ApplicationFailure (type = code, context in details). */
+/**
+ * Class instances do not cross Temporal: map our errors to ApplicationFailure (type = code, context in details).
+ * `nonRetryable` comes from the error's code through the one table in src/errors.ts (`RETRYABLE`), the same table
+ * the workflows' retry policies list as `nonRetryableErrorTypes`.
+ */
 export function toFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof HwsweepError) {
     return ApplicationFailure.create({
       type: err.code,
       message: err.message,
-      nonRetryable: !err.retryable && NON_RETRYABLE.includes(err.code),
+      nonRetryable: !err.retryable,
       details: [err.context],
       cause: err,
     });

@@ -1,14 +1,15 @@
-import { expandSpec, type SweepSpec } from '../src/spec/index.js';
 import { createHash } from 'node:crypto';
-import type { Db } from '../src/store/db.js';
-import { registerSweep, setSweepStatus, trialCounts } from '../src/store/sweeps.js';
+import { expandSpec, type SweepSpec } from '../src/spec/index.js';
+import type { TrialCounts, TrialStore } from '../src/store/trial-store.js';
 
 export interface SweepRegistration {
   total: number;
+  /** Trials this registration added to the sweep. */
+  added: number;
   rejected: number;
 }
 
-export function createSweepActivities(db: Db) {
+export function createSweepActivities(store: TrialStore) {
   return {
     /**
      * Expands the (already validated) spec and records the sweep, its trials and baselines. Deterministic and
@@ -17,7 +18,7 @@ export function createSweepActivities(db: Db) {
     async registerSweep(input: { sweepId: string; workflowId: string; spec: SweepSpec }): Promise<SweepRegistration> {
       const spec = input.spec; // validated by the CLI before the workflow started
       const { trials, rejected } = expandSpec(spec);
-      await registerSweep(db, {
+      const r = await store.registerSweep({
         id: input.sweepId,
         name: spec.name,
         spec,
@@ -26,21 +27,17 @@ export function createSweepActivities(db: Db) {
         trials,
         rejected,
       });
-      return { total: trials.length, rejected: rejected.length };
+      return { total: r.total, added: r.added, rejected: rejected.length };
     },
 
     /** Marks trials that never started as CANCELLED (a cancelled sweep leaves no PENDING rows behind). */
     async cancelPendingTrials(input: { sweepId: string }): Promise<number> {
-      const r = await db.trial.updateMany({
-        where: { sweepId: input.sweepId, status: { in: ['PENDING', 'RUNNING'] } },
-        data: { status: 'CANCELLED', finishedAt: new Date() },
-      });
-      return r.count;
+      return await store.cancelUnfinishedTrials(input.sweepId);
     },
 
-    async finishSweep(input: { sweepId: string; status: 'COMPLETED' | 'CANCELLED' | 'FAILED' }) {
-      await setSweepStatus(db, input.sweepId, input.status);
-      return await trialCounts(db, input.sweepId);
+    async finishSweep(input: { sweepId: string; status: 'COMPLETED' | 'CANCELLED' | 'FAILED' }): Promise<TrialCounts> {
+      await store.setSweepStatus(input.sweepId, input.status);
+      return await store.trialCounts(input.sweepId);
     },
   };
 }

@@ -3,10 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../src/nn/backend/index.js';
 import { trainModel } from '../src/nn/index.js';
 import type { Dataset, EpochMetrics, Masks, TrainOptions } from '../src/nn/index.js';
-import { artifactIds, getArtifact } from '../src/store/artifacts.js';
-import type { Db } from '../src/store/db.js';
-import { epochUpsert } from '../src/store/metrics.js';
-import { artifactUpsert } from '../src/store/artifacts.js';
+import { artifactIds, type TrialStore } from '../src/store/trial-store.js';
 
 /** Details a training activity heartbeats: a retried attempt (or a human in the Web UI) sees where it was. */
 export interface TrainHeartbeat {
@@ -27,7 +24,7 @@ export async function ensureBackend(): Promise<void> {
  * cancellation reaches the loop; cancellation is honoured between batches.
  */
 export async function trainWithCheckpoints(args: {
-  db: Db;
+  store: TrialStore;
   owner: string;
   phase: string;
   model: tf.LayersModel;
@@ -35,10 +32,10 @@ export async function trainWithCheckpoints(args: {
   options: TrainOptions;
   masks?: Masks;
 }): Promise<EpochMetrics[]> {
-  const { db, owner, phase } = args;
+  const { store, owner, phase } = args;
   const ctx = Context.current();
   const ckptId = artifactIds.checkpoint(owner, phase);
-  const resumeFrom = await getArtifact(db, ckptId);
+  const resumeFrom = await store.getArtifact(ckptId);
   const details = ctx.info.heartbeatDetails as TrainHeartbeat | undefined;
   let last = details?.epoch ?? -1;
   const beat = (): void => heartbeat({ phase, epoch: last } satisfies TrainHeartbeat);
@@ -49,10 +46,10 @@ export async function trainWithCheckpoints(args: {
       ...(resumeFrom ? { resumeFrom } : {}),
       signal: ctx.cancellationSignal,
       onEpochEnd: async (m, checkpoint) => {
-        await db.$transaction([
-          epochUpsert(db, owner, phase, ctx.info.attempt, m),
-          artifactUpsert(db, { id: ckptId, kind: 'checkpoint', ownerId: owner, bytes: checkpoint() }),
-        ]);
+        await store.recordEpoch(
+          { ownerId: owner, phase, attempt: ctx.info.attempt, ...m },
+          { id: ckptId, kind: 'checkpoint', ownerId: owner, bytes: checkpoint() },
+        );
         last = m.epoch;
         beat();
       },

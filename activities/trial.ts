@@ -2,16 +2,15 @@ import { Context } from '@temporalio/activity';
 import { applyMask, type PruneResult } from '../src/compress/index.js';
 import { evaluate, getWeights, layerDescriptors, loadModelBytes, saveModelBytes, setWeights } from '../src/nn/index.js';
 import type { TrialConfig } from '../src/spec/index.js';
-import { artifactIds, getArtifact, putArtifact } from '../src/store/artifacts.js';
-import type { Prisma } from '../src/store/db.js';
-import { finite, type Db } from '../src/store/db.js';
-import { finishTrial, loadTrialConfig, setTrialPhase, startTrial } from '../src/store/sweeps.js';
+import { HwsweepError } from '../src/errors.js';
+import { artifactIds, type LayerSimulationRow, type SimulationRow, type TrialPatch, type TrialStore } from '../src/store/trial-store.js';
 import { compressForTrial } from '../src/trial/compress.js';
 import { decodeMasks, encodeMasks, type StoredPruning } from '../src/trial/masks.js';
 import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
 import { retrainTrainOptions } from '../src/trial/retrain.js';
 import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
 import { simulateAll } from '../src/trial/simulate.js';
+import type { NetworkReport } from '../src/accel/index.js';
 import { loadBaselineModel } from './baseline.js';
 import { ensureBackend, trainWithCheckpoints } from './training.js';
 
@@ -29,19 +28,66 @@ function masked(weights: Map<string, Float32Array>, masks: Map<string, Uint8Arra
   return new Map([...weights].map(([name, w]) => [name, masks.has(name) ? applyMask(w, masks.get(name)!) : w]));
 }
 
-export function createTrialActivities(db: Db) {
+/** JSON columns hold plain data: drop class prototypes, undefined fields and typed arrays' identity. */
+const json = <T>(x: unknown): T => JSON.parse(JSON.stringify(x)) as T;
+
+/** The `simulations` row and its `layer_simulations` rows for one accelerator's report (non-finite -> NULL by the store). */
+function simulationRows(accelerator: string, r: NetworkReport): { sim: SimulationRow; layers: LayerSimulationRow[] } {
+  const sim: SimulationRow = {
+    accelerator,
+    hardwareHash: r.hardwareHash,
+    hardware: json<SimulationRow['hardware']>(r.hardware),
+    totalCycles: r.totals.totalCycles,
+    denseCycles: finite(r.totals.denseCycles),
+    speedup: finite(r.speedup.vsDense),
+    sparsityFactor: finite(r.speedup.sparsityFactor),
+    packingFactor: finite(r.speedup.packingFactor),
+    utilization: finite(r.totals.utilization),
+    loadImbalance: finite(r.totals.loadImbalance),
+    denseMacs: r.totals.denseMacs,
+    usefulMacs: r.totals.usefulMacs,
+    dramBytes: r.totals.dramBytes,
+    sramBytes: r.totals.sramReadBytes + r.totals.sramWriteBytes,
+    energyPj: finite(r.totals.energyPj),
+    totals: json<SimulationRow['totals']>(r.totals),
+  };
+  const layers = r.layers.map(
+    (l, i): LayerSimulationRow => ({
+      layer: l.name,
+      layerIndex: i,
+      totalCycles: l.totalCycles,
+      utilization: finite(l.utilization),
+      loadImbalance: finite(l.loadImbalance),
+      denseMacs: l.denseMacs,
+      usefulMacs: l.usefulMacs,
+      dramBytes: l.dramBytes.total,
+      sramBytes: l.sramReadBytes.ifmap + l.sramReadBytes.filter + l.sramReadBytes.metadata + l.sramWriteBytes,
+      energyPj: finite(l.energyPj.total),
+      stats: json<LayerSimulationRow['stats']>(l),
+    }),
+  );
+  return { sim, layers };
+}
+
+/** NaN/±Infinity as null (the columns are nullable floats). */
+function finite(x: number | null | undefined): number | null {
+  return x !== null && x !== undefined && Number.isFinite(x) ? x : null;
+}
+
+export function createTrialActivities(store: TrialStore) {
   /** Records the phase and this activity's attempt on the trial row (a failed trial keeps both). */
   const enter = async (trialId: string, phase: string): Promise<TrialConfig> => {
-    await setTrialPhase(db, trialId, phase, { attempt: Context.current().info.attempt });
-    return (await loadTrialConfig(db, trialId)).config;
+    await store.recordTrialPhase(trialId, phase, { activityAttempt: Context.current().info.attempt });
+    return (await store.trial(trialId)).config;
   };
+  const record = (trialId: string, phase: string, patch: TrialPatch) => store.recordTrialPhase(trialId, phase, patch);
 
   /** The trial's network at its latest stage: retrained weights if any, else the baseline with masks applied. */
   const stagedModel = async (trialId: string, t: TrialConfig, opts: { applyMasks?: boolean } = {}) => {
-    const base = await loadBaselineModel(db, t.baselineKey);
-    const maskBytes = await getArtifact(db, artifactIds.masks(trialId));
+    const base = await loadBaselineModel(store, t.baselineKey);
+    const maskBytes = await store.getArtifact(artifactIds.masks(trialId));
     const { masks, report } = maskBytes ? decodeMasks(maskBytes) : { masks: new Map<string, Uint8Array>(), report: undefined };
-    const retrained = await getArtifact(db, artifactIds.weights(trialId, 'retrained'));
+    const retrained = await store.getArtifact(artifactIds.weights(trialId, 'retrained'));
     if (retrained) loadModelBytes(base.model, retrained);
     else if (masks.size && opts.applyMasks !== false) setWeights(base.model, masked(getWeights(base.model), masks));
     return { ...base, masks, report };
@@ -49,20 +95,16 @@ export function createTrialActivities(db: Db) {
 
   return {
     async startTrial(input: { sweepId: string; number: number }): Promise<TrialStart> {
-      const row = await db.trial.findUniqueOrThrow({
-        where: { sweepId_number: { sweepId: input.sweepId, number: input.number } },
-        select: { id: true, baselineKey: true, label: true, config: true },
-      });
-      const t = row.config as unknown as TrialConfig;
-      const run = await startTrial(db, row.id);
-      return { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (t.retrain?.epochs ?? 0) > 0, run };
+      const row = await store.trialByNumber(input.sweepId, input.number);
+      const { run } = await store.startTrial(row.id);
+      return { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (row.config.retrain?.epochs ?? 0) > 0, run };
     },
 
     /** Masks from the baseline's weights; stores them and the pruned (not yet retrained) accuracy. */
     async pruneTrial(input: { trialId: string }): Promise<{ achievedRatio: number; prunedAccuracy: number }> {
       const t = await enter(input.trialId, 'prune');
       await ensureBackend();
-      const { model, data, accuracy: baselineAccuracy } = await loadBaselineModel(db, t.baselineKey);
+      const { model, data, accuracy: baselineAccuracy } = await loadBaselineModel(store, t.baselineKey);
       try {
         const layers = layerDescriptors(model);
         const weights = getWeights(model);
@@ -72,8 +114,8 @@ export function createTrialActivities(db: Db) {
         const { accuracy } = masks.size ? await evaluate(model, data.test) : { accuracy: baselineAccuracy };
         const total = layers.reduce((a, l) => a + l.weightShape.reduce((x, y) => x * y, 1), 0);
         const ratio = pruned?.report.overall.achievedRatio ?? 0;
-        await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks, pruned?.report) });
-        await setTrialPhase(db, input.trialId, 'prune', {
+        await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks, pruned?.report) });
+        await record(input.trialId, 'prune', {
           baselineAccuracy,
           prunedAccuracy: accuracy,
           achievedRatio: ratio,
@@ -89,9 +131,9 @@ export function createTrialActivities(db: Db) {
     /** Masked retraining with LR tracking; checkpoints every epoch, resumes from the newest one. */
     async retrainTrial(input: { trialId: string }): Promise<{ retrainedAccuracy: number }> {
       const t = await enter(input.trialId, 'retrain');
-      if (!t.retrain) throw new Error(`trial ${input.trialId} has no retraining configured`);
-      const done = await db.trial.findUniqueOrThrow({ where: { id: input.trialId }, select: { retrainedAccuracy: true } });
-      if (done.retrainedAccuracy !== null && (await getArtifact(db, artifactIds.weights(input.trialId, 'retrained')))) {
+      if (!t.retrain) throw new HwsweepError('INVALID_ARGUMENT', `trial ${input.trialId} has no retraining configured`);
+      const done = await store.trialResults(input.trialId);
+      if (typeof done.retrainedAccuracy === 'number' && (await store.getArtifact(artifactIds.weights(input.trialId, 'retrained')))) {
         return { retrainedAccuracy: done.retrainedAccuracy };
       }
       await ensureBackend();
@@ -101,7 +143,7 @@ export function createTrialActivities(db: Db) {
       try {
         const options = retrainTrainOptions(t.retrain, t.baseline, t.seed);
         if (steps === 1) {
-          await trainWithCheckpoints({ db, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
+          await trainWithCheckpoints({ store, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
         } else {
           // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
           // retried attempt skips finished rounds and resumes the current one from its checkpoint.
@@ -109,8 +151,8 @@ export function createTrialActivities(db: Db) {
           let prev: StoredPruning | undefined;
           for (let step = 1; step <= steps; step++) {
             const stage = `retrain-${step}`;
-            const done = await getArtifact(db, artifactIds.weights(input.trialId, stage));
-            const doneMasks = await getArtifact(db, artifactIds.masks(`${input.trialId}/${stage}`));
+            const done = await store.getArtifact(artifactIds.weights(input.trialId, stage));
+            const doneMasks = await store.getArtifact(artifactIds.masks(`${input.trialId}/${stage}`));
             if (done && doneMasks) {
               loadModelBytes(model, done);
               prev = decodeMasks(doneMasks);
@@ -120,26 +162,26 @@ export function createTrialActivities(db: Db) {
             const result = pruneForTrial(t, layers, getWeights(model), cfg);
             const stepMasks = result?.masks ?? new Map<string, Uint8Array>();
             setWeights(model, masked(getWeights(model), stepMasks));
-            await trainWithCheckpoints({ db, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
+            await trainWithCheckpoints({ store, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
             const bytes = encodeMasks(stepMasks, result?.report);
-            await putArtifact(db, { id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
-            await putArtifact(db, { id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
+            await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
+            await store.putArtifact({ id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
             prev = { masks: stepMasks, report: result?.report };
           }
           // The final round's masks and report are the trial's (compression and simulation use them).
           if (prev) {
             const bytes = encodeMasks(prev.masks, prev.report);
-            await putArtifact(db, { id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
+            await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
           }
         }
         const { accuracy } = await evaluate(model, data.test);
-        await putArtifact(db, {
+        await store.putArtifact({
           id: artifactIds.weights(input.trialId, 'retrained'),
           kind: 'weights',
           ownerId: input.trialId,
           bytes: saveModelBytes(model),
         });
-        await setTrialPhase(db, input.trialId, 'retrain', { retrainedAccuracy: accuracy });
+        await record(input.trialId, 'retrain', { retrainedAccuracy: accuracy });
         return { retrainedAccuracy: accuracy };
       } finally {
         model.dispose();
@@ -156,21 +198,13 @@ export function createTrialActivities(db: Db) {
         // The stored masks and the report pruneTrial (or the last gradual round) wrote with them.
         const pruned = report ? { masks, keptRows: new Map<string, Uint32Array>(), report } : undefined;
         const out = await compressForTrial(t, model, data, layers, pruned);
-        await db.$transaction([
-          ...out.layers.map((l) =>
-            db.layerResult.upsert({
-              where: { trialId_layer: { trialId: input.trialId, layer: l.layer } },
-              create: { trialId: input.trialId, ...l },
-              update: l,
-            }),
-          ),
-        ]);
-        await putArtifact(db, { id: artifactIds.simInput(input.trialId), kind: 'sim-input', ownerId: input.trialId, bytes: encodeSimInput(out.sim) });
-        await setTrialPhase(db, input.trialId, 'compress', {
+        await store.recordLayerResults(input.trialId, out.layers);
+        await store.putArtifact({ id: artifactIds.simInput(input.trialId), kind: 'sim-input', ownerId: input.trialId, bytes: encodeSimInput(out.sim) });
+        await record(input.trialId, 'compress', {
           accuracy: out.accuracy,
-          accuracyDrop: finite(baselineAccuracy - out.accuracy),
+          accuracyDrop: baselineAccuracy - out.accuracy,
           modelBytes: out.storage.totalBits / 8,
-          compressionRatio: finite(out.storage.ratioVsFp32),
+          compressionRatio: out.storage.ratioVsFp32,
         });
         return { accuracy: out.accuracy, compressionRatio: out.storage.ratioVsFp32 };
       } finally {
@@ -181,54 +215,17 @@ export function createTrialActivities(db: Db) {
     /** Simulates the compressed network on every accelerator of the trial; one `simulations` row each. */
     async simulateTrial(input: { trialId: string }): Promise<{ accelerators: number }> {
       const t = await enter(input.trialId, 'simulate');
-      const bytes = await getArtifact(db, artifactIds.simInput(input.trialId));
-      if (!bytes) throw new Error(`trial ${input.trialId} has no simulator input; compressTrial must run first`);
+      const bytes = await store.getArtifact(artifactIds.simInput(input.trialId));
+      if (!bytes) {
+        throw new HwsweepError('MODEL_NOT_FOUND', `trial ${input.trialId} has no simulator input; compressTrial must run first`, {
+          context: { trial: input.trialId },
+        });
+      }
       const sim = decodeSimInput(bytes);
       let n = 0;
       await simulateAll(sim, t.accelerators, async (accelerator, r) => {
-        const totals = {
-          accelerator,
-          hardware: JSON.parse(JSON.stringify(r.hardware)) as Prisma.InputJsonValue,
-          totalCycles: r.totals.totalCycles,
-          denseCycles: finite(r.totals.denseCycles),
-          speedup: finite(r.speedup.vsDense),
-          sparsityFactor: finite(r.speedup.sparsityFactor),
-          packingFactor: finite(r.speedup.packingFactor),
-          utilization: finite(r.totals.utilization),
-          loadImbalance: finite(r.totals.loadImbalance),
-          denseMacs: r.totals.denseMacs,
-          usefulMacs: r.totals.usefulMacs,
-          dramBytes: r.totals.dramBytes,
-          sramBytes: r.totals.sramReadBytes + r.totals.sramWriteBytes,
-          energyPj: finite(r.totals.energyPj),
-          totals: JSON.parse(JSON.stringify(r.totals)) as Prisma.InputJsonValue,
-        };
-        await db.$transaction(async (tx) => {
-          const s = await tx.simulation.upsert({
-            where: { trialId_hardwareHash: { trialId: input.trialId, hardwareHash: r.hardwareHash } },
-            create: { trialId: input.trialId, hardwareHash: r.hardwareHash, ...totals },
-            update: totals,
-          });
-          for (const [i, l] of r.layers.entries()) {
-            const row = {
-              layerIndex: i,
-              totalCycles: l.totalCycles,
-              utilization: finite(l.utilization),
-              loadImbalance: finite(l.loadImbalance),
-              denseMacs: l.denseMacs,
-              usefulMacs: l.usefulMacs,
-              dramBytes: l.dramBytes.total,
-              sramBytes: l.sramReadBytes.ifmap + l.sramReadBytes.filter + l.sramReadBytes.metadata + l.sramWriteBytes,
-              energyPj: finite(l.energyPj.total),
-              stats: JSON.parse(JSON.stringify(l)) as Prisma.InputJsonValue,
-            };
-            await tx.layerSimulation.upsert({
-              where: { simulationId_layer: { simulationId: s.id, layer: l.name } },
-              create: { simulationId: s.id, layer: l.name, ...row },
-              update: row,
-            });
-          }
-        });
+        const rows = simulationRows(accelerator, r);
+        await store.recordSimulation(input.trialId, rows.sim, rows.layers);
         n++;
         Context.current().heartbeat({ simulated: n });
       });
@@ -236,7 +233,8 @@ export function createTrialActivities(db: Db) {
     },
 
     async finishTrial(input: { trialId: string; status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; error?: string; errorType?: string }): Promise<void> {
-      await finishTrial(db, input.trialId, input.status, {
+      await store.finishTrial(input.trialId, {
+        status: input.status,
         ...(input.error !== undefined ? { error: input.error } : {}),
         ...(input.errorType !== undefined ? { errorType: input.errorType } : {}),
       });

@@ -1,16 +1,24 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
+import { TaskQueues } from '../workflows/shared.js';
 import { temporalConnectionOptions, type Settings } from './services/index.js';
+import type { Db } from './store/db.js';
+import { createPrismaTrialStore } from './store/prisma-store.js';
 
 /**
  * Worker composition root: wires workflows/ and activities/ to src/. A worker process serves one or more task
  * queues; `orchestration` runs workflows, `train` and `sim` run the heavy activities.
  */
 
-export const TaskQueues = { orchestration: 'hwsweep', train: 'hwsweep-train', sim: 'hwsweep-sim' } as const;
+export { TaskQueues };
 export type QueueName = keyof typeof TaskQueues;
+
+/** What a worker needs to build its activities: the database their TrialStore runs on. */
+export interface WorkerDeps {
+  db: Db;
+}
 
 export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
@@ -37,10 +45,10 @@ export async function createWorker(opts: {
   connection: NativeConnection;
   namespace: string;
   queue: QueueName;
-  deps: ActivityDeps;
+  deps: WorkerDeps;
   concurrency?: number;
 }): Promise<Worker> {
-  const activities = createActivities(opts.deps);
+  const activities = createActivities({ store: createPrismaTrialStore(opts.deps.db) });
   const isOrchestration = opts.queue === 'orchestration';
   return await Worker.create({
     connection: opts.connection,
@@ -68,7 +76,7 @@ export interface WorkerPool {
  */
 export async function startWorkers(opts: {
   settings: Settings;
-  deps: ActivityDeps;
+  deps: WorkerDeps;
   queues: QueueName[];
   concurrency?: number;
 }): Promise<WorkerPool> {

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { QUEUES, retryPolicy, type RetrySettings } from './shared.js';
+import { TaskQueues, retryPolicy, type RetrySettings } from './shared.js';
 
 export interface BaselineInput {
   key: string;
@@ -14,7 +14,7 @@ export interface BaselineInput {
  */
 export async function baselineWorkflow(input: BaselineInput): Promise<{ accuracy: number }> {
   const { trainBaseline } = proxyActivities<Activities>({
-    taskQueue: QUEUES.train,
+    taskQueue: TaskQueues.train,
     startToCloseTimeout: '24 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs,
     retry: retryPolicy(input.retry),

@@ -1,7 +1,13 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { NON_RETRYABLE_CODES } from '../src/errors.js';
 
-/** Task queues (mirrors src/worker.ts; workflows cannot import it). */
-export const QUEUES = { orchestration: 'hwsweep', train: 'hwsweep-train', sim: 'hwsweep-sim' } as const;
+/**
+ * The contract between workflows, workers and the CLI, defined once: task queues, signals, queries and the
+ * shapes they carry. src/worker.ts and the CLI import these definitions (never the names as strings).
+ */
+
+/** Task queues by resource: workflows and bookkeeping, tfjs work, the simulator. */
+export const TaskQueues = { orchestration: 'hwsweep', train: 'hwsweep-train', sim: 'hwsweep-sim' } as const;
 
 /** Temporal retry policy fields taken from the sweep spec's `retry` block. */
 export interface RetrySettings {
@@ -50,24 +56,16 @@ export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
 export const setParallelismSignal = defineSignal<[number]>('setParallelism');
 
-/** Error types that retrying cannot fix: activities raise them non-retryable and the retry policies list them. */
-export const NON_RETRYABLE = [
-  'INVALID_ARGUMENT',
-  'INVALID_SPEC',
-  'SHAPE_MISMATCH',
-  'MODEL_NOT_FOUND',
-  'DATASET_INVALID',
-  'SIM_CONFIG_INVALID',
-  'TOPOLOGY_INVALID',
-  'TRIAL_FINISHED',
-];
-
+/**
+ * A trial activity's Temporal retry policy from the spec's `retry` block. The error types it never retries come
+ * from the same table (src/errors.ts `RETRYABLE`) that activities use to mark their failures non-retryable.
+ */
 export function retryPolicy(r: RetrySettings) {
   return {
     maximumAttempts: r.maxAttempts,
     initialInterval: r.initialIntervalMs,
     backoffCoefficient: r.backoff,
     maximumInterval: r.maximumIntervalMs,
-    nonRetryableErrorTypes: NON_RETRYABLE,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
   };
 }

@@ -15,7 +15,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { baselineWorkflow } from './baseline.js';
-import { QUEUES, retryPolicy, type TrialInput, type TrialOutcome } from './shared.js';
+import { TaskQueues, retryPolicy, type TrialInput, type TrialOutcome } from './shared.js';
 
 /** The innermost failure's type and message (ActivityFailure / ChildWorkflowFailure wrap the real cause). */
 function describeFailure(err: unknown): { error: string; errorType: string } {
@@ -35,15 +35,15 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   // Bookkeeping (a few row updates) runs as local activities: no server round trip per call.
   const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
   const train = proxyActivities<Activities>({
-    taskQueue: QUEUES.train,
+    taskQueue: TaskQueues.train,
     startToCloseTimeout: '24 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs,
     retry,
     // A cancelled trial is recorded only once its training has really stopped (between two batches).
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  const cpu = proxyActivities<Activities>({ taskQueue: QUEUES.train, startToCloseTimeout: '2 hours', retry });
-  const sim = proxyActivities<Activities>({ taskQueue: QUEUES.sim, startToCloseTimeout: '1 hour', retry });
+  const cpu = proxyActivities<Activities>({ taskQueue: TaskQueues.train, startToCloseTimeout: '2 hours', retry });
+  const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry });
   const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry });
 
   const start = await book.startTrial({ sweepId: input.sweepId, number: input.number });
@@ -57,7 +57,7 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
     try {
       await executeChild(baselineWorkflow, {
         workflowId: `baseline/${start.baselineKey}`,
-        taskQueue: QUEUES.orchestration,
+        taskQueue: TaskQueues.orchestration,
         args: [{ key: start.baselineKey, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE, // a closed run is re-run: trainBaseline returns at once when the row is done
         // Shared by other trials and sweeps: cancelling this trial must not cancel it.

@@ -5,9 +5,8 @@ import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
 import { parseSpec, type SweepSpec } from '../spec/index.js';
 import { trialCounts } from '../store/sweeps.js';
-import { TaskQueues } from '../worker.js';
-import type { SweepProgress } from '../../workflows/shared.js';
-import type { SweepResult } from '../../workflows/sweep.js';
+import { TaskQueues, progressQuery, type SweepProgress } from '../../workflows/shared.js';
+import { sweepWorkflow, type SweepResult } from '../../workflows/sweep.js';
 import { sweepWorkflowId, type CliContext } from './context.js';
 import { progressRenderer } from './progress.js';
 
@@ -46,7 +45,7 @@ export async function launchSweep(
 ): Promise<Launched> {
   const sweepId = opts.id ?? `${spec.name}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
   const workflowId = sweepWorkflowId(sweepId);
-  await ctx.client.workflow.start('sweepWorkflow', {
+  await ctx.client.workflow.start(sweepWorkflow, {
     taskQueue: TaskQueues.orchestration,
     workflowId,
     args: [
@@ -104,7 +103,7 @@ export async function sweepProgress(ctx: CliContext, sweepId: string): Promise<P
   try {
     const handle = ctx.client.workflow.getHandle(sweepWorkflowId(sweepId));
     const desc = await handle.describe();
-    if (desc.status.name === 'RUNNING') live = await handle.query<SweepProgress>('progress').catch(() => undefined);
+    if (desc.status.name === 'RUNNING') live = await handle.query(progressQuery).catch(() => undefined);
     else if (!sweep) status = desc.status.name;
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -143,8 +142,8 @@ export async function waitForSweep(
   onProgress: (p: ProgressView) => void,
   intervalMs = 1000,
 ): Promise<SweepResult> {
-  const handle = ctx.client.workflow.getHandle(sweepWorkflowId(sweepId));
-  const result = handle.result() as Promise<SweepResult>;
+  const handle = ctx.client.workflow.getHandle<typeof sweepWorkflow>(sweepWorkflowId(sweepId));
+  const result = handle.result();
   let done = false;
   void result.finally(() => (done = true)).catch(() => undefined);
   while (!done) {

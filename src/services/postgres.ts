@@ -169,7 +169,6 @@ export async function checkExternalPostgres(url: string): Promise<void> {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
     throw new HwsweepError('SERVICE_UNAVAILABLE', `cannot connect to PostgreSQL at DATABASE_URL=${redacted}: ${reason}`, {
       cause,
-      retryable: true,
       hint: 'start that server, fix DATABASE_URL, or unset DATABASE_URL to use the embedded PostgreSQL',
     });
   } finally {

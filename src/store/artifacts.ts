@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto';
+import { HwsweepError } from '../errors.js';
 import type { Db } from './db.js';
+import type { ArtifactRef, NewArtifact } from './trial-store.js';
 
 /**
- * Binary artefacts (checkpoints, trained weights, compressed models) stored inline in Postgres (`bytea`), keyed by
- * a natural id such as `ckpt/<owner>/<phase>` (the newest checkpoint overwrites the previous one: at most one per
- * owner and phase) or `weights/<owner>/<stage>`. Upserts, so a retried activity never duplicates a row.
+ * Binary artefacts (checkpoints, trained weights, masks, simulator inputs) stored inline in Postgres (`bytea`),
+ * keyed by a natural id (`artifactIds` in trial-store.ts): the newest checkpoint overwrites the previous one, at
+ * most one per owner and phase. Upserts, so a retried activity never duplicates a row.
  */
-export interface ArtifactRef {
-  id: string;
-  sha256: string;
-  sizeBytes: number;
-}
-
-export interface NewArtifact {
-  id: string;
-  kind: string;
-  ownerId: string;
-  bytes: Uint8Array;
-}
 
 export async function putArtifact(db: Db, a: NewArtifact): Promise<ArtifactRef> {
   await artifactUpsert(db, a);
@@ -30,7 +20,7 @@ export function artifactUpsert(db: Db, a: NewArtifact) {
   return db.artifact.upsert({ where: { id: a.id }, create: { id: a.id, ...row }, update: row });
 }
 
-function sha256(b: Uint8Array): string {
+export function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
@@ -39,13 +29,15 @@ export async function getArtifact(db: Db, id: string): Promise<Uint8Array | unde
   const row = await db.artifact.findUnique({ where: { id } });
   if (!row?.data) return undefined;
   const sha = sha256(row.data);
-  if (sha !== row.sha256) throw new Error(`artifact ${id} is corrupt: sha256 ${sha} != recorded ${row.sha256}`);
+  if (sha !== row.sha256) {
+    throw new HwsweepError('ARTIFACT_INVALID', `artifact ${id} is corrupt: sha256 ${sha} != recorded ${row.sha256}`, {
+      context: { artifact: id },
+    });
+  }
   return row.data;
 }
 
-export const artifactIds = {
-  checkpoint: (owner: string, phase: string) => `ckpt/${owner}/${phase}`,
-  weights: (owner: string, stage: string) => `weights/${owner}/${stage}`,
-  masks: (trial: string) => `masks/${trial}`,
-  simInput: (trial: string) => `sim/${trial}`,
-} as const;
+export async function deleteArtifacts(db: Db, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  return (await db.artifact.deleteMany({ where: { id: { in: ids } } })).count;
+}

@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import { finite } from './db.js';
+import type { EpochRecord } from './trial-store.js';
 
 export interface EpochRow {
   epoch: number;
@@ -16,23 +17,23 @@ export interface EpochRow {
  * recomputing it) overwrites the values and increments `runs`, so SQL can tell how much work a crash cost.
  */
 export async function recordEpoch(db: Db, ownerId: string, phase: string, attempt: number, m: EpochRow): Promise<void> {
-  await epochUpsert(db, ownerId, phase, attempt, m);
+  await epochUpsert(db, { ownerId, phase, attempt, ...m });
 }
 
 /** The upsert of {@link recordEpoch} as a promise that can join a `$transaction([...])` batch. */
-export function epochUpsert(db: Db, ownerId: string, phase: string, attempt: number, m: EpochRow) {
+export function epochUpsert(db: Db, e: EpochRecord) {
   const values = {
-    lr: m.lr,
-    loss: finite(m.loss),
-    accuracy: finite(m.accuracy),
-    valLoss: finite(m.valLoss),
-    valAccuracy: finite(m.valAccuracy),
-    durationMs: m.durationMs,
-    attempt,
+    lr: e.lr,
+    loss: finite(e.loss),
+    accuracy: finite(e.accuracy),
+    valLoss: finite(e.valLoss),
+    valAccuracy: finite(e.valAccuracy),
+    durationMs: e.durationMs,
+    attempt: e.attempt,
   };
   return db.epochMetric.upsert({
-    where: { ownerId_phase_epoch: { ownerId, phase, epoch: m.epoch } },
-    create: { ownerId, phase, epoch: m.epoch, ...values },
+    where: { ownerId_phase_epoch: { ownerId: e.ownerId, phase: e.phase, epoch: e.epoch } },
+    create: { ownerId: e.ownerId, phase: e.phase, epoch: e.epoch, ...values },
     update: { ...values, runs: { increment: 1 }, recordedAt: new Date() },
   });
 }

@@ -1,8 +1,9 @@
 import type { TrialConfig } from '../spec/index.js';
 import { describeTrial } from '../spec/index.js';
-import type { Db } from './db.js';
-import type { Prisma } from './db.js';
 import type { RunStatus } from '../generated/prisma/client.js';
+import type { Db, Prisma } from './db.js';
+import { finite } from './db.js';
+import type { RegisterOutcome, SweepRecord, SweepRow, TrialCounts, TrialFinish, TrialPatch, TrialRef } from './trial-store.js';
 
 /** Terminal trial states: a finished trial is immutable (only `requeueTrials` reopens failed/cancelled ones). */
 export const TERMINAL: RunStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -28,12 +29,19 @@ function trialColumns(sweepId: string, number: number, t: TrialConfig) {
     nominalRatio: t.nominalRatio,
     groupSize: t.groupSize,
     groupShape: t.groupShape,
+    narrowConvs: t.narrowConvs,
+    schedule: t.schedule,
+    scheduleSteps: t.scheduleSteps,
+    rowsKept: t.rowsKept,
+    fcPolicy: t.fcPolicy,
+    fcRatio: t.fcRatio,
     weightBits: t.weightBits,
     activationBits: t.activationBits,
     threshold: t.threshold ?? 'none',
     rounding: t.rounding ?? 'none',
     weightClusters: t.weightClusters,
     activationClusters: t.activationClusters,
+    clusterInit: t.clusterInit,
     lrRule: t.retrain?.lrRule ?? 'none',
     retrainEpochs: t.retrain?.epochs ?? 0,
     seed: t.seed,
@@ -41,94 +49,167 @@ function trialColumns(sweepId: string, number: number, t: TrialConfig) {
   };
 }
 
-/**
- * Records a sweep, its trials (PENDING) and the baselines they need, idempotently: re-registering the same sweep id
- * inserts nothing twice (`createMany … skipDuplicates` on the natural keys), so the registering activity may retry.
- */
-export async function registerSweep(
-  db: Db,
-  s: { id: string; name: string; spec: unknown; specHash: string; workflowId: string; trials: TrialConfig[]; rejected: unknown[] },
-): Promise<void> {
-  await db.sweep.upsert({
-    where: { id: s.id },
-    create: {
-      id: s.id,
-      name: s.name,
-      spec: s.spec as Prisma.InputJsonValue,
-      specHash: s.specHash,
-      workflowId: s.workflowId,
-      trialCount: s.trials.length,
-      rejected: s.rejected as Prisma.InputJsonValue,
-      status: 'RUNNING',
+/** See {@link TrialStore.registerSweep}: numbers are assigned under the sweep row's lock, once per config hash. */
+export async function registerSweep(db: Db, s: SweepRecord): Promise<RegisterOutcome> {
+  return await db.$transaction(
+    async (tx) => {
+      // The upsert locks the sweep row until commit: concurrent registrations of one sweep number trials in turn.
+      await tx.sweep.upsert({
+        where: { id: s.id },
+        create: {
+          id: s.id,
+          name: s.name,
+          spec: s.spec as Prisma.InputJsonValue,
+          specHash: s.specHash,
+          workflowId: s.workflowId,
+          rejected: s.rejected as Prisma.InputJsonValue,
+          status: 'RUNNING',
+        },
+        update: {
+          spec: s.spec as Prisma.InputJsonValue,
+          specHash: s.specHash,
+          workflowId: s.workflowId,
+          rejected: s.rejected as Prisma.InputJsonValue,
+          status: 'RUNNING',
+          finishedAt: null,
+        },
+      });
+      const known = await tx.trial.findMany({ where: { sweepId: s.id }, select: { configHash: true, number: true } });
+      const hashes = new Set(known.map((k) => k.configHash));
+      let next = known.reduce((m, k) => Math.max(m, k.number + 1), 0);
+      const fresh: ReturnType<typeof trialColumns>[] = [];
+      for (const t of s.trials) {
+        if (hashes.has(t.configHash)) continue;
+        hashes.add(t.configHash);
+        fresh.push(trialColumns(s.id, next++, t));
+      }
+      const CHUNK = 1000;
+      for (let i = 0; i < fresh.length; i += CHUNK) await tx.trial.createMany({ data: fresh.slice(i, i + CHUNK) });
+      const total = known.length + fresh.length;
+      await tx.sweep.update({ where: { id: s.id }, data: { trialCount: total } });
+      const baselines = new Map(s.trials.map((t) => [t.baselineKey, t]));
+      await tx.baseline.createMany({
+        data: [...baselines.values()].map((t) => ({
+          key: t.baselineKey,
+          model: t.model,
+          width: t.width,
+          dataset: t.dataset,
+          seed: t.seed,
+          recipe: { recipe: t.baseline, data: t.data } as unknown as Prisma.InputJsonValue,
+        })),
+        skipDuplicates: true,
+      });
+      return { total, added: fresh.length };
     },
-    update: {},
-  });
-  const CHUNK = 1000;
-  for (let i = 0; i < s.trials.length; i += CHUNK) {
-    await db.trial.createMany({
-      data: s.trials.slice(i, i + CHUNK).map((t, j) => trialColumns(s.id, i + j, t)),
-      skipDuplicates: true,
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+export async function sweepRow(db: Db, id: string): Promise<SweepRow | undefined> {
+  const r = await db.sweep.findUnique({ where: { id } });
+  return r ?? undefined;
+}
+
+const TRIAL_REF = { id: true, sweepId: true, number: true, baselineKey: true, label: true, status: true, attempt: true, config: true } as const;
+
+function toRef(r: Omit<TrialRef, 'config'> & { config: unknown }): TrialRef {
+  return { ...r, config: r.config as TrialConfig };
+}
+
+export async function trialByNumber(db: Db, sweepId: string, number: number): Promise<TrialRef> {
+  return toRef(await db.trial.findUniqueOrThrow({ where: { sweepId_number: { sweepId, number } }, select: TRIAL_REF }));
+}
+
+export async function trialRef(db: Db, id: string): Promise<TrialRef> {
+  return toRef(await db.trial.findUniqueOrThrow({ where: { id }, select: TRIAL_REF }));
+}
+
+/** See {@link TrialStore.startTrial}. */
+export async function startTrial(db: Db, id: string): Promise<{ run: boolean; attempt: number }> {
+  for (;;) {
+    const row = await db.trial.findUniqueOrThrow({ where: { id }, select: { status: true, attempt: true } });
+    if (TERMINAL.includes(row.status)) return { run: false, attempt: row.attempt };
+    if (row.status === 'RUNNING') return { run: true, attempt: row.attempt };
+    const r = await db.trial.updateMany({
+      where: { id, status: row.status },
+      data: { status: 'RUNNING', attempt: { increment: 1 }, startedAt: new Date(), error: null, errorType: null, activityAttempt: null },
     });
+    if (r.count === 1) return { run: true, attempt: row.attempt + 1 };
+    // Another caller moved it meanwhile: decide again on the new state.
   }
-  const baselines = new Map(s.trials.map((t) => [t.baselineKey, t]));
-  await db.baseline.createMany({
-    data: [...baselines.values()].map((t) => ({
-      key: t.baselineKey,
-      model: t.model,
-      width: t.width,
-      dataset: t.dataset,
-      seed: t.seed,
-      recipe: { recipe: t.baseline, data: t.data } as unknown as Prisma.InputJsonValue,
-    })),
-    skipDuplicates: true,
+}
+
+const FLOAT_RESULTS = [
+  'baselineAccuracy',
+  'prunedAccuracy',
+  'retrainedAccuracy',
+  'accuracy',
+  'accuracyDrop',
+  'achievedRatio',
+  'modelBytes',
+  'compressionRatio',
+] as const;
+
+/** Non-finite floats become NULL; other fields pass through. */
+function finitePatch(p: TrialPatch): TrialPatch {
+  const out: TrialPatch = { ...p };
+  for (const k of FLOAT_RESULTS) if (typeof p[k] === 'number') out[k] = finite(p[k]);
+  return out;
+}
+
+export async function recordTrialPhase(db: Db, id: string, phase: string, patch: TrialPatch = {}): Promise<void> {
+  await db.trial.updateMany({ where: { id, status: { notIn: TERMINAL } }, data: { ...finitePatch(patch), phase } });
+}
+
+export async function trialResults(db: Db, id: string): Promise<TrialPatch> {
+  return await db.trial.findUniqueOrThrow({
+    where: { id },
+    select: {
+      baselineAccuracy: true,
+      prunedAccuracy: true,
+      retrainedAccuracy: true,
+      accuracy: true,
+      accuracyDrop: true,
+      achievedRatio: true,
+      weightsKept: true,
+      weightsTotal: true,
+      modelBytes: true,
+      compressionRatio: true,
+      activityAttempt: true,
+    },
   });
-}
-
-export async function loadTrialConfig(db: Db, id: string): Promise<{ config: TrialConfig; status: RunStatus }> {
-  const row = await db.trial.findUniqueOrThrow({ where: { id }, select: { config: true, status: true } });
-  return { config: row.config as unknown as TrialConfig, status: row.status };
-}
-
-/** Moves a trial to RUNNING (attempt+1) unless it already finished. Returns false for a finished trial. */
-export async function startTrial(db: Db, id: string): Promise<boolean> {
-  const r = await db.trial.updateMany({
-    where: { id, status: { notIn: TERMINAL } },
-    data: { status: 'RUNNING', attempt: { increment: 1 }, startedAt: new Date(), error: null, errorType: null },
-  });
-  return r.count === 1;
-}
-
-export async function setTrialPhase(db: Db, id: string, phase: string, data: Prisma.TrialUpdateManyMutationInput = {}): Promise<void> {
-  await db.trial.updateMany({ where: { id, status: { notIn: TERMINAL } }, data: { ...data, phase } });
 }
 
 /** Final state of a trial; a no-op when it is already finished (finished trials are immutable). */
-export async function finishTrial(
-  db: Db,
-  id: string,
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED',
-  extra: { error?: string; errorType?: string } = {},
-): Promise<void> {
+export async function finishTrial(db: Db, id: string, f: TrialFinish): Promise<void> {
   const row = await db.trial.findUnique({ where: { id }, select: { startedAt: true } });
   const now = new Date();
   await db.trial.updateMany({
     where: { id, status: { notIn: TERMINAL } },
     data: {
-      status,
+      status: f.status,
       finishedAt: now,
       durationMs: row?.startedAt ? now.getTime() - row.startedAt.getTime() : null,
-      phase: status === 'COMPLETED' ? 'done' : undefined,
-      error: extra.error ?? null,
-      errorType: extra.errorType ?? null,
+      phase: f.status === 'COMPLETED' ? 'done' : undefined,
+      error: f.error ?? null,
+      errorType: f.errorType ?? null,
     },
   });
 }
 
-export async function trialCounts(db: Db, sweepId: string): Promise<Record<RunStatus, number>> {
+export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts> {
   const rows = await db.trial.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
-  const out: Record<RunStatus, number> = { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, PAUSED: 0 };
+  const out: TrialCounts = { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, PAUSED: 0 };
   for (const r of rows) out[r.status] = r._count._all;
   return out;
+}
+
+export async function cancelUnfinishedTrials(db: Db, sweepId: string): Promise<number> {
+  const r = await db.trial.updateMany({
+    where: { sweepId, status: { in: ['PENDING', 'RUNNING', 'PAUSED'] } },
+    data: { status: 'CANCELLED', finishedAt: new Date() },
+  });
+  return r.count;
 }
 
 export async function setSweepStatus(db: Db, id: string, status: RunStatus): Promise<void> {

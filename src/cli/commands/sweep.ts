@@ -3,6 +3,7 @@ import { formatSweepStatus } from '../views.js';
 import { openContext, sweepWorkflowId } from '../context.js';
 import { duration, toJson } from '../format.js';
 import { launchSweep, queuesWithoutWorkers, readSpec, sweepProgress, waitWithProgress } from '../sweeps.js';
+import { cancelSignal, pauseSignal, resumeSignal, setParallelismSignal } from '../../../workflows/shared.js';
 
 export function launchCommand(): Command {
   return new Command('launch')
@@ -54,7 +55,9 @@ export function statusCommand(): Command {
     });
 }
 
-function signalCommand(name: 'pause' | 'resume' | 'cancel', description: string): Command {
+const SIGNALS = { pause: pauseSignal, resume: resumeSignal, cancel: cancelSignal } as const;
+
+function signalCommand(name: keyof typeof SIGNALS, description: string): Command {
   return new Command(name)
     .description(description)
     .argument('<sweep-id>')
@@ -63,7 +66,7 @@ function signalCommand(name: 'pause' | 'resume' | 'cancel', description: string)
       const ctx = await openContext();
       try {
         const handle = ctx.client.workflow.getHandle(sweepWorkflowId(id));
-        await handle.signal(name);
+        await handle.signal(SIGNALS[name]);
         if (name === 'cancel') {
           console.error('cancelling: running trials are being stopped…');
           await handle.result().catch(() => undefined);
@@ -89,7 +92,7 @@ export function parallelismCommand(): Command {
     .action(async (id: string, n: number) => {
       const ctx = await openContext();
       try {
-        await ctx.client.workflow.getHandle(sweepWorkflowId(id)).signal('setParallelism', n);
+        await ctx.client.workflow.getHandle(sweepWorkflowId(id)).signal(setParallelismSignal, n);
         console.log(`${id}: maxParallel = ${n}`);
       } finally {
         await ctx.close();

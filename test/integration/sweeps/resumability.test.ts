@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporal, stopTemporal } from '../../../src/services/temporal.js';
+import { cancelSignal } from '../../../workflows/shared.js';
 import { SweepHarness, tinySpec } from '../../helpers/sweep.js';
 import { TEST_ENV } from '../../helpers/services.js';
 
@@ -118,7 +119,7 @@ describe('resumability against real services', () => {
       const { sweepId, handle } = await h.launch(spec, { heartbeatTimeoutMs: 5000 });
       await h.until(() => h.db.epochMetric.findFirst({ where: { phase: 'retrain', ownerId: { startsWith: `${sweepId}/` } } }), 240_000, 'retraining');
       const t0 = Date.now();
-      await handle.signal('cancel'); // what `hwsweep cancel <id>` sends
+      await handle.signal(cancelSignal); // what `hwsweep cancel <id>` sends
       const res = (await handle.result()) as { cancelled: number };
       const elapsedMs = Date.now() - t0;
       expect(elapsedMs).toBeLessThan(20_000);

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
+import { createPrismaTrialStore } from '../../../src/store/prisma-store.js';
 import { SweepHarness, tinySpec } from '../../helpers/sweep.js';
 
 describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () => {
@@ -25,7 +26,14 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
       ['magnitude', 'COMPLETED'],
       ['group-balanced', 'COMPLETED'],
     ]);
+    // Every swept axis is a typed column (null where the method ignores it), not only JSON in `config`.
+    expect(trials.map((t) => [t.narrowConvs, t.schedule, t.fcPolicy, t.rowsKept, t.fcRatio, t.clusterInit])).toEqual([
+      [null, 'one-shot', 'prune', null, null, null],
+      ['flat', 'one-shot', 'prune', null, null, null],
+    ]);
     for (const t of trials) {
+      expect(t.attempt).toBe(1); // started once
+      expect(t.activityAttempt).toBe(1); // no step needed a retry
       expect(t.weightBits).toBe(8);
       expect(t.achievedRatio).toBeGreaterThan(0.4);
       expect(t.achievedRatio).toBeLessThan(0.6);
@@ -81,7 +89,7 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
   });
 
   it('running the same activities again writes no duplicate rows (idempotent upserts on natural keys)', async () => {
-    const acts = createActivities({ db: h.db });
+    const acts = createActivities({ store: createPrismaTrialStore(h.db) });
     const trial = await h.db.trial.findFirstOrThrow({ where: { sweepId, method: 'magnitude' } });
     const counts = async () => ({
       layers: await h.db.layerResult.count({ where: { trialId: trial.id } }),

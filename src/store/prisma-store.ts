@@ -1,0 +1,54 @@
+import { deleteArtifacts, getArtifact, putArtifact, artifactUpsert } from './artifacts.js';
+import { baselineRow, completeBaseline, markBaselineFailed, markBaselineRunning } from './baselines.js';
+import type { Db } from './db.js';
+import { epochUpsert } from './metrics.js';
+import { recordLayerResults, recordSimulation } from './results.js';
+import {
+  cancelUnfinishedTrials,
+  finishTrial,
+  recordTrialPhase,
+  registerSweep,
+  setSweepStatus,
+  startTrial,
+  sweepRow,
+  trialByNumber,
+  trialCounts,
+  trialRef,
+  trialResults,
+} from './sweeps.js';
+import type { TrialStore } from './trial-store.js';
+
+/**
+ * The {@link TrialStore} on PostgreSQL through Prisma: each method is one statement or one transaction over the
+ * tables of prisma/schema.prisma. The contract suite (test/contracts/trial-store.contract.ts) pins its behaviour.
+ */
+export function createPrismaTrialStore(db: Db): TrialStore {
+  return {
+    registerSweep: (s) => registerSweep(db, s),
+    setSweepStatus: (id, status) => setSweepStatus(db, id, status),
+    sweep: (id) => sweepRow(db, id),
+    trialCounts: (id) => trialCounts(db, id),
+    cancelUnfinishedTrials: (id) => cancelUnfinishedTrials(db, id),
+
+    trialByNumber: (sweepId, n) => trialByNumber(db, sweepId, n),
+    trial: (id) => trialRef(db, id),
+    startTrial: (id) => startTrial(db, id),
+    recordTrialPhase: (id, phase, patch) => recordTrialPhase(db, id, phase, patch),
+    trialResults: (id) => trialResults(db, id),
+    finishTrial: (id, f) => finishTrial(db, id, f),
+    recordLayerResults: (id, rows) => recordLayerResults(db, id, rows),
+    recordSimulation: (id, sim, layers) => recordSimulation(db, id, sim, layers),
+
+    baseline: (key) => baselineRow(db, key),
+    markBaselineRunning: (key) => markBaselineRunning(db, key),
+    completeBaseline: (key, r) => completeBaseline(db, key, r),
+    markBaselineFailed: (key) => markBaselineFailed(db, key),
+
+    recordEpoch: async (e, checkpoint) => {
+      await db.$transaction([epochUpsert(db, e), ...(checkpoint ? [artifactUpsert(db, checkpoint)] : [])]);
+    },
+    getArtifact: (id) => getArtifact(db, id),
+    putArtifact: (a) => putArtifact(db, a),
+    deleteArtifacts: (ids) => deleteArtifacts(db, ids),
+  };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { expandSpec, parseSpecObject, type TrialConfig } from '../../src/spec/index.js';
+import type { LayerResultRow, LayerSimulationRow, SimulationRow, SweepRecord, TrialStore } from '../../src/store/trial-store.js';
+
+/** Read-back and fault hooks the contract needs beyond the port itself (one per implementation). */
+export interface StoreInspector {
+  layerResults(trialId: string): Promise<{ layer: string; kept: number }[]>;
+  simulations(trialId: string): Promise<{ accelerator: string; totalCycles: number; layers: { layer: string; totalCycles: number }[] }[]>;
+  epochs(ownerId: string): Promise<{ phase: string; epoch: number; loss: number | null; attempt: number; runs: number }[]>;
+  /** Changes an artefact's stored bytes without updating its checksum (a torn or tampered write). */
+  corruptArtifact(id: string): Promise<void>;
+}
+
+/**
+ * The behaviour every {@link TrialStore} implementation must have (its TSDoc invariants, as tests). Call it from a
+ * test file with a factory for the implementation under test; each case works on its own fresh sweep id and seed,
+ * so cases never share rows (not even a baseline).
+ */
+export function describeTrialStoreContract(name: string, setup: () => { store: TrialStore; inspect: StoreInspector }): void {
+  const store = (): TrialStore => setup().store;
+  /** Trials of a small grid over the given pruning ratios (one config hash per ratio), with a seed of this case. */
+  const trialsFor = (ratios: number[], seed = 1000 + Math.floor(Math.random() * 1e6)): TrialConfig[] =>
+    expandSpec(parseSpecObject({ name: 'contract', datasets: ['synthetic'], seeds: [seed], pruning: { methods: ['magnitude'], ratios } }))
+      .trials;
+  const sweep = (trials: TrialConfig[], id = `contract-${randomUUID()}`): SweepRecord => ({
+    id,
+    name: 'contract',
+    spec: { name: 'contract' },
+    specHash: 'h',
+    workflowId: `sweep/${id}`,
+    trials,
+    rejected: [],
+  });
+  const numbers = async (s: TrialStore, rec: SweepRecord) =>
+    Object.fromEntries(
+      await Promise.all(rec.trials.map(async (t) => [t.pruneRatio, (await s.trial(`${rec.id}/${t.configHash}`)).number] as const)),
+    );
+  /** Registers a one-trial sweep and returns the store, the sweep id and the trial id. */
+  const oneTrial = async () => {
+    const s = store();
+    const rec = sweep(trialsFor([0.5]));
+    await s.registerSweep(rec);
+    return { s, sweepId: rec.id, id: (await s.trialByNumber(rec.id, 0)).id };
+  };
+
+  describe(`TrialStore contract: ${name}`, () => {
+    it('registerSweep numbers trials in expansion order and a second call adds nothing', async () => {
+      const s = store();
+      const rec = sweep(trialsFor([0.25, 0.5, 0.75]));
+      expect(await s.registerSweep(rec)).toEqual({ total: 3, added: 3 });
+      expect(await numbers(s, rec)).toEqual({ 0.25: 0, 0.5: 1, 0.75: 2 });
+      expect(await s.registerSweep(rec)).toEqual({ total: 3, added: 0 });
+      expect((await s.sweep(rec.id))?.trialCount).toBe(3);
+      expect(await s.trialCounts(rec.id)).toMatchObject({ PENDING: 3, RUNNING: 0, COMPLETED: 0 });
+    });
+
+    it('registerSweep with a larger spec keeps every known trial, its number and its state, and numbers new ones after them', async () => {
+      const s = store();
+      const seed = 7;
+      const first = sweep(trialsFor([0.25, 0.75], seed));
+      await s.registerSweep(first);
+      const done = await s.trialByNumber(first.id, 0);
+      await s.startTrial(done.id);
+      await s.finishTrial(done.id, { status: 'COMPLETED' });
+      // The new spec puts its new ratios before and between the old ones: numbering must not follow it.
+      const second = sweep(trialsFor([0.1, 0.25, 0.5, 0.75], seed), first.id);
+      expect(await s.registerSweep(second)).toEqual({ total: 4, added: 2 });
+      expect(await numbers(s, second)).toEqual({ 0.25: 0, 0.75: 1, 0.1: 2, 0.5: 3 });
+      expect((await s.trial(done.id)).status).toBe('COMPLETED');
+      expect(await s.trialCounts(first.id)).toMatchObject({ PENDING: 3, COMPLETED: 1 });
+    });
+
+    it('concurrent registrations of one sweep give every config hash exactly one distinct number', async () => {
+      const s = store();
+      const a = sweep(trialsFor([0.1, 0.2, 0.3], 8));
+      const b = sweep(trialsFor([0.3, 0.4, 0.5, 0.6], 8), a.id);
+      await Promise.all([s.registerSweep(a), s.registerSweep(b)]);
+      const all = { ...(await numbers(s, a)), ...(await numbers(s, b)) };
+      expect(Object.keys(all)).toHaveLength(6);
+      expect(Object.values(all).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await s.sweep(a.id))?.trialCount).toBe(6);
+    });
+
+    it('startTrial counts an attempt once, answers run:true again while RUNNING and run:false once finished', async () => {
+      const { s, id } = await oneTrial();
+      expect(await s.startTrial(id)).toEqual({ run: true, attempt: 1 });
+      expect(await s.startTrial(id)).toEqual({ run: true, attempt: 1 });
+      expect((await s.trial(id)).status).toBe('RUNNING');
+      await s.finishTrial(id, { status: 'COMPLETED' });
+      expect(await s.startTrial(id)).toEqual({ run: false, attempt: 1 });
+    });
+
+    it('a finished trial is immutable: finishTrial and recordTrialPhase leave it unchanged', async () => {
+      const { s, id } = await oneTrial();
+      await s.startTrial(id);
+      await s.recordTrialPhase(id, 'compress', { accuracy: 0.8 });
+      await s.finishTrial(id, { status: 'FAILED', error: 'boom', errorType: 'SHAPE_MISMATCH' });
+      await s.finishTrial(id, { status: 'COMPLETED' });
+      await s.recordTrialPhase(id, 'simulate', { accuracy: 0.1 });
+      expect((await s.trial(id)).status).toBe('FAILED');
+      expect((await s.trialResults(id)).accuracy).toBe(0.8);
+    });
+
+    it('recordTrialPhase stores non-finite results as null and leaves omitted ones alone', async () => {
+      const { s, id } = await oneTrial();
+      await s.startTrial(id);
+      await s.recordTrialPhase(id, 'prune', { prunedAccuracy: 0.5, achievedRatio: 0.5 });
+      await s.recordTrialPhase(id, 'compress', { accuracy: Number.NaN, compressionRatio: Number.POSITIVE_INFINITY });
+      expect(await s.trialResults(id)).toMatchObject({ prunedAccuracy: 0.5, achievedRatio: 0.5, accuracy: null, compressionRatio: null });
+    });
+
+    it('cancelUnfinishedTrials cancels PENDING and RUNNING trials only', async () => {
+      const s = store();
+      const rec = sweep(trialsFor([0.25, 0.5, 0.75]));
+      await s.registerSweep(rec);
+      const [t0, t1] = [await s.trialByNumber(rec.id, 0), await s.trialByNumber(rec.id, 1)];
+      await s.startTrial(t0.id);
+      await s.finishTrial(t0.id, { status: 'COMPLETED' });
+      await s.startTrial(t1.id);
+      expect(await s.cancelUnfinishedTrials(rec.id)).toBe(2);
+      expect(await s.trialCounts(rec.id)).toMatchObject({ COMPLETED: 1, CANCELLED: 2, PENDING: 0, RUNNING: 0 });
+    });
+
+    it('layer results and simulations are upserts on their natural keys', async () => {
+      const { store: s, inspect } = setup();
+      const rec = sweep(trialsFor([0.5]));
+      await s.registerSweep(rec);
+      const id = (await s.trialByNumber(rec.id, 0)).id;
+      const layer = (name: string, kept: number): LayerResultRow => ({
+        layer: name,
+        layerIndex: 0,
+        kind: 'conv',
+        weightShape: '5x5x1x6',
+        weights: 150,
+        kept,
+        sparsity: 1 - kept / 150,
+        weightBits: 8,
+        activationBits: 8,
+        denseMacs: 1e5,
+        storageBits: kept * 8,
+      });
+      await s.recordLayerResults(id, [layer('conv1', 100), layer('fc1', 10)]);
+      await s.recordLayerResults(id, [layer('conv1', 75)]);
+      expect((await inspect.layerResults(id)).sort((a, b) => a.layer.localeCompare(b.layer))).toEqual([
+        { layer: 'conv1', kept: 75 },
+        { layer: 'fc1', kept: 10 },
+      ]);
+      const sim = (hash: string, accelerator: string, cycles: number): SimulationRow => ({
+        accelerator,
+        hardwareHash: hash,
+        hardware: { pes: 64 },
+        totalCycles: cycles,
+        totals: { cycles },
+      });
+      const simLayer = (cycles: number): LayerSimulationRow => ({ layer: 'conv1', layerIndex: 0, totalCycles: cycles, stats: {} });
+      await s.recordSimulation(id, sim('hw1', 'kang-cx', 1000), [simLayer(1000)]);
+      await s.recordSimulation(id, sim('hw1', 'kang-cx', 900), [simLayer(900)]);
+      await s.recordSimulation(id, sim('hw2', 'zhu-array', 500), [simLayer(500)]);
+      const sims = (await inspect.simulations(id)).sort((a, b) => a.accelerator.localeCompare(b.accelerator));
+      expect(sims).toEqual([
+        { accelerator: 'kang-cx', totalCycles: 900, layers: [{ layer: 'conv1', totalCycles: 900 }] },
+        { accelerator: 'zhu-array', totalCycles: 500, layers: [{ layer: 'conv1', totalCycles: 500 }] },
+      ]);
+    });
+
+    it('recordEpoch upserts on (owner, phase, epoch), counts recomputations in runs and stores the checkpoint with it', async () => {
+      const { store: s, inspect } = setup();
+      const owner = `contract-owner-${randomUUID()}`;
+      const m = { ownerId: owner, phase: 'retrain', attempt: 1, epoch: 0, lr: 0.1, loss: 1, accuracy: 0.5, durationMs: 10 };
+      const ckpt = (b: number) => ({ id: `ckpt/${owner}/retrain`, kind: 'checkpoint', ownerId: owner, bytes: new Uint8Array([b, b, b]) });
+      await s.recordEpoch(m, ckpt(1));
+      await s.recordEpoch({ ...m, epoch: 1, loss: Number.NaN }, ckpt(2));
+      await s.recordEpoch({ ...m, attempt: 2, loss: 0.9 }, ckpt(3));
+      expect((await inspect.epochs(owner)).sort((a, b) => a.epoch - b.epoch)).toEqual([
+        { phase: 'retrain', epoch: 0, loss: 0.9, attempt: 2, runs: 2 },
+        { phase: 'retrain', epoch: 1, loss: null, attempt: 1, runs: 1 },
+      ]);
+      expect(await s.getArtifact(`ckpt/${owner}/retrain`)).toEqual(new Uint8Array([3, 3, 3]));
+    });
+
+    it('artifacts round-trip exactly, upsert on their id, refuse a corrupt read and delete by id', async () => {
+      const { store: s, inspect } = setup();
+      const id = `contract-artifact-${randomUUID()}`;
+      expect(await s.getArtifact(id)).toBeUndefined();
+      const bytes = new Uint8Array([0, 255, 7, 128]);
+      const ref = await s.putArtifact({ id, kind: 'weights', ownerId: 'o', bytes });
+      // sha256 of the bytes 00 ff 07 80, computed independently with `printf '\x00\xff\x07\x80' | sha256sum`.
+      expect(ref).toEqual({ id, sha256: 'd9a7ace546280ba53c4bcfb76d32a7fb49d96230e3d1bc2d24fda70caa636d0b', sizeBytes: 4 });
+      expect(await s.getArtifact(id)).toEqual(bytes);
+      await s.putArtifact({ id, kind: 'weights', ownerId: 'o', bytes: new Uint8Array([9]) });
+      expect(await s.getArtifact(id)).toEqual(new Uint8Array([9]));
+      await inspect.corruptArtifact(id);
+      await expect(s.getArtifact(id)).rejects.toMatchObject({ code: 'ARTIFACT_INVALID' });
+      expect(await s.deleteArtifacts([id, `${id}-absent`])).toBe(1);
+      expect(await s.getArtifact(id)).toBeUndefined();
+    });
+
+    it('a baseline goes PENDING -> RUNNING -> COMPLETED once; marking it failed afterwards changes nothing', async () => {
+      const { s, sweepId } = await oneTrial();
+      const key = (await s.trialByNumber(sweepId, 0)).baselineKey;
+      expect((await s.baseline(key)).status).toBe('PENDING');
+      await s.markBaselineRunning(key);
+      expect((await s.baseline(key)).status).toBe('RUNNING');
+      await s.completeBaseline(key, { accuracy: 0.9, loss: Number.NaN, epochs: 2, weightsTotal: 100, artifactId: `weights/${key}/baseline` });
+      await s.markBaselineFailed(key);
+      await s.completeBaseline(key, { accuracy: 0.1, loss: 1, epochs: 2, weightsTotal: 100, artifactId: 'x' });
+      expect(await s.baseline(key)).toMatchObject({ status: 'COMPLETED', accuracy: 0.9 });
+    });
+  });
+}

@@ -4,8 +4,10 @@
  */
 import type { PathSeg, RawIssue } from './issues.js';
 import type { RawParsedSpec } from './schema.js';
-import { FLOAT_BITS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
+import { DATASET_SIZES, FLOAT_BITS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
 import { describeValue, interval } from './zod-helpers.js';
+import { gridPoints } from './expand.js';
+import { rejectionReason } from './rules.js';
 
 /** Upper bound on the number of grid points (before collapsing) that a spec may describe. */
 export const MAX_GRID_POINTS = 100_000;
@@ -102,6 +104,21 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
     add(['data', 'path'], 'required when datasets include cifar10 (directory holding the CIFAR-10 binary batches)');
   }
   if (!cifar) unused(['data', 'path'], 'only cifar10 reads data.path and datasets does not include it');
+  for (const [key, split] of [
+    ['trainSubset', 'train'],
+    ['testSubset', 'test'],
+  ] as const) {
+    const asked = s.data[key];
+    if (asked === null) continue;
+    const small = s.datasets.filter((d) => DATASET_SIZES[d][split] < asked);
+    if (small.length > 0) {
+      const sizes = small.map((d) => `${d} has ${DATASET_SIZES[d][split]}`).join(', ');
+      add(
+        ['data', key],
+        `${asked} is more than the ${split} split holds (${sizes}); use at most ${Math.min(...small.map((d) => DATASET_SIZES[d][split]))} or null for all`,
+      );
+    }
+  }
 
   // Pruning fields that only some methods read.
   const methods = s.pruning.methods;
@@ -197,6 +214,27 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
   const points = gridUpperBound(s);
   if (points > MAX_GRID_POINTS) {
     add([], `the axes span ${points} grid points, more than the limit of ${MAX_GRID_POINTS}; shorten some lists`);
+  } else if (issues.length === 0) {
+    const reasons = reasonsIfNothingRuns(s);
+    if (reasons !== undefined) {
+      const shown = reasons.slice(0, 3).join('; ');
+      const more = reasons.length > 3 ? ` (and ${reasons.length - 3} more reasons)` : '';
+      add([], `every one of the ${points} grid points is rejected, so the sweep would run nothing: ${shown}${more}`);
+    }
   }
   return issues;
+}
+
+/**
+ * The distinct reasons why no grid point can run, or undefined as soon as one can (usually the first point).
+ * Collapsed duplicates never empty a grid (the first of each is kept), so only rejections matter.
+ */
+function reasonsIfNothingRuns(s: SweepSpec): string[] | undefined {
+  const reasons = new Set<string>();
+  for (const combo of gridPoints(s)) {
+    const reason = rejectionReason(combo);
+    if (reason === undefined) return undefined;
+    reasons.add(reason);
+  }
+  return [...reasons];
 }

@@ -21,9 +21,18 @@ export function formatPath(path: readonly PathSeg[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? seg : `.${seg}`;
+    else out += (out === '' ? '' : '.') + formatKey(seg);
   }
   return out;
+}
+
+/**
+ * A key as printed in a path: plain keys as written, others (empty, with dots, spaces or quotes) JSON-quoted, and
+ * absurdly long ones (a hostile or pasted key) cut to 60 characters.
+ */
+function formatKey(key: string): string {
+  const cut = key.length > 60 ? `${key.slice(0, 60)}…` : key;
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? cut : JSON.stringify(cut);
 }
 
 /** Converts zod issues, splitting unknown-key issues into one issue per key with a suggestion. */
@@ -72,16 +81,24 @@ export function toSpecIssues(raw: readonly RawIssue[], locate?: Locate): SpecIss
   });
 }
 
+/** Issues listed in an INVALID_SPEC message; the rest are counted (a pasted list of 10,000 bad seeds is one mistake). */
+export const MAX_LISTED_ISSUES = 20;
+
 /**
- * The INVALID_SPEC error: first line names the file and the count, then one `  path: reason` line per issue
- * in document order (issues without a position keep their relative order, after positioned ones).
+ * The INVALID_SPEC error. One issue: exactly one line, `Invalid sweep spec <file>: <path>: <reason>` (the CLI prints
+ * it as its only line). Several: a first line naming the file and the count, then one `  path: reason` line per
+ * issue in document order (issues without a position keep their relative order, after positioned ones), at most
+ * `MAX_LISTED_ISSUES` of them, and a hint. The message carries everything, so there is no context to print.
  */
 export function invalidSpecError(issues: readonly SpecIssue[], file?: string): HwsweepError {
   const where = file === undefined ? 'sweep spec' : `sweep spec ${file}`;
   const n = issues.length;
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
-  return new HwsweepError('INVALID_SPEC', `Invalid ${where} (${n} issue${n === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-    context: { file: file ?? '', issues: n },
+  const only = issues[0];
+  if (n === 1 && only !== undefined)
+    return new HwsweepError('INVALID_SPEC', `Invalid ${where}: ${only.path}: ${only.message}`);
+  const lines = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `  ${i.path}: ${i.message}`);
+  if (n > MAX_LISTED_ISSUES) lines.push(`  … and ${n - MAX_LISTED_ISSUES} more`);
+  return new HwsweepError('INVALID_SPEC', `Invalid ${where} (${n} issues):\n${lines.join('\n')}`, {
     hint: 'Fix the fields listed above; docs/spec.md describes every field, its type and its default.',
   });
 }

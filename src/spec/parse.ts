@@ -13,6 +13,7 @@ import {
   type RawIssue,
 } from './issues.js';
 import { specSchema } from './schema.js';
+import { MAX_SPEC_DEPTH, nestingDepth, nestingIssues, textIssues } from './text.js';
 import type { SpecIssue, SweepSpec } from './types.js';
 
 export interface ParseOptions {
@@ -32,31 +33,72 @@ export type ValidateResult = { ok: true; spec: SweepSpec } | { ok: false; issues
  * Returns the spec with every default filled in, or every issue with its 1-based line/column.
  */
 export function validateSpec(text: string, opts: ParseOptions = {}): ValidateResult {
+  const bad = [...textIssues(text)];
+  if (bad.length === 0) bad.push(...nestingIssues(text));
+  if (bad.length > 0) return { ok: false, issues: bad };
   const lineCounter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): SpecIssue => {
+  let doc: YAML.Document;
+  try {
+    doc = YAML.parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    return { ok: false, issues: [{ path: '(root)', message: yamlMessage(err) }] };
+  }
+  // Warnings are errors here: an unknown tag (`!!js/function`, `!foo`) would otherwise silently become a string.
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const issues = problems.map((e): SpecIssue => {
       const pos = e.linePos?.[0];
       const first = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+      const message = `YAML ${e.name === 'YAMLWarning' ? 'error' : 'syntax error'}: ${tidyYamlMessage(first)}`;
       return pos
-        ? {
-            path: `line ${pos.line}, column ${pos.col}`,
-            message: `YAML syntax error: ${first}`,
-            line: pos.line,
-            column: pos.col,
-          }
-        : { path: '(root)', message: `YAML syntax error: ${first}` };
+        ? { path: `line ${pos.line}, column ${pos.col}`, message, line: pos.line, column: pos.col }
+        : { path: '(root)', message };
     });
     return { ok: false, issues };
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    return { ok: false, issues: [{ path: '(root)', message: `YAML error: ${(err as Error).message}` }] };
+    return { ok: false, issues: [{ path: '(root)', message: yamlMessage(err) }] };
+  }
+  const depth = nestingDepth(value);
+  if (depth > MAX_SPEC_DEPTH) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: '(root)',
+          message: `the document nests collections more than ${MAX_SPEC_DEPTH} levels deep; a sweep spec needs at most 4`,
+        },
+      ],
+    };
   }
   const locate: Locate = (path) => locateInDoc(doc, lineCounter, path);
   return validateValue(value, opts, locate);
+}
+
+/**
+ * Alias expansions allowed when converting the document (the yaml library counts the nodes an alias
+ * brings in). Anchors and aliases are legitimate in specs; thousands of expansions are a YAML bomb.
+ */
+const MAX_ALIAS_COUNT = 1000;
+
+/** One line for an exception thrown by the YAML library (resource limits, a blown stack). */
+function yamlMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return `YAML error: ${tidyYamlMessage(msg.split('\n')[0] ?? msg)}`;
+}
+
+/** The library's wording for its resource limits, said in the spec's terms. */
+function tidyYamlMessage(msg: string): string {
+  if (/Maximum call stack size exceeded/.test(msg)) {
+    return `the document is nested too deeply for the parser; a sweep spec needs at most 4 levels`;
+  }
+  if (/Excessive alias count/.test(msg)) {
+    return `aliases expand to more than ${MAX_ALIAS_COUNT} nodes (a YAML bomb?); write the values out or use fewer aliases`;
+  }
+  return msg;
 }
 
 /** Like `validateSpec` for an already parsed value (e.g. a spec stored as JSON). No positions. */

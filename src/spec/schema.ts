@@ -28,7 +28,7 @@ const name = str().superRefine((v, ctx) => {
   if (!NAME_RE.test(v)) {
     ctx.addIssue({
       code: 'custom',
-      message: `${JSON.stringify(v)} is not a valid name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)`,
+      message: `${describeValue(v)} is not a valid name (1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)`,
     });
   }
 });

@@ -23,6 +23,9 @@ export function editDistance(a: string, b: string): number {
   return at(rows - 1, cols - 1);
 }
 
+/** Words longer than this get no suggestion (every key and enum value is far shorter). */
+export const MAX_SUGGEST_LENGTH = 64;
+
 /**
  * The closest candidate to `word`, or undefined when none is close: the distance must be at most
  * `max(1, floor(len/3))` (len = the longer of the two), or the word must be a case-insensitive
@@ -30,6 +33,8 @@ export function editDistance(a: string, b: string): number {
  * Ties go to the earlier candidate.
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  // The edit distance is quadratic: a megabyte-long value would take minutes and no candidate is that long.
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   const squash = (x: string): string => x.toLowerCase().replace(/[-_\s]/g, '');
   let best: string | undefined;
   let bestD = Infinity;

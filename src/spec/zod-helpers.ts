@@ -10,14 +10,25 @@ import { suggest } from './suggest.js';
 /** Marker that the formatter recognises on an `unrecognized_keys` issue (the message carries JSON). */
 export const UNKNOWN_KEYS_MARK = '\u0000unknown-keys:';
 
-/** Short description of a value for "got …" messages: numbers and strings verbatim, containers by kind. */
+/** Longest string value quoted in full in a message; longer ones are cut (the message says how long they were). */
+const MAX_QUOTED = 60;
+
+/**
+ * Short description of a value for "got …" messages: numbers and short strings verbatim (JSON-quoted, so
+ * control characters are escaped), long strings cut with their length, containers and binary data by kind.
+ */
 export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') {
+    return v.length <= MAX_QUOTED
+      ? JSON.stringify(v)
+      : `${JSON.stringify(v.slice(0, MAX_QUOTED))}… (${v.length} characters)`;
+  }
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v)) return 'a list';
+  if (ArrayBuffer.isView(v)) return 'binary data';
   if (typeof v === 'object') return 'a mapping';
   return typeof v;
 }
@@ -67,7 +78,7 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
       if (input === undefined) return `required (one of ${list})`;
       if (typeof input !== 'string') return `expected one of ${list}, got ${describeValue(input)}`;
       const s = suggest(input, values);
-      return `${JSON.stringify(input)} is not one of ${list}${s === undefined ? '' : ` (did you mean "${s}"?)`}`;
+      return `${describeValue(input)} is not one of ${list}${s === undefined ? '' : ` (did you mean "${s}"?)`}`;
     },
   });
 }

@@ -54,6 +54,22 @@ export async function loadDataset(name: DatasetName, opts: LoadDatasetOptions = 
     ds = { name, shape, numClasses: 10, train: full.train, test: full.test };
   }
   const size = ds.shape[0] * ds.shape[1] * ds.shape[2];
+  // A subset larger than the split is an error, not a silent "use everything" (the trial records what it asked).
+  for (const [key, split] of [
+    ['trainSubset', ds.train],
+    ['testSubset', ds.test],
+  ] as const) {
+    const asked = opts[key];
+    if (asked !== undefined && asked > split.n) {
+      throw new HwsweepError(
+        'DATASET_INVALID',
+        `data.${key} = ${asked} is more than the ${split.n} images of the ${name} ${key === 'trainSubset' ? 'train' : 'test'} split`,
+        {
+          context: { dataset: name, [key]: asked, available: split.n },
+        },
+      );
+    }
+  }
   return {
     ...ds,
     train: subsetSplit(ds.train, opts.trainSubset, size, seed),

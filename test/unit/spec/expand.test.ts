@@ -297,14 +297,25 @@ describe('expandSpec rejection rules', () => {
     const { trials, rejected } = expand(
       'name: rr',
       'pruning: {methods: [group-balanced, kernel-row], ratios: [0.5], groupSizes: [4, 8]}',
-      'quantization: {weightBits: [2]}',
+      'quantization: {weightBits: [2, 8]}',
       'clustering: {weightClusters: [4]}',
     );
-    expect(trials).toEqual([]);
+    // Only the 8-bit points run (a spec whose every point is rejected is refused by parseSpec).
+    expect(trials.map((t) => [t.method, t.groupSize, t.weightBits])).toEqual([
+      ['group-balanced', 4, 8],
+      ['group-balanced', 8, 8],
+      ['kernel-row', null, 8],
+    ]);
     expect(rejected.map((r) => [r.config.method, r.config.groupSize, r.reason])).toEqual([
       ['group-balanced', 4, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
       ['group-balanced', 8, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
       ['kernel-row', null, 'weightClusters = 4 is more than the 3 distinct non-zero values of 2-bit weights'],
+      // The 8-bit kernel-row point under g = 8 repeats a trial that runs, so it is reported; the 2-bit one is not.
+      [
+        'kernel-row',
+        8,
+        'kernel-row takes no group size: groupSize = 8 would repeat trial lenet5/fashion-mnist krp rows=1 fc=0.75 W8A32 Kw4 s0',
+      ],
     ]);
   });
 

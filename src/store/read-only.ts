@@ -353,7 +353,6 @@ function unreachable(url: string, err: unknown): HwsweepError {
   const reason = e.code === '28P01' ? 'password authentication failed' : (e.code ?? e.message);
   return new HwsweepError('SERVICE_UNAVAILABLE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${reason}`, {
     cause: err,
-    retryable: true,
     hint: 'is it running? `hwsweep up` starts the embedded one; otherwise check DATABASE_URL (and HWSWEEP_READER_URL)',
   });
 }

@@ -1,9 +1,9 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { TaskQueues } from '../workflows/shared.js';
 import { temporalConnectionOptions, type Settings } from './services/index.js';
+import { PACKAGE_ROOT } from './shared/package-root.js';
 import type { Db } from './store/db.js';
 import { createPrismaTrialStore } from './store/prisma-store.js';
 
@@ -20,7 +20,8 @@ export interface WorkerDeps {
   db: Db;
 }
 
-export const WORKFLOWS_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
+// The workflow sources, also from the compiled CLI (dist/): the bundler compiles them itself.
+export const WORKFLOWS_PATH = join(PACKAGE_ROOT, 'workflows', 'index.ts');
 
 let runtimeInstalled = false;
 /** CLI processes log Temporal's worker messages from WARN up (INFO lines drown the progress bar). Once per process. */

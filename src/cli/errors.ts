@@ -1,9 +1,8 @@
 import { ApplicationFailure, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { HwsweepError } from '../errors.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 
-/** Exit codes: 1 runtime failure, 2 invalid input (bad spec, bad flags). */
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILURE, EXIT_USAGE };
 
 /** Unwraps Temporal's failure chain down to the most specific cause. */
 function innermost(err: unknown): unknown {

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
+import { PACKAGE_ROOT } from '../shared/package-root.js';
 
 /**
  * Applies prisma/migrations/<timestamp>_<name>/migration.sql in order, offline, recording each in Prisma's own
@@ -11,7 +11,7 @@ import pg from 'pg';
  * Concurrent callers serialise on an advisory lock; each migration runs in its own transaction.
  */
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prisma', 'migrations');
+export const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'prisma', 'migrations');
 
 const LOCK_KEY = 72_707_101; // arbitrary constant: "hwsweep migrations"
 

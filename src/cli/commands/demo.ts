@@ -1,5 +1,4 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { servicesDown } from '../../services/index.js';
 import { installRuntime, startWorkers } from '../../worker.js';
@@ -8,7 +7,9 @@ import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
 import { RESULTS_SQL, readOnlyQuery } from './results.js';
 
-const DEMO_SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'demo.yaml');
+import { PACKAGE_ROOT } from '../../shared/package-root.js';
+
+const DEMO_SPEC = join(PACKAGE_ROOT, 'examples', 'demo.yaml');
 
 export const BEST_WITHIN_ONE_POINT_SQL = `
   select t.label, round(t.accuracy::numeric, 4) as accuracy, round(t.baseline_accuracy::numeric, 4) as baseline,

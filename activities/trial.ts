@@ -9,8 +9,7 @@ import { decodeMasks, encodeMasks, type StoredPruning } from '../src/trial/masks
 import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
 import { retrainTrainOptions } from '../src/trial/retrain.js';
 import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
-import { simulateAll } from '../src/trial/simulate.js';
-import type { NetworkReport } from '../src/accel/index.js';
+import { layerSimulationRows, simulateAll, simulationRow } from '../src/trial/simulate.js';
 import { loadBaselineModel } from './baseline.js';
 import { ensureBackend, trainWithCheckpoints } from './training.js';
 
@@ -26,52 +25,6 @@ export interface TrialStart {
 /** Kernels with the masks applied (never edits the input map). */
 function masked(weights: Map<string, Float32Array>, masks: Map<string, Uint8Array>): Map<string, Float32Array> {
   return new Map([...weights].map(([name, w]) => [name, masks.has(name) ? applyMask(w, masks.get(name)!) : w]));
-}
-
-/** JSON columns hold plain data: drop class prototypes, undefined fields and typed arrays' identity. */
-const json = <T>(x: unknown): T => JSON.parse(JSON.stringify(x)) as T;
-
-/** The `simulations` row and its `layer_simulations` rows for one accelerator's report (non-finite -> NULL by the store). */
-function simulationRows(accelerator: string, r: NetworkReport): { sim: SimulationRow; layers: LayerSimulationRow[] } {
-  const sim: SimulationRow = {
-    accelerator,
-    hardwareHash: r.hardwareHash,
-    hardware: json<SimulationRow['hardware']>(r.hardware),
-    totalCycles: r.totals.totalCycles,
-    denseCycles: finite(r.totals.denseCycles),
-    speedup: finite(r.speedup.vsDense),
-    sparsityFactor: finite(r.speedup.sparsityFactor),
-    packingFactor: finite(r.speedup.packingFactor),
-    utilization: finite(r.totals.utilization),
-    loadImbalance: finite(r.totals.loadImbalance),
-    denseMacs: r.totals.denseMacs,
-    usefulMacs: r.totals.usefulMacs,
-    dramBytes: r.totals.dramBytes,
-    sramBytes: r.totals.sramReadBytes + r.totals.sramWriteBytes,
-    energyPj: finite(r.totals.energyPj),
-    totals: json<SimulationRow['totals']>(r.totals),
-  };
-  const layers = r.layers.map(
-    (l, i): LayerSimulationRow => ({
-      layer: l.name,
-      layerIndex: i,
-      totalCycles: l.totalCycles,
-      utilization: finite(l.utilization),
-      loadImbalance: finite(l.loadImbalance),
-      denseMacs: l.denseMacs,
-      usefulMacs: l.usefulMacs,
-      dramBytes: l.dramBytes.total,
-      sramBytes: l.sramReadBytes.ifmap + l.sramReadBytes.filter + l.sramReadBytes.metadata + l.sramWriteBytes,
-      energyPj: finite(l.energyPj.total),
-      stats: json<LayerSimulationRow['stats']>(l),
-    }),
-  );
-  return { sim, layers };
-}
-
-/** NaN/±Infinity as null (the columns are nullable floats). */
-function finite(x: number | null | undefined): number | null {
-  return x !== null && x !== undefined && Number.isFinite(x) ? x : null;
 }
 
 export function createTrialActivities(store: TrialStore) {
@@ -224,8 +177,12 @@ export function createTrialActivities(store: TrialStore) {
       const sim = decodeSimInput(bytes);
       let n = 0;
       await simulateAll(sim, t.accelerators, async (accelerator, r) => {
-        const rows = simulationRows(accelerator, r);
-        await store.recordSimulation(input.trialId, rows.sim, rows.layers);
+        const row = simulationRow(accelerator, r);
+        await store.recordSimulation(
+          input.trialId,
+          { ...row, hardware: row.hardware as SimulationRow['hardware'], totals: row.totals as SimulationRow['totals'] },
+          layerSimulationRows(r).map((l) => ({ ...l, stats: l.stats as LayerSimulationRow['stats'] })),
+        );
         n++;
         Context.current().heartbeat({ simulated: n });
       });

@@ -30,8 +30,25 @@ const SECTION_DEFAULTS: Obj = {
   group: { ...DEFAULT_GROUP },
   'aap-lowcplx': { ...DEFAULT_GROUP },
   krp: { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true },
-  subword: { pes: 16, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0 },
-  clustered: { pes: 16, adders: 16, multipliers: 4, comparators: 16, mode: 'W', pipelined: true, onlineIterations: 0 },
+  subword: { pes: 16, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0, ctrlPerMacCycle: 0, outputWords: 'operand' },
+  clustered: {
+    pes: 16,
+    adders: 16,
+    multipliers: 4,
+    denseMacsPerPe: 8,
+    comparators: 16,
+    mode: 'W',
+    pipelined: true,
+    onlineIterations: 0,
+  },
+};
+/** Fields each section accepts (defaults plus optional ones), for the unknown-field check. */
+const SECTION_KEYS: Record<string, Set<string>> = {
+  systolic: new Set(['rows', 'cols', 'dataflow', 'sparse']),
+  group: new Set(Object.keys(DEFAULT_GROUP)),
+  krp: new Set(Object.keys(SECTION_DEFAULTS['krp'] as Obj)),
+  subword: new Set(Object.keys(SECTION_DEFAULTS['subword'] as Obj)),
+  clustered: new Set(Object.keys(SECTION_DEFAULTS['clustered'] as Obj)),
 };
 const SECTION_OF: Record<string, string> = {
   systolic: 'systolic',
@@ -46,6 +63,7 @@ const TOP_DEFAULTS: Obj = {
   weightBits: 8,
   activationBits: 8,
   accumulatorBits: 32,
+  skipZeroActivations: false,
   packing: { style: 'none', multiplierBits: 8, maxFactor: 1 },
   memory: {
     ifmapSramBytes: 65536,
@@ -127,12 +145,15 @@ export function validateHardware(x: unknown): HardwareConfig {
   const sec = (key: string): Obj => {
     const s = x[key];
     if (!isObj(s)) fail(name, key, s, `an object (required by engine ${String(engine)})`);
+    const known = SECTION_KEYS[key];
+    if (known) for (const k of Object.keys(s)) if (!known.has(k)) fail(name, `${key}.${k}`, s[k], 'a known field');
     return s;
   };
   num(x, '', 'clockMHz', 1e-3, 1e6);
-  int(x, '', 'weightBits', 1, 32);
+  int(x, '', 'weightBits', 2, 32);
   int(x, '', 'activationBits', 1, 32);
   int(x, '', 'accumulatorBits', 1, 64);
+  bool(x, '', 'skipZeroActivations');
   const pk = sec('packing');
   oneOf(pk, 'packing.', 'style', PackingStyles);
   int(pk, 'packing.', 'multiplierBits', 1, 64);
@@ -164,7 +185,7 @@ export function validateHardware(x: unknown): HardwareConfig {
     bool(g, 'group.', 'alignGroupsToRows');
     oneOf(g, 'group.', 'groupShape', GroupShapes);
     oneOf(g, 'group.', 'windowAxis', ['channel', 'flat']);
-    if (g['groupsPerStep'] !== undefined) oneOf(g, 'group.', 'groupsPerStep', ['one', 'fill']);
+    num(g, 'group.', 'fetchWindowsPerCycle', 1, 65536);
     int(g, 'group.', 'layerOverheadCycles', 0, 1e12);
   } else if (engine === 'krp') {
     const k = sec('krp');
@@ -178,9 +199,11 @@ export function validateHardware(x: unknown): HardwareConfig {
     int(s, 'subword.', 'busBits', 1, 4096);
     num(s, 'subword.', 'cMem', 0, 1e6);
     num(s, 'subword.', 'tCtrl', 0, 1e12);
+    num(s, 'subword.', 'ctrlPerMacCycle', 0, 1e6);
+    oneOf(s, 'subword.', 'outputWords', ['datapath', 'operand']);
   } else {
     const c = sec('clustered');
-    for (const k of ['pes', 'adders', 'multipliers', 'comparators']) int(c, 'clustered.', k, 1, 1 << 20);
+    for (const k of ['pes', 'adders', 'multipliers', 'denseMacsPerPe', 'comparators']) int(c, 'clustered.', k, 1, 1 << 20);
     oneOf(c, 'clustered.', 'mode', ['W', 'WA']);
     bool(c, 'clustered.', 'pipelined');
     int(c, 'clustered.', 'onlineIterations', 0, 1000);

@@ -27,6 +27,8 @@ export type {
   NetworkTotals,
   PackingConfig,
   SubwordParams,
+  SpeedupFactors,
+  SpeedupSplit,
   SystolicParams,
 } from './types.js';
 export { EngineKinds, Dataflows, EnergyPresetNames } from './types.js';
@@ -35,7 +37,7 @@ export { resolveHardware, validateHardware, hardwareHash, packingFactor } from '
 export type { MaskStatsCache } from './mask-stats.js';
 export { createMaskStatsCache } from './mask-stats.js';
 export type { SimulateOptions } from './simulate.js';
-export { simulateNetwork, simulateLayer } from './simulate.js';
+export { REFERENCE, simulateNetwork } from './simulate.js';
 export { parseTopologyCsv } from './topology.js';
 export { parseScaleSimCfg } from './scalesim-cfg.js';
 export { formatReportTable } from './report-table.js';

@@ -9,11 +9,13 @@ const fmtE = (v: number): string =>
 
 /** Renders the report as a table: layer, cycles, stall, util, imbalance, useful MACs, DRAM bytes, energy. */
 export function formatReportTable(r: NetworkReport): string {
-  const head = ['layer', 'cycles', 'stall', 'util', 'imbal', 'useful MACs', 'DRAM B', `energy`];
+  const head = ['layer', 'cycles', 'stall', 'speedup', 'util', 'imbal', 'useful MACs', 'DRAM B', `energy`];
+  const sp = (ref: number, cyc: number): string => (cyc > 0 ? `${(ref / cyc).toFixed(3)}x` : '-');
   const rows: string[][] = r.layers.map((l) => [
     l.name,
     fmtInt(l.totalCycles),
     fmtInt(l.memoryStallCycles),
+    sp(l.referenceCycles, l.totalCycles),
     fmtPct(l.utilization),
     fmtX(l.loadImbalance),
     fmtInt(l.usefulMacs),
@@ -25,6 +27,7 @@ export function formatReportTable(r: NetworkReport): string {
     'TOTAL',
     fmtInt(t.totalCycles),
     fmtInt(t.memoryStallCycles),
+    sp(t.referenceCycles, t.totalCycles),
     fmtPct(t.utilization),
     fmtX(t.loadImbalance),
     fmtInt(t.usefulMacs),
@@ -43,7 +46,10 @@ export function formatReportTable(r: NetworkReport): string {
     ...rows.slice(0, -1).map(line),
     sep,
     line(rows[rows.length - 1] as string[]),
-    `speedup vs dense ${fmtX(s.vsDense, 2)}x = sparsity ${fmtX(s.sparsityFactor, 2)}x * packing ${fmtX(s.packingFactor, 2)}x; ` +
-      `time ${t.timeMs.toFixed(3)} ms, ${t.effectiveGops === null ? '-' : t.effectiveGops.toFixed(1)} GOP/s (dense-equivalent)`,
+    `speedup ${fmtX(s.speedup)}x vs the same hardware running the uncompressed network ` +
+      `(compute ${fmtX(s.computeSpeedup)}x) = bit width ${fmtX(s.factors.bitWidth)} * weight sparsity ` +
+      `${fmtX(s.factors.weightSparsity)} * activation skipping ${fmtX(s.factors.activationSkipping)} * clustering ` +
+      `${fmtX(s.factors.clustering)} * memory ${fmtX(s.factors.memory)}`,
+    `time ${t.timeMs.toFixed(3)} ms, ${t.effectiveGops === null ? '-' : t.effectiveGops.toFixed(1)} GOP/s (dense-equivalent)`,
   ].join('\n');
 }

@@ -98,6 +98,7 @@ export function parseScaleSimCfg(text: string, file = '<config>'): HardwareConfi
     weightBits: 8,
     activationBits: 8,
     accumulatorBits: 32,
+    skipZeroActivations: false,
     packing: { style: 'none', multiplierBits: 8, maxFactor: 1 },
     memory: {
       ifmapSramBytes: ifm * 1024,

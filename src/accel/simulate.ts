@@ -1,6 +1,9 @@
 /**
- * Network simulation: lowers each layer, runs the hardware's engine, adds memory time and energy,
- * and sums the network. Deterministic; every number JSON-safe (null + a note where undefined).
+ * Network simulation: lowers each layer, runs the hardware's engine, adds memory time and energy, and sums the
+ * network. The speedup follows one rule (docs/simulator.md §3): the reference of any hardware config is that same
+ * config running the uncompressed network ({@link REFERENCE}: all weights kept, hardware bit widths, no clusters,
+ * every activation non-zero), computed by the same engine; intermediate runs split the speedup into factors.
+ * Deterministic; every number JSON-safe (null + a note where undefined).
  */
 import { HwsweepError } from '../errors.js';
 import type { LayerDescriptor } from '../shared/layer.js';
@@ -21,6 +24,8 @@ import type {
   LayerStats,
   NetworkReport,
   NetworkTotals,
+  SpeedupFactors,
+  SpeedupSplit,
 } from './types.js';
 import type { Compat } from './workload.js';
 import { lowerLayer } from './workload.js';
@@ -51,10 +56,10 @@ function checkCompression(l: LayerDescriptor, wElems: number, c: LayerCompressio
   if (c.mask && c.mask.length !== wElems) bad('mask.length', c.mask.length, `the weight count ${wElems}`);
   if (c.weightCodes && c.weightCodes.length !== wElems)
     bad('weightCodes.length', c.weightCodes.length, `the weight count ${wElems}`);
-  for (const f of ['weightBits', 'activationBits'] as const) {
-    const v = c[f];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 32)) bad(f, v, 'an integer in [1, 32]');
-  }
+  const wb = c.weightBits;
+  if (wb !== undefined && (!Number.isInteger(wb) || wb < 2 || wb > 32)) bad('weightBits', wb, 'an integer in [2, 32]');
+  const ab = c.activationBits;
+  if (ab !== undefined && (!Number.isInteger(ab) || ab < 1 || ab > 32)) bad('activationBits', ab, 'an integer in [1, 32]');
   const d = c.activationDensity;
   if (d !== undefined && !(d >= 0 && d <= 1)) bad('activationDensity', d, 'in [0, 1]');
   for (const f of ['weightClusters', 'activationClusters'] as const) {
@@ -63,13 +68,16 @@ function checkCompression(l: LayerDescriptor, wElems: number, c: LayerCompressio
   }
 }
 
-/** Simulates one layer (see {@link simulateNetwork}). */
-export function simulateLayer(
+/** One layer's statistics before the reference run is attached. */
+type LayerRun = Omit<LayerStats, 'referenceCycles' | 'referenceComputeCycles'>;
+
+/** Simulates one layer on one hardware config (see {@link simulateNetwork}). */
+function simulateLayer(
   l: LayerDescriptor,
   comp: LayerCompression,
   hw: HardwareConfig,
   opts: Required<SimulateOptions>,
-): LayerStats {
+): LayerRun {
   const wl = lowerLayer(l, opts.compat);
   checkCompression(l, wl.weightElems, comp);
   const scal = opts.compat === 'scalesim';
@@ -103,8 +111,6 @@ export function simulateLayer(
     totalCycles: total,
     computeCycles: r.computeCycles,
     memoryStallCycles: total - r.computeCycles,
-    denseCycles: r.denseCycles,
-    denseUnpackedCycles: r.denseUnpackedCycles,
     denseMacs: wl.denseMacs,
     usefulMacs: r.usefulMacs,
     multiplications: r.multiplications,
@@ -137,14 +143,119 @@ export function simulateLayer(
   };
 }
 
+/** A whole-network run: per-layer statistics and the cycle sums the speedup is built from. */
+interface NetworkRun {
+  stats: LayerRun[];
+  totalCycles: number;
+  computeCycles: number;
+}
+
+function runNetwork(
+  layers: LayerDescriptor[],
+  compression: ReadonlyMap<string, LayerCompression>,
+  hw: HardwareConfig,
+  o: Required<SimulateOptions>,
+): NetworkRun {
+  const stats = layers.map((l) => simulateLayer(l, compression.get(l.name) ?? {}, hw, o));
+  let totalCycles = 0;
+  let computeCycles = 0;
+  for (const s of stats) {
+    totalCycles += s.totalCycles;
+    computeCycles += s.computeCycles;
+  }
+  return { stats, totalCycles, computeCycles };
+}
+
+/**
+ * The reference of the reference rule: the uncompressed network (no masks, no cluster codes, the hardware's own
+ * bit widths, every activation non-zero). Running it through {@link simulateNetwork}'s engines is the only way a
+ * dense baseline is computed anywhere in the simulator.
+ */
+export const REFERENCE: ReadonlyMap<string, LayerCompression> = new Map();
+
+/**
+ * The steps from the reference to the compressed network, in the order their factors are attributed
+ * (docs/simulator.md §3). Each adds the listed fields of the trial's compression to the previous step.
+ */
+const STEPS: readonly { factor: Exclude<keyof SpeedupFactors, 'memory'>; fields: readonly (keyof LayerCompression)[] }[] =
+  [
+    { factor: 'bitWidth', fields: ['weightBits', 'activationBits'] },
+    { factor: 'weightSparsity', fields: ['mask', 'sparsity'] },
+    { factor: 'activationSkipping', fields: ['activationDensity', 'activationMask'] },
+    { factor: 'clustering', fields: ['weightCodes', 'weightClusters', 'activationClusters'] },
+  ];
+
+/** Whether a step changes anything: some layer sets one of its fields (zero skipping only where the hardware skips). */
+function stepApplies(
+  step: (typeof STEPS)[number],
+  compression: ReadonlyMap<string, LayerCompression>,
+  hw: HardwareConfig,
+): boolean {
+  if (step.factor === 'activationSkipping' && !hw.skipZeroActivations) return false;
+  for (const c of compression.values()) for (const f of step.fields) if (c[f] !== undefined) return true;
+  return false;
+}
+
+/** The compression of the first `upTo` steps: each layer keeps only those steps' fields. */
+function partialCompression(
+  compression: ReadonlyMap<string, LayerCompression>,
+  upTo: number,
+): Map<string, LayerCompression> {
+  const fields = STEPS.slice(0, upTo).flatMap((s) => s.fields);
+  const out = new Map<string, LayerCompression>();
+  for (const [name, c] of compression) {
+    const p: Record<string, unknown> = {};
+    for (const f of fields) if (c[f] !== undefined) p[f] = c[f];
+    out.set(name, p as LayerCompression);
+  }
+  return out;
+}
+
+const ratioOf = (a: number, b: number): number | null => (b > 0 && a >= 0 ? a / b : null);
+
+/**
+ * Runs the reference, the intermediate steps that change something, and the compressed network; returns the
+ * compressed run and the speedup split. The compressed run is always the full `compression` (never rebuilt
+ * from steps), so the reported cycles are exactly those of the network as given.
+ */
+function speedupSplit(
+  layers: LayerDescriptor[],
+  compression: ReadonlyMap<string, LayerCompression>,
+  hw: HardwareConfig,
+  o: Required<SimulateOptions>,
+): { run: NetworkRun; reference: NetworkRun; split: SpeedupSplit } {
+  const reference = runNetwork(layers, REFERENCE, hw, o);
+  const applied = STEPS.map((s, i) => ({ ...s, i })).filter((s) => stepApplies(s, compression, hw));
+  const factors: SpeedupFactors = {
+    bitWidth: 1,
+    weightSparsity: 1,
+    activationSkipping: 1,
+    clustering: 1,
+    memory: null,
+  };
+  let prev = reference;
+  let run = reference;
+  applied.forEach((s, j) => {
+    run = j === applied.length - 1 ? runNetwork(layers, compression, hw, o) : runNetwork(layers, partialCompression(compression, s.i + 1), hw, o);
+    factors[s.factor] = ratioOf(prev.computeCycles, run.computeCycles);
+    prev = run;
+  });
+  if (applied.length === 0) run = runNetwork(layers, compression, hw, o);
+  const speedup = ratioOf(reference.totalCycles, run.totalCycles);
+  const computeSpeedup = ratioOf(reference.computeCycles, run.computeCycles);
+  factors.memory = speedup !== null && computeSpeedup !== null && computeSpeedup > 0 ? speedup / computeSpeedup : null;
+  return { run, reference, split: { speedup, computeSpeedup, factors } };
+}
+
 /**
  * Simulates a network on one hardware config. `layers` are batch-1 NHWC descriptors; `compression`
  * maps layer names to masks/bits/codes (missing = dense at the hardware's default widths).
- * Speedup factors use compute cycles: vsDense = denseUnpacked/actual = sparsityFactor · packingFactor.
+ * `speedup` = reference total cycles / total cycles (memory stalls included), split into factors whose product
+ * is the speedup (see {@link SpeedupSplit}).
  */
 export function simulateNetwork(
   layers: LayerDescriptor[],
-  compression: Map<string, LayerCompression>,
+  compression: ReadonlyMap<string, LayerCompression>,
   hw: HardwareConfig,
   opts: SimulateOptions = {},
 ): NetworkReport {
@@ -154,7 +265,12 @@ export function simulateNetwork(
     energy: opts.energy ?? 'horowitz45',
     cache: opts.cache ?? createMaskStatsCache(),
   };
-  const stats = layers.map((l) => simulateLayer(l, compression.get(l.name) ?? {}, hw, o));
+  const { run, reference, split } = speedupSplit(layers, compression, hw, o);
+  const stats: LayerStats[] = run.stats.map((s, i) => ({
+    ...s,
+    referenceCycles: (reference.stats[i] as LayerRun).totalCycles,
+    referenceComputeCycles: (reference.stats[i] as LayerRun).computeCycles,
+  }));
   const sum = (f: (s: LayerStats) => number): number => stats.reduce((a, s) => a + f(s), 0);
   const slots = stats.reduce(
     (a, s) => a + (s.utilization !== null && s.utilization > 0 ? s.usefulMacs / s.utilization : 0),
@@ -168,17 +284,14 @@ export function simulateNetwork(
       sMean += s.usefulMacs;
       sMax += s.usefulMacs * s.loadImbalance;
     }
-  const totalCycles = sum((s) => s.totalCycles);
-  const compute = sum((s) => s.computeCycles);
-  const dense = sum((s) => s.denseCycles);
-  const denseU = sum((s) => s.denseUnpackedCycles);
+  const totalCycles = run.totalCycles;
   const denseMacs = sum((s) => s.denseMacs);
   const totals: NetworkTotals = {
     totalCycles,
-    computeCycles: compute,
+    computeCycles: run.computeCycles,
     memoryStallCycles: sum((s) => s.memoryStallCycles),
-    denseCycles: dense,
-    denseUnpackedCycles: denseU,
+    referenceCycles: reference.totalCycles,
+    referenceComputeCycles: reference.computeCycles,
     denseMacs,
     usefulMacs: sum((s) => s.usefulMacs),
     multiplications: sum((s) => s.multiplications),
@@ -193,7 +306,6 @@ export function simulateNetwork(
     timeMs: totalCycles / (hw.clockMHz * 1e3),
     effectiveGops: totalCycles > 0 ? (2 * denseMacs * hw.clockMHz * 1e6) / totalCycles / 1e9 : null,
   };
-  const r = (a: number, b: number): number | null => (b > 0 ? a / b : null);
   return {
     hardware: hw.name,
     hardwareHash: hardwareHash(hw),
@@ -201,6 +313,6 @@ export function simulateNetwork(
     energyModel: `${o.energy} (${energyModels[o.energy].unit})`,
     layers: stats,
     totals,
-    speedup: { vsDense: r(denseU, compute), sparsityFactor: r(dense, compute), packingFactor: r(denseU, dense) },
+    speedup: split,
   };
 }

@@ -1,59 +1,61 @@
 /**
- * Weight storage formats (METHODS §1.6) and the tiled off-chip traffic model of METHODS §7.4, shared
- * by the non-systolic engines. Bits, not bytes, until the very end (formats are not byte-aligned).
+ * Weight storage as the simulated hardware holds it (bits from the one storage-bit model,
+ * src/shared/storage-bits.ts, shared with the compression accounting) and the tiled off-chip traffic model
+ * (docs/simulator.md §4.6) used by the non-systolic engines. Bits, not bytes, until the very end.
  */
+import { ceilLog2, weightStorageBits } from '../shared/storage-bits.js';
+import type { SparseEncoding, ValueEncoding } from '../shared/storage-bits.js';
+import type { EngineContext } from './engines/common.js';
 import type { HardwareConfig } from './types.js';
 import type { Workload } from './workload.js';
 
-export type WeightFormat = 'dense' | 'balanced' | 'irregular' | 'krp' | 'clustered';
+export { ceilLog2 } from '../shared/storage-bits.js';
 
 export interface WeightBits {
-  format: WeightFormat;
+  /** Label of the format, e.g. `balanced(g=16)+fixed8`. */
+  format: string;
   /** Weight values (or codes). */
   data: number;
   /** Indices, per-group counts, row ids, codebooks. */
   metadata: number;
 }
 
-export const log2ceil = (x: number): number => (x <= 1 ? 0 : Math.ceil(Math.log2(x)));
-
-/**
- * Storage bits of one layer's weights.
- * - dense: `bw·N`; balanced: `nnz·bw + nnz·⌈log2 g⌉`;
- * - irregular: balanced + `groups·⌈log2(g+1)⌉` (per-group count);
- * - krp: per kernel `S·bw + ⌈log2 R⌉`; clustered: `N·⌈log2(k+1)⌉ + k·16` (16-bit codebook).
- */
-export function weightStorage(
-  format: WeightFormat,
-  x: {
-    weights: number;
-    nnz: number;
-    groups: number;
-    g: number;
-    bw: number;
-    kernels?: number;
-    R?: number;
-    S?: number;
-    clusters?: number;
-  },
-): WeightBits {
-  switch (format) {
-    case 'dense':
-      return { format, data: x.weights * x.bw, metadata: 0 };
-    case 'balanced':
-      return { format, data: x.nnz * x.bw, metadata: x.nnz * log2ceil(x.g) };
-    case 'irregular':
-      return { format, data: x.nnz * x.bw, metadata: x.nnz * log2ceil(x.g) + x.groups * log2ceil(x.g + 1) };
-    case 'krp':
-      return { format, data: (x.kernels ?? 0) * (x.S ?? 0) * x.bw, metadata: (x.kernels ?? 0) * log2ceil(x.R ?? 1) };
-    case 'clustered': {
-      const k = x.clusters ?? 0;
-      return { format, data: x.weights * log2ceil(k + 1), metadata: k * 16 };
-    }
-  }
+/** How the hardware writes one weight: cluster codes when the layer is clustered, else `bw`-bit fixed point. */
+export function valueEncoding(bw: number, clusters: number | null | undefined): ValueEncoding {
+  return clusters ? { kind: 'clustered', clusters } : { kind: 'fixed', bits: bw };
 }
 
-/** Off-chip bits per METHODS §7.4 for an engine with `tk` output channels in flight. */
+/**
+ * Storage of one layer's weights on a machine that reads sparse formats: the layer's own sparsity encoding
+ * (from the trial's pruning method) when it has one, else `inferred` (called only then).
+ */
+export function layerWeightBits(
+  ctx: EngineContext,
+  inferred: () => SparseEncoding,
+  kept: { nnz: number; mask?: Uint8Array | undefined },
+  clusters?: number | null,
+): WeightBits {
+  const sparsity = ctx.comp.sparsity ?? (ctx.comp.mask ? inferred() : { kind: 'dense' });
+  return weightBits(ctx.wl, { values: valueEncoding(ctx.bw, clusters), sparsity }, kept);
+}
+
+/** Storage of one layer's weights in an explicit format. */
+export function weightBits(
+  wl: Workload,
+  format: { values: ValueEncoding; sparsity: SparseEncoding },
+  kept: { nnz: number; mask?: Uint8Array | undefined },
+): WeightBits {
+  const b = weightStorageBits(wl.dims, format, kept, `layer ${wl.name}`);
+  return { format: b.format, data: b.valueBits, metadata: b.indexBits + b.countBits + b.codebookBits };
+}
+
+/** Unstructured masks: relative indices (Deep Compression), as the compression accounting stores magnitude pruning. */
+export const IRREGULAR: SparseEncoding = { kind: 'irregular', index: 'relative' };
+
+/** Bits of an in-group position for a group of g (0 for g = 1). */
+export const indexBits = (g: number): number => ceilLog2(g);
+
+/** Off-chip bits per docs/simulator.md §4.6 for an engine with `tk` output channels in flight. */
 export interface TiledTraffic {
   ifmap: number;
   filter: number;

@@ -1,3 +1,5 @@
+import type { SparseEncoding } from '../shared/storage-bits.js';
+
 /**
  * Public types of the accelerator simulator: hardware descriptions, per-layer compression artefacts,
  * the per-layer statistics record every engine returns, and the network report.
@@ -63,20 +65,25 @@ export interface GroupParams {
   /** Multiplier slots per PE per cycle before packing. */
   m: number;
   lockstep: boolean;
+  /**
+   * `true`: each window's kept weights start a new weight-buffer row of M slots, so a lane needs ⌈c/M⌉ cycles for
+   * a window (a partial row costs a whole cycle: the misaligned-buffer cost of Kang 2020). `false`: rows are packed
+   * across windows, a lane needs c/M (fractional) and the pass total is rounded up once (docs/simulator.md §4.3).
+   */
   alignGroupsToRows: boolean;
   groupShape: GroupShape;
   /**
    * Axis the activation windows run along: `channel` = g consecutive input channels at one tap
-   * (METHODS §7.2, default); `flat` = g consecutive elements of the flattened kh·kw·C axis, as a
+   * (docs/simulator.md §4.3, default); `flat` = g consecutive elements of the flattened kh·kw·C axis, as a
    * Cambricon-X indexing module streams a conv lowered to matrix-vector form [I].
    */
   windowAxis: 'channel' | 'flat';
   /**
-   * `one` (default, METHODS §2.3 literal): one group of g per step, ⌈n/M⌉ cycles. `fill` [I]: the PE takes
-   * ⌊M/n⌋ groups per step for a layer keeping n of g (configurable-sparsity register), so sparsity pays
-   * off when n < M.
+   * Activation windows the buffer can broadcast per cycle (default 1): a window costs at least
+   * `steps / fetchWindowsPerCycle` cycles. > 1 lets a packed PE (alignGroupsToRows = false) take the weights of
+   * several sparse windows in one cycle (Li & Xiao's configurable-sparsity PE).
    */
-  groupsPerStep?: 'one' | 'fill';
+  fetchWindowsPerCycle: number;
   /** Fixed cycles added per layer (F_layer). */
   layerOverheadCycles: number;
 }
@@ -102,6 +109,16 @@ export interface SubwordParams {
   cMem: number;
   /** Control overhead per layer in cycles. */
   tCtrl: number;
+  /**
+   * Control cycles per full-width MAC cycle (⌈MAC/P⌉) that sub-word packing does not shorten (loop control,
+   * address generation, operand alignment): T_ctrl = tCtrl + ctrlPerMacCycle·⌈MAC/P⌉ (docs/simulator.md §5.2).
+   */
+  ctrlPerMacCycle: number;
+  /**
+   * Width of the words a layer writes out: `datapath` (the PE's Dp-bit word; the next layer converts its input to
+   * its own width when it loads it) or `operand` (the layer's activation width).
+   */
+  outputWords: 'datapath' | 'operand';
 }
 
 /** Clustered accumulate-then-multiply engine (METHODS §5.3). */
@@ -111,6 +128,11 @@ export interface ClusteredParams {
   multipliers: number;
   comparators: number;
   mode: 'W' | 'WA';
+  /**
+   * Multiply-accumulate units per PE when a layer has no cluster codes (the uncompressed network): the dense PE of
+   * the same silicon area as `adders` adders + `multipliers` multipliers (docs/simulator.md §5.4).
+   */
+  denseMacsPerPe: number;
   pipelined: boolean;
   /** Online activation clustering: Lloyd iterations per image (0 = static codebook). */
   onlineIterations: number;
@@ -126,6 +148,11 @@ export interface HardwareConfig {
   activationBits: number;
   /** Accumulator width (adder energy). */
   accumulatorBits: number;
+  /**
+   * The machine skips products with a zero input activation (KCNN's non-zero clustering). Off unless the hardware
+   * has it: then a layer's `activationDensity` / `activationMask` are ignored.
+   */
+  skipZeroActivations: boolean;
   packing: PackingConfig;
   memory: MemoryConfig;
   systolic?: SystolicParams;
@@ -154,8 +181,12 @@ export interface LayerCompression {
    * 1 = non-zero; any number of images ≥ 1, results are per-image means.
    */
   activationMask?: Uint8Array;
-  /** Storage format override; default: detected from the mask (balanced if every full group keeps the same count). */
-  format?: 'dense' | 'balanced' | 'irregular' | 'krp' | 'clustered';
+  /**
+   * How the weights are stored (the trial's pruning method decides: docs/methods.md §1.6). Absent = inferred from
+   * the mask by the engine (balanced for its g when every full group keeps the same count, kernel-row when every
+   * kernel keeps one row, else irregular with relative indices). Machines without sparse storage store dense.
+   */
+  sparsity?: SparseEncoding;
 }
 
 export interface ByteSplit {
@@ -170,10 +201,9 @@ export interface LayerStats {
   totalCycles: number;
   computeCycles: number;
   memoryStallCycles: number;
-  /** Same hardware, dense weights (same packing). */
-  denseCycles: number;
-  /** Same hardware, dense weights, packing factor 1. */
-  denseUnpackedCycles: number;
+  /** The reference rule: this layer on the same hardware, uncompressed (see {@link NetworkReport.speedup}). */
+  referenceCycles: number;
+  referenceComputeCycles: number;
   denseMacs: number;
   /** Products actually computed (non-zero weight slots, and non-zero activations when skipping). */
   usefulMacs: number;
@@ -216,8 +246,9 @@ export interface NetworkTotals {
   totalCycles: number;
   computeCycles: number;
   memoryStallCycles: number;
-  denseCycles: number;
-  denseUnpackedCycles: number;
+  /** Reference run (same hardware, uncompressed network): total and compute cycles. */
+  referenceCycles: number;
+  referenceComputeCycles: number;
   denseMacs: number;
   usefulMacs: number;
   multiplications: number;
@@ -241,5 +272,28 @@ export interface NetworkReport {
   energyModel: string;
   layers: LayerStats[];
   totals: NetworkTotals;
-  speedup: { vsDense: number | null; sparsityFactor: number | null; packingFactor: number | null };
+  speedup: SpeedupSplit;
+}
+
+/**
+ * Where a speedup comes from, as ratios of compute cycles between successive runs of the same hardware
+ * (docs/simulator.md §3): reference -> trial's bit widths (`bitWidth`) -> + weight masks (`weightSparsity`)
+ * -> + zero-activation skipping (`activationSkipping`) -> + cluster codes (`clustering`). Their product is
+ * `computeSpeedup`; `memory` = `speedup / computeSpeedup`, so all five multiply to `speedup`.
+ * A factor is 1 when its step changes nothing, and null only when a cycle count is 0.
+ */
+export interface SpeedupFactors {
+  bitWidth: number | null;
+  weightSparsity: number | null;
+  activationSkipping: number | null;
+  clustering: number | null;
+  memory: number | null;
+}
+
+export interface SpeedupSplit {
+  /** Reference total cycles / total cycles (memory stalls included): the time a user waits. */
+  speedup: number | null;
+  /** Reference compute cycles / compute cycles. */
+  computeSpeedup: number | null;
+  factors: SpeedupFactors;
 }

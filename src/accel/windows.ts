@@ -9,30 +9,52 @@ import type { TileStats } from './tile-stats.js';
 export type { TileStats } from './tile-stats.js';
 export { computeTileStats, denseTileStats } from './tile-stats.js';
 
-/** ⌈v·d/m⌉ with a guard against float noise when d = 1. */
-function work(v: number, d: number, m: number): number {
+/**
+ * How a window is charged (docs/simulator.md §4.3). `aligned`: a lane's kept weights of one window start a new
+ * buffer row, so it costs ⌈c·d/m⌉ cycles; packed: c·d/m, rounded up once per tile pass. `minPerWindow`: the
+ * activation fetch floor (steps per window / windows fetched per cycle).
+ */
+export interface WindowRule {
+  aligned: boolean;
+  minPerWindow: number;
+}
+
+/** The classic rule of METHODS §7.2: aligned rows, one window fetched per cycle. */
+export const ALIGNED: (ts: TileStats) => WindowRule = (ts) => ({ aligned: true, minPerWindow: ts.stepsPerWindow });
+
+/** Cycles a lane with work v needs in one window: ⌈v·d/m⌉ (aligned) or v·d/m (packed). */
+function work(v: number, d: number, m: number, aligned: boolean): number {
+  if (!aligned) return (v * d) / m;
   return d === 1 ? Math.ceil(v / m) : Math.ceil((v * d) / m - 1e-9);
 }
 
-/** Lock-step cycles of one pass (one output pixel): Σ_w max(steps, ⌈d·max_p c / m⌉). */
-export function lockstepCycles(ts: TileStats, m: number, d = 1): number {
+/** ⌈x⌉ with a guard against float noise. */
+const ceilSum = (x: number): number => Math.ceil(x - 1e-9);
+
+/** Lock-step cycles of one pass (one output pixel): Σ_tiles ⌈Σ_w max(floor, cost(max_p c))⌉. */
+export function lockstepCycles(ts: TileStats, m: number, d = 1, rule: WindowRule = ALIGNED(ts)): number {
   const { bins, binBase } = ts;
   let cyc = 0;
   for (let t = 0; t < ts.tiles; t++) {
     let c = 0;
     for (let i = 0; i < bins; i++) {
       const n = ts.maxHist[t * bins + i] as number;
-      if (n !== 0) c += n * Math.max(ts.stepsPerWindow, work(binBase + i, d, m));
+      if (n !== 0) c += n * Math.max(rule.minPerWindow, work(binBase + i, d, m, rule.aligned));
     }
-    cyc += c * (ts.tileWeight[t] as number);
+    cyc += ceilSum(c) * (ts.tileWeight[t] as number);
   }
   return cyc;
 }
 
 /** Per lane row Σ_w ⌈d·c/m⌉ (cycles each lane needs, or buffer rows it reads when groups start new rows). */
-export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
+export function laneCycles(ts: TileStats, m: number, d = 1, aligned = true): Float64Array {
   const { bins, binBase } = ts;
   const out = new Float64Array(ts.tileOfLane.length);
+  if (!aligned) {
+    const lw = laneWork(ts);
+    for (let k = 0; k < out.length; k++) out[k] = ceilSum(((lw[k] as number) * d) / m);
+    return out;
+  }
   if (d === 1 && m > 1 && bins > 4) {
     // Σ_v h[v]·⌈v/m⌉ = Σ_j j·#{v in ((j−1)m, jm]} over the cumulative histogram: O(range/m) per lane.
     const H = laneCumulative(ts);
@@ -53,7 +75,7 @@ export function laneCycles(ts: TileStats, m: number, d = 1): Float64Array {
     let s = 0;
     for (let i = 0; i < bins; i++) {
       const n = ts.laneHist[k * bins + i] as number;
-      if (n !== 0) s += n * work(binBase + i, d, m);
+      if (n !== 0) s += n * work(binBase + i, d, m, true);
     }
     out[k] = s;
   }
@@ -96,9 +118,9 @@ export function laneWork(ts: TileStats): Float64Array {
   return out;
 }
 
-/** Non-lockstep (per-PE FIFOs, resync per pass): Σ_tile max(#fetches, max_p Σ_w ⌈c/m⌉) (METHODS §7.2). */
-export function nonLockstepCycles(ts: TileStats, m: number, d = 1): number {
-  const lane = laneCycles(ts, m, d);
+/** Non-lockstep (per-PE FIFOs, resync per pass): Σ_tile max(#fetches, max_p Σ_w cost(c)) (METHODS §7.2). */
+export function nonLockstepCycles(ts: TileStats, m: number, d = 1, rule: WindowRule = ALIGNED(ts)): number {
+  const lane = laneCycles(ts, m, d, rule.aligned);
   const worst = new Float64Array(ts.tiles);
   for (let k = 0; k < lane.length; k++) {
     const t = ts.tileOfLane[k] as number;
@@ -106,7 +128,7 @@ export function nonLockstepCycles(ts: TileStats, m: number, d = 1): number {
   }
   let cyc = 0;
   for (let t = 0; t < ts.tiles; t++)
-    cyc += (ts.tileWeight[t] as number) * Math.max(ts.windowsPerTile * ts.stepsPerWindow, worst[t] as number);
+    cyc += (ts.tileWeight[t] as number) * Math.max(ceilSum(ts.windowsPerTile * rule.minPerWindow), worst[t] as number);
   return cyc;
 }
 

@@ -5,6 +5,7 @@
  * - `scalesim`: SCALE-Sim v2's ceil rule `E = ⌈(H − Fh + Sh)/Sh⌉` on the padded size, 1-byte words.
  */
 import type { LayerDescriptor } from '../shared/layer.js';
+import type { WeightDims } from '../shared/storage-bits.js';
 import { HwsweepError } from '../errors.js';
 
 export type Compat = 'native' | 'scalesim';
@@ -41,6 +42,8 @@ export interface Workload {
   Cg: number;
   denseMacs: number;
   weightElems: number;
+  /** Kernel dimensions of the weight tensor for storage accounting (depthwise: C = inC, K = multiplier). */
+  dims: WeightDims;
   outputElems: number;
   /**
    * Mask view used by the sparse engines: `taps × laneLen` bit rows per output channel, element
@@ -120,6 +123,9 @@ export function lowerLayer(l: LayerDescriptor, compat: Compat): Workload {
     Cg,
     denseMacs: G * M * K * N,
     weightElems: l.kernelH * l.kernelW * Cg * l.outC,
+    dims: depthwise
+      ? { R: l.kernelH, S: l.kernelW, C: l.inC, K: l.outC / l.inC }
+      : { R: l.kernelH, S: l.kernelW, C: Cg, K: l.outC },
     outputElems: M * l.outC,
     maskTaps: depthwise ? 1 : l.kernelH * l.kernelW,
     maskLaneLen: depthwise ? l.kernelH * l.kernelW : Cg,

@@ -7,7 +7,7 @@ import {
   type ClusteredModel,
   type QuantizedModel,
 } from '../compress/model.js';
-import { countKept, modelStorage, prunedModelStorage, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
+import { countKept, modelStorage, prunedModelStorage, sparsityFor, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
 import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
 import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
@@ -129,8 +129,10 @@ export async function compressForTrial(
   });
   const sim: SimInput = {
     layers,
-    perLayer: rows.map((row) => ({
+    perLayer: rows.map((row, i) => ({
       name: row.layer,
+      // the storage encoding the accounting above used, so the simulator counts the same bits
+      sparsity: reports.has(row.layer) ? sparsityFor(layers[i] as LayerDescriptor, reports.get(row.layer)!) : null,
       weightBits: row.weightBits < FLOAT_BITS ? row.weightBits : null,
       activationBits: row.activationBits < FLOAT_BITS ? row.activationBits : null,
       weightClusters: row.weightClusters,

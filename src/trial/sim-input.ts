@@ -1,5 +1,6 @@
 import { packEnvelope, unpackEnvelope } from '../shared/envelope.js';
 import type { LayerDescriptor } from '../shared/layer.js';
+import type { SparseEncoding } from '../shared/storage-bits.js';
 
 /**
  * Everything the simulator needs about one compressed network, stored as one artefact so that `sim` workers need
@@ -15,6 +16,11 @@ export interface SimInput {
     weightClusters: number | null;
     activationClusters: number | null;
     activationDensity: number | null;
+    /**
+     * How the pruned weights are stored (from the pruning method, the same encoding the compression accounting
+     * used), so the simulator counts the same bits; absent in inputs stored before it existed (then inferred).
+     */
+    sparsity?: SparseEncoding | null;
   }[];
   masks: Map<string, Uint8Array>;
   codes: Map<string, Uint16Array>;

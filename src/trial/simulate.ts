@@ -1,3 +1,8 @@
+/**
+ * The simulator's side of a trial: per-layer compression artefacts from the stored SimInput, simulation of every
+ * accelerator (sharing the mask-statistics cache), and the pure mapping of a report to its `simulations` /
+ * `layer_simulations` rows (the activity only persists them).
+ */
 import {
   createMaskStatsCache,
   resolveHardware,
@@ -16,6 +21,7 @@ export function layerCompression(s: SimInput): Map<string, LayerCompression> {
     const codes = s.codes.get(p.name);
     out.set(p.name, {
       ...(mask ? { mask } : {}),
+      ...(mask && p.sparsity ? { sparsity: p.sparsity } : {}),
       ...(p.weightBits !== null ? { weightBits: p.weightBits } : {}),
       ...(p.activationBits !== null ? { activationBits: p.activationBits } : {}),
       ...(codes && p.weightClusters !== null ? { weightCodes: codes, weightClusters: p.weightClusters } : {}),
@@ -42,4 +48,111 @@ export async function simulateAll(
     const report = simulateNetwork(s.layers, compression, hw, { cache });
     await onReport(typeof spec === 'string' ? spec : hw.name, report);
   }
+}
+
+/** A number the database can hold (NaN and ±Infinity become null). */
+const finiteOrNull = (v: number | null | undefined): number | null =>
+  v === null || v === undefined || !Number.isFinite(v) ? null : v;
+
+/** JSON-safe deep copy (typed arrays and undefined fields dropped the JSON way). */
+const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+
+/** One `simulations` row without the trial id (the store adds it). Cycles in clock cycles. */
+export interface SimulationColumns {
+  accelerator: string;
+  hardwareHash: string;
+  hardware: unknown;
+  totalCycles: number;
+  computeCycles: number;
+  memoryStallCycles: number;
+  referenceCycles: number;
+  referenceComputeCycles: number;
+  speedup: number | null;
+  computeSpeedup: number | null;
+  bitWidthFactor: number | null;
+  weightSparsityFactor: number | null;
+  activationSkipFactor: number | null;
+  clusteringFactor: number | null;
+  memoryFactor: number | null;
+  utilization: number | null;
+  loadImbalance: number | null;
+  denseMacs: number;
+  usefulMacs: number;
+  dramBytes: number;
+  sramBytes: number;
+  storageBits: number;
+  energyPj: number | null;
+  totals: unknown;
+}
+
+/** One `layer_simulations` row without the simulation id. */
+export interface LayerSimulationColumns {
+  layer: string;
+  layerIndex: number;
+  totalCycles: number;
+  computeCycles: number;
+  memoryStallCycles: number;
+  referenceCycles: number;
+  speedup: number | null;
+  utilization: number | null;
+  loadImbalance: number | null;
+  denseMacs: number;
+  usefulMacs: number;
+  dramBytes: number;
+  sramBytes: number;
+  energyPj: number | null;
+  stats: unknown;
+}
+
+/** The `simulations` row of one report (columns documented in the README's SQL section and docs/simulator.md §3). */
+export function simulationRow(accelerator: string, r: NetworkReport): SimulationColumns {
+  const t = r.totals;
+  const f = r.speedup.factors;
+  return {
+    accelerator,
+    hardwareHash: r.hardwareHash,
+    hardware: json(r.hardware),
+    totalCycles: t.totalCycles,
+    computeCycles: t.computeCycles,
+    memoryStallCycles: t.memoryStallCycles,
+    referenceCycles: t.referenceCycles,
+    referenceComputeCycles: t.referenceComputeCycles,
+    speedup: finiteOrNull(r.speedup.speedup),
+    computeSpeedup: finiteOrNull(r.speedup.computeSpeedup),
+    bitWidthFactor: finiteOrNull(f.bitWidth),
+    weightSparsityFactor: finiteOrNull(f.weightSparsity),
+    activationSkipFactor: finiteOrNull(f.activationSkipping),
+    clusteringFactor: finiteOrNull(f.clustering),
+    memoryFactor: finiteOrNull(f.memory),
+    utilization: finiteOrNull(t.utilization),
+    loadImbalance: finiteOrNull(t.loadImbalance),
+    denseMacs: t.denseMacs,
+    usefulMacs: t.usefulMacs,
+    dramBytes: t.dramBytes,
+    sramBytes: t.sramReadBytes + t.sramWriteBytes,
+    storageBits: t.storageBits,
+    energyPj: finiteOrNull(t.energyPj),
+    totals: json(t),
+  };
+}
+
+/** The `layer_simulations` rows of one report, in network order. */
+export function layerSimulationRows(r: NetworkReport): LayerSimulationColumns[] {
+  return r.layers.map((l, i) => ({
+    layer: l.name,
+    layerIndex: i,
+    totalCycles: l.totalCycles,
+    computeCycles: l.computeCycles,
+    memoryStallCycles: l.memoryStallCycles,
+    referenceCycles: l.referenceCycles,
+    speedup: l.totalCycles > 0 ? finiteOrNull(l.referenceCycles / l.totalCycles) : null,
+    utilization: finiteOrNull(l.utilization),
+    loadImbalance: finiteOrNull(l.loadImbalance),
+    denseMacs: l.denseMacs,
+    usefulMacs: l.usefulMacs,
+    dramBytes: l.dramBytes.total,
+    sramBytes: l.sramReadBytes.ifmap + l.sramReadBytes.filter + l.sramReadBytes.metadata + l.sramWriteBytes,
+    energyPj: finiteOrNull(l.energyPj.total),
+    stats: json(l),
+  }));
 }

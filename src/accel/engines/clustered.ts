@@ -1,17 +1,17 @@
 /**
- * Clustered accumulate-then-multiply engine (METHODS §5.2–5.3, §7.3). Per output o: |S_o| taps with a
- * non-zero weight (and activation), B_o distinct weight clusters among them. Mode W: bucket adds
- * |S_o|, multiplications B_o, cycles max(⌈|S_o|/A⌉, ⌈B_o/m⌉) pipelined (sum otherwise). Mode WA:
- * a k_w×k_a product table per layer (per image when online), then |S_o| lookup-adds.
- * No codes = unlimited clusters: B_o = |S_o| (reduces to a dense PE with m multipliers).
+ * Clustered accumulate-then-multiply engine (docs/simulator.md §5.4; METHODS §5.2–5.3). Per output o: |S_o| taps
+ * with a non-zero weight (and a non-zero activation on hardware that skips zeros), B_o distinct weight clusters
+ * among them. Mode W: |S_o| bucket additions + B_o multiply-adds, cycles max(⌈|S_o|/A⌉, ⌈B_o/m⌉) pipelined (sum
+ * otherwise). Mode WA: a k_w×k_a product table per layer (per image when online), then |S_o| lookup-adds.
+ * A layer without cluster codes (the uncompressed network, the reference run) runs as plain MACs on the PE's
+ * equal-area dense datapath: ⌈|S_o| / denseMacsPerPe⌉ cycles, one multiplication and one addition per MAC.
  */
 import { HwsweepError } from '../../errors.js';
-import { tiledTraffic, weightStorage } from '../storage.js';
-import type { WeightFormat } from '../storage.js';
+import { IRREGULAR, layerWeightBits, tiledTraffic } from '../storage.js';
 import type { ClusteredParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
 import { popcount32 } from '../mask-stats.js';
-import { activationDensity, packedOf, ratio } from './common.js';
+import { activationDensity, activationMask, packedOf, ratio } from './common.js';
 
 interface PerOutput {
   /** `[pixels?, outC]` flattened: |S_o| and B_o; pixel-independent when `perPixel` is false. */
@@ -34,7 +34,7 @@ function outputCounts(ctx: EngineContext): PerOutput {
   const { wl } = ctx;
   const taps = wl.Fh * wl.Fw;
   const K = wl.outC;
-  const am = ctx.comp.activationMask;
+  const am = activationMask(ctx);
   if (!am && !ctx.comp.weightCodes) {
     // Unlimited clusters: every kept weight is its own bucket, so B_o = |S_o| = nnz_k·d (closed form).
     const d = activationDensity(ctx);
@@ -120,7 +120,10 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
   const K = wl.outC;
   const pixels = wl.M;
   const oc = outputCounts(ctx);
+  const am = activationMask(ctx);
+  const clustered = ctx.comp.weightCodes !== undefined;
   const cost = (s: number, b: number): number => {
+    if (!clustered) return Math.ceil(s / cp.denseMacsPerPe - 1e-9);
     const add = Math.ceil(s / cp.adders - 1e-9);
     const mul = cp.mode === 'W' ? Math.ceil(b / cp.multipliers - 1e-9) : 0;
     return cp.pipelined ? Math.max(add, mul) : add + mul;
@@ -155,38 +158,32 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
   compute *= scale;
   sumS *= scale;
   sumB *= scale;
-  const window = wl.Fh * wl.Fw * wl.Cg;
-  const denseCycles = pixels * tiles * cost(window, window);
   const kw = ctx.comp.weightClusters ?? null;
   const ka = ctx.comp.activationClusters ?? null;
   const modeWMult = sumB;
   // Product table: k_w·k_a multiplications per layer (per image when online; batch 1 here).
   const modeWAMult = kw !== null && ka !== null ? kw * ka : null;
-  const nnzA = ctx.comp.activationMask
-    ? ctx.comp.activationMask.reduce((a, v) => a + (v ? 1 : 0), 0) / oc.images
-    : wl.inputElems * activationDensity(ctx);
+  const nnzA = am ? am.reduce((a, v) => a + (v ? 1 : 0), 0) / oc.images : wl.inputElems * activationDensity(ctx);
   const clusterCycles =
-    ka !== null
+    ka !== null && clustered
       ? Math.ceil((nnzA * Math.ceil(Math.log2(Math.max(ka, 2)))) / cp.comparators) + cp.onlineIterations * (nnzA + ka)
       : 0;
-  const multiplications = cp.mode === 'W' ? modeWMult : (modeWAMult ?? sumS);
-  const additions = cp.mode === 'W' ? sumS + sumB : sumS;
+  // Unclustered: one multiplication and one addition per MAC. Mode W: bucket adds + one add per product.
+  const multiplications = !clustered ? sumS : cp.mode === 'W' ? modeWMult : (modeWAMult ?? sumS);
+  const additions = !clustered ? sumS : cp.mode === 'W' ? sumS + sumB : sumS;
   let nnzW = 0;
   if (ctx.comp.weightCodes) for (let i = 0; i < wl.weightElems; i++) nnzW += codeAt(ctx, i) !== 0 ? 1 : 0;
   else nnzW = packedOf(ctx, 'flat')?.nnz ?? wl.weightElems;
-  const format: WeightFormat = kw !== null ? 'clustered' : 'dense';
-  const w = weightStorage(format, { weights: wl.weightElems, nnz: nnzW, groups: 0, g: 1, bw, clusters: kw ?? 0 });
-  const codeBits = kw !== null ? Math.ceil(Math.log2(kw + 1)) : bw;
-  const actBits = ka !== null ? Math.ceil(Math.log2(ka + 1)) : ba;
+  const w = layerWeightBits(ctx, () => IRREGULAR, { nnz: nnzW, mask: ctx.comp.mask }, clustered ? kw : null);
+  const codeBits = clustered && kw !== null ? Math.ceil(Math.log2(kw + 1)) : bw;
+  const actBits = clustered && ka !== null ? Math.ceil(Math.log2(ka + 1)) : ba;
   const traffic = tiledTraffic(wl, hw, w, cp.pes, actBits);
   return {
     computeCycles: compute + clusterCycles,
-    denseCycles: denseCycles + clusterCycles,
-    denseUnpackedCycles: denseCycles + clusterCycles,
     usefulMacs: sumS,
     multiplications,
     additions,
-    slots: compute * cp.pes * cp.multipliers,
+    slots: compute * cp.pes * (clustered ? cp.multipliers : cp.denseMacsPerPe),
     loadImbalance: ratio(sumMax, sumMean),
     imbalance: sumMax > 0 ? 1 - sumMean / sumMax : null,
     packingFactor: 1,
@@ -196,7 +193,8 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
     dramBits: { ifmap: traffic.ifmap, filter: traffic.filter, ofmap: traffic.ofmap, metadata: traffic.metadata },
     storageBits: w.data + w.metadata,
     extra: {
-      mode: cp.mode,
+      format: w.format,
+      mode: clustered ? cp.mode : 'dense MAC',
       modeWMultiplications: modeWMult,
       modeWAMultiplications: modeWAMult,
       bucketAdditions: sumS,
@@ -205,7 +203,7 @@ export function clusteredEngine(ctx: EngineContext): EngineResult {
       activationClusters: ka,
     },
     notes:
-      modeWAMult === null
+      clustered && modeWAMult === null
         ? ['modeWAMultiplications: null because weightClusters/activationClusters are not given']
         : [],
   };

@@ -20,8 +20,6 @@ export interface EngineContext {
 /** Everything an engine decides; simulate.ts completes it into a {@link LayerStats}. */
 export interface EngineResult {
   computeCycles: number;
-  denseCycles: number;
-  denseUnpackedCycles: number;
   /** Memory cycles when the engine has its own memory-time model (else bytes / bandwidth). */
   memoryCycles?: number;
   usefulMacs: number;
@@ -89,7 +87,12 @@ export function tileStatsOf(
 /** Ratio or null (JSON-safe: never NaN/Infinity). */
 export const ratio = (a: number, b: number): number | null => (b > 0 && Number.isFinite(a / b) ? a / b : null);
 
-/** Activation density in effect (1 when no zero-activation skipping is requested). */
+/** Activation density in effect: the layer's, on hardware that skips zero activations; 1 otherwise. */
 export function activationDensity(ctx: EngineContext): number {
-  return ctx.comp.activationDensity ?? 1;
+  return ctx.hw.skipZeroActivations ? (ctx.comp.activationDensity ?? 1) : 1;
+}
+
+/** Input activation mask in effect (only on hardware that skips zero activations). */
+export function activationMask(ctx: EngineContext): Uint8Array | undefined {
+  return ctx.hw.skipZeroActivations ? ctx.comp.activationMask : undefined;
 }

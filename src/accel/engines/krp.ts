@@ -5,7 +5,7 @@
  * (window = (pixel, wave), lane = kernel-PE, cycles = max kept rows).
  */
 import { getPacked } from '../mask-stats.js';
-import { log2ceil, tiledTraffic, weightStorage } from '../storage.js';
+import { IRREGULAR, ceilLog2, layerWeightBits, tiledTraffic } from '../storage.js';
 import type { KrpParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
 import { ratio } from './common.js';
@@ -75,21 +75,20 @@ export function krpEngine(ctx: EngineContext): EngineResult {
   }
   const waves = cTiles * kTiles;
   const compute = pixels * perPixel;
-  const denseCycles = pixels * waves * (kp.rowMux ? R : 1);
   const macsPerPe = kp.rowMux ? S : R * S;
   const multipliers = kp.shifters ? 0 : kp.pc * kp.pk * macsPerPe;
   const useful = (wl.denseMacs * nnz) / wl.weightElems;
   const kernels = wl.Cg * wl.outC;
-  const format = isKrp ? 'krp' : 'dense';
-  const w = weightStorage(format, { weights: wl.weightElems, nnz, groups: 0, g: 1, bw, kernels, R, S });
+  // Kernel-row masks store one row per kernel; any other mask (FC layers, 1x1 convs) is stored sparse too.
+  if (isKrp && R < 2) isKrp = false;
+  const w = layerWeightBits(ctx, () => (isKrp ? { kind: 'krp' } : IRREGULAR), { nnz, mask: ctx.comp.mask });
+  const format = w.format;
   const wtReads = kp.weightStationary ? (isKrp ? kernels * S : wl.weightElems) : pixels * kernels * (isKrp ? S : R * S);
   const idxReads = isKrp ? (kp.weightStationary ? kernels : pixels * kernels) : 0;
   const actReads = pixels * kernels * macsPerPe;
   const traffic = tiledTraffic(wl, hw, w, kp.pk, ba);
   return {
     computeCycles: compute,
-    denseCycles,
-    denseUnpackedCycles: denseCycles,
     usefulMacs: useful,
     multiplications: kp.shifters ? 0 : useful,
     additions: useful,
@@ -98,7 +97,7 @@ export function krpEngine(ctx: EngineContext): EngineResult {
     imbalance: sumMax > 0 ? 1 - sumMean / sumMax : null,
     packingFactor: 1,
     accesses: { actReads, wtReads, idxReads, rowReads: 0, outWrites: pixels * wl.outC },
-    sramReadBits: { ifmap: actReads * ba, filter: wtReads * bw, metadata: idxReads * log2ceil(R) },
+    sramReadBits: { ifmap: actReads * ba, filter: wtReads * bw, metadata: idxReads * ceilLog2(R) },
     sramWriteBits: pixels * wl.outC * ba,
     dramBits: { ifmap: traffic.ifmap, filter: traffic.filter, ofmap: traffic.ofmap, metadata: traffic.metadata },
     storageBits: w.data + w.metadata,

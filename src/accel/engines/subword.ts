@@ -1,12 +1,17 @@
 /**
- * Reconfigurable sub-word array (METHODS §3.4, §7.3): P PEs with a Dp-bit datapath split into
- * lanes(b) MACs per cycle. T = T_ctrl + T_comp (+ or max) T_mem with
- * T_comp = ⌈MAC_eff / (P·lanes)⌉ and T_mem = c_mem · Σ_tensors ⌈N_elem·b / Bw⌉.
+ * Reconfigurable sub-word array (docs/simulator.md §5.2; Zhu et al. 2024): P PEs with a Dp-bit datapath split
+ * into lanes(b) MACs per cycle. A DENSE array: zero weights are computed like any other (masks change nothing
+ * but the gated-multiplier energy), and weights are stored dense.
+ *   T = T_ctrl + T_comp (+ or max) T_mem,
+ *   T_ctrl = tCtrl + ctrlPerMacCycle·⌈MAC/P⌉  (control that packing does not shorten),
+ *   T_comp = ⌈MAC / (P·lanes)⌉,  lanes = ⌊Dp / max(b_w, b_a)⌋ (the wider operand sets the split: W4A8 runs 2 lanes),
+ *   T_mem = c_mem · words,  words = ⌈in·b_a/Bw⌉ + ⌈weights·b_w/Bw⌉ + ⌈out·b_out/Bw⌉,
+ * with b_out = Dp (`outputWords: 'datapath'`) or b_a (`'operand'`).
  */
-import { weightStorage } from '../storage.js';
+import { weightBits } from '../storage.js';
 import type { SubwordParams } from '../types.js';
 import type { EngineContext, EngineResult } from './common.js';
-import { activationDensity, packedOf } from './common.js';
+import { packedOf } from './common.js';
 
 /** Sub-word lanes per PE for operand widths (dsp: ⌊Dp/max(bw,ba)⌋, bitfusion: ⌊Dp/ba⌋·⌊Dp/bw⌋; < 1 when wider than Dp). */
 export function subwordLanes(
@@ -29,21 +34,22 @@ export function subwordEngine(ctx: EngineContext): EngineResult {
   const { wl, hw, bw, ba } = ctx;
   const sw = hw.subword as SubwordParams;
   const lanes = subwordLanes(hw.packing.style, sw.datapathBits, bw, ba, hw.packing.maxFactor);
-  const p = packedOf(ctx, 'flat');
-  const nnz = p ? p.nnz : wl.weightElems;
-  const d = activationDensity(ctx);
-  const useful = ((wl.denseMacs * nnz) / wl.weightElems) * d;
-  const tComp = Math.ceil(useful / (sw.pes * lanes));
+  const macs = wl.denseMacs;
+  const fullWidthCycles = Math.ceil(macs / sw.pes);
+  const tCtrl = sw.tCtrl + sw.ctrlPerMacCycle * fullWidthCycles;
+  const tComp = Math.ceil(macs / (sw.pes * lanes));
+  const outBits = sw.outputWords === 'datapath' ? Math.max(sw.datapathBits, ba) : ba;
   const words = (elems: number, b: number): number => Math.ceil((elems * b) / sw.busBits);
   const inWords = words(wl.inputElems, ba);
   const wWords = words(wl.weightElems, bw);
-  const outWords = words(wl.outputElems, ba);
+  const outWords = words(wl.outputElems, outBits);
   const memoryCycles = sw.cMem * (inWords + wWords + outWords);
-  const w = weightStorage('dense', { weights: wl.weightElems, nnz, groups: 0, g: 1, bw });
+  const w = weightBits(wl, { values: { kind: 'fixed', bits: bw }, sparsity: { kind: 'dense' } }, { nnz: wl.weightElems });
+  // Zero weights still occupy lanes; only their multiplier toggles (energy) are saved.
+  const kept = packedOf(ctx, 'flat')?.nnz ?? wl.weightElems;
+  const useful = (macs * kept) / wl.weightElems;
   return {
-    computeCycles: sw.tCtrl + tComp,
-    denseCycles: sw.tCtrl + Math.ceil(wl.denseMacs / (sw.pes * lanes)),
-    denseUnpackedCycles: sw.tCtrl + Math.ceil(wl.denseMacs / sw.pes),
+    computeCycles: tCtrl + tComp,
     memoryCycles,
     usefulMacs: useful,
     multiplications: useful,
@@ -52,13 +58,14 @@ export function subwordEngine(ctx: EngineContext): EngineResult {
     loadImbalance: null,
     imbalance: null,
     packingFactor: lanes,
-    accesses: { actReads: wl.denseMacs, wtReads: useful, idxReads: 0, rowReads: 0, outWrites: wl.outputElems },
-    sramReadBits: { ifmap: wl.denseMacs * ba, filter: useful * bw, metadata: 0 },
-    sramWriteBits: wl.outputElems * ba,
+    accesses: { actReads: macs, wtReads: macs, idxReads: 0, rowReads: 0, outWrites: wl.outputElems },
+    sramReadBits: { ifmap: macs * ba, filter: macs * bw, metadata: 0 },
+    sramWriteBits: wl.outputElems * outBits,
     dramBits: { ifmap: inWords * sw.busBits, filter: wWords * sw.busBits, ofmap: outWords * sw.busBits, metadata: 0 },
     storageBits: w.data,
     extra: {
       lanes,
+      controlCycles: tCtrl,
       inputWords: inWords,
       weightWords: wWords,
       outputWords: outWords,

@@ -4,7 +4,7 @@
  * fold, group), lane = filter column; K'_j = Σ_q n·⌈max_col c / n⌉).
  */
 import { packingFactor } from '../hardware.js';
-import { weightStorage } from '../storage.js';
+import { IRREGULAR, indexBits, layerWeightBits } from '../storage.js';
 import { dramRefetch, mapGemm, scalesimActiveElems, sramCounts } from '../systolic-core.js';
 import type { SystolicParams } from '../types.js';
 import type { TileStats } from '../windows.js';
@@ -18,6 +18,7 @@ function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: numbe
   const kRows = new Float64Array(ts.tiles);
   let cycles = 0;
   let rowFolds = 0;
+  let busyTiles = 0;
   for (let t = 0; t < ts.tiles; t++) {
     let k = 0;
     for (let i = 0; i < ts.bins; i++) {
@@ -28,8 +29,10 @@ function sparseWsCycles(ts: TileStats, n: number, R: number, C: number, M: numbe
     const f = Math.ceil(Math.ceil(k / pf) / R);
     rowFolds += f * (ts.tileWeight[t] as number);
     cycles += f * (2 * R + C + M - 2) * (ts.tileWeight[t] as number);
+    if (f > 0) busyTiles += ts.tileWeight[t] as number;
   }
-  return { cycles: cycles - gemms, kRows, rowFolds };
+  // v2's −1 per GEMM applies to GEMMs that run at all (a fully pruned layer takes 0 cycles, not −1)
+  return { cycles: cycles - Math.min(gemms, busyTiles), kRows, rowFolds };
 }
 
 /** Systolic engine for one layer: `groups` GEMMs `[M, K] × [K, N]` on an R×C array; counts in elements, traffic in bits. */
@@ -75,8 +78,6 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   // K of the GEMM is the flattened (kh, kw, c) axis: groups of g are cut along it (SIMULATOR §4.3).
   const gc = sp.sparse ? countsOf(ctx, sp.sparse.g, 'flat') : null;
   let compute = G * mapP.cycles;
-  let denseCycles = compute;
-  let denseUnpacked = G * map1.cycles;
   let useful = wl.denseMacs;
   let loadImbalance: number | null = null;
   let imbalance: number | null = null;
@@ -93,17 +94,13 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
     useful = (wl.denseMacs * nnz) / wl.weightElems;
     notes.push('dense array: cycles do not depend on the mask; zero weights are gated (energy only)');
   }
-  let format: 'dense' | 'balanced' | 'irregular' = 'dense';
   if (sp.sparse) {
     const { g, n } = sp.sparse;
     const v = maskView(wl, 'flat');
     const dts = denseTileStats(v.taps, v.laneLen, wl.outC, g, C, wl.N, 'vector');
     const ts = gc ? tileStatsOf(ctx, gc, C, wl.N, 'vector') : dts;
     const sc = sparseWsCycles(ts, n, R, C, M, pf, G);
-    const dc = sparseWsCycles(dts, n, R, C, M, pf, G);
     compute = sc.cycles;
-    denseCycles = dc.cycles;
-    denseUnpacked = sparseWsCycles(dts, n, R, C, M, 1, G).cycles;
     nnz = ts.nnz;
     useful = M * nnz;
     const s = windowSums(ts);
@@ -117,23 +114,21 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
       ofmapSramElems += Math.ceil(Math.ceil((sc.kRows[t] as number) / pf) / R) * M * lanes;
     }
     ifmapSramElems = G * map1.cf * M * K;
-    metaBitsPerElem = Math.ceil(Math.log2(Math.max(g, 2)));
-    if (gc) format = gc.balancedN !== null ? 'balanced' : 'irregular';
+    metaBitsPerElem = indexBits(g);
   }
-  const w = weightStorage(format, {
-    weights: wl.weightElems,
-    nnz,
-    groups: gc ? gc.counts.length : 0,
-    g: sp.sparse?.g ?? 1,
-    bw,
-  });
+  // A dense array stores every weight; a sparse one the layer's format (balanced for its g when it fits).
+  const w = sp.sparse
+    ? layerWeightBits(
+        ctx,
+        () => (gc?.balancedN != null ? { kind: 'balanced', groupSize: sp.sparse?.g ?? 1 } : IRREGULAR),
+        { nnz, mask },
+      )
+    : layerWeightBits({ ...ctx, comp: {} }, () => ({ kind: 'dense' }), { nnz: wl.weightElems });
   const filterRefetch = dram.filterReads / (K * N);
   const ofmapWrites = ofmapSramElems;
   const macsPerPass = wl.denseMacs;
   const res: EngineResult = {
     computeCycles: compute,
-    denseCycles,
-    denseUnpackedCycles: denseUnpacked,
     usefulMacs: useful,
     multiplications: useful,
     additions: useful,
@@ -163,7 +158,7 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
     },
     storageBits: w.data + w.metadata,
     extra: {
-      format,
+      format: w.format,
       rowFolds: map1.rf,
       colFolds: map1.cf,
       folds: map1.folds,

@@ -61,7 +61,20 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
       for (const s of sims) {
         expect(s.totalCycles).toBeGreaterThan(0);
         expect(s.layers).toHaveLength(5);
+        // speedup = reference total / total, and the five factor columns multiply to it
+        expect(s.speedup).toBeCloseTo(s.referenceCycles! / s.totalCycles, 9);
+        const product =
+          s.bitWidthFactor! * s.weightSparsityFactor! * s.activationSkipFactor! * s.clusteringFactor! * s.memoryFactor!;
+        expect(product / s.speedup!).toBeCloseTo(1, 9);
+        expect(s.layers.reduce((a, l) => a + l.referenceCycles!, 0)).toBeCloseTo(s.referenceCycles!, 6);
       }
+      // zhu-array is a dense array: its speedup comes from the bit width only (8-bit on a 16-bit reference)
+      const zhu = sims.find((s) => s.accelerator === 'zhu-array')!;
+      expect(zhu.weightSparsityFactor).toBe(1);
+      expect(zhu.activationSkipFactor).toBe(1);
+      expect(zhu.bitWidthFactor!).toBeGreaterThan(1.2);
+      // kang-cx skips zero weights, not zero activations
+      expect(sims.find((s) => s.accelerator === 'kang-cx')!.activationSkipFactor).toBe(1);
     }
     // Group-balanced masks are balanced on kang-cx: imbalance 1 on the pruned layers' simulation.
     const gbp = trials.find((t) => t.method === 'group-balanced')!;

@@ -9,19 +9,23 @@ const hw = (m: number, lockstep = true) =>
   resolveHardware({
     name: `ac9-m${m}`,
     engine: 'group',
+    skipZeroActivations: true, // only the activation-mask cases below carry activation information
     group: {
       tk: 2,
       g: 4,
       m,
       lockstep,
-      alignGroupsToRows: false,
+      alignGroupsToRows: true,
       groupShape: 'vector',
       windowAxis: 'channel',
       layerOverheadCycles: 0,
     },
   });
+/** AC-9 stores unbalanced masks with per-group counts (METHODS §1.6 group-count form), balanced ones by position. */
+const formatOf = (masks: string[]): LayerCompression['sparsity'] =>
+  masks === BAL ? { kind: 'balanced', groupSize: 4 } : { kind: 'irregular', index: 'group-count', groupSize: 4 };
 const run = (masks: string[] | null, m: number, lockstep = true) => {
-  const comp: LayerCompression = masks ? { mask: maskFromStrings(masks) } : {};
+  const comp: LayerCompression = masks ? { mask: maskFromStrings(masks), sparsity: formatOf(masks) } : {};
   const r = simulateNetwork([layer], new Map([['l', comp]]), hw(m, lockstep));
   return { r, s: r.layers[0]! };
 };
@@ -56,10 +60,10 @@ describe('AC-9 group engine on a tiny 1x1 conv', () => {
   }
 
   it('speedup at M = 2: balanced 2.0x, irregular 1.0x (same 50 % sparsity)', () => {
-    expect(run(BAL, 2).r.speedup.sparsityFactor).toBe(2);
-    expect(run(IRR1, 2).r.speedup.sparsityFactor).toBe(1);
-    expect(run(BAL, 2).r.speedup.vsDense).toBe(2);
-    expect(run(BAL, 2).r.speedup.packingFactor).toBe(1);
+    expect(run(BAL, 2).r.speedup.factors.weightSparsity).toBe(2);
+    expect(run(IRR1, 2).r.speedup.factors.weightSparsity).toBe(1);
+    expect(run(BAL, 2).r.speedup.computeSpeedup).toBe(2);
+    expect(run(BAL, 2).r.speedup.factors.bitWidth).toBe(1);
   });
 
   it('balanced masks have load imbalance exactly 1 (ratio form), irregular > 1', () => {

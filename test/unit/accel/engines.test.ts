@@ -9,6 +9,8 @@ describe('AC-10 sub-word quantized engine', () => {
   const hw = resolveHardware({
     name: 'ac10',
     engine: 'subword',
+    weightBits: 16,
+    activationBits: 16,
     packing: { style: 'dsp', multiplierBits: 16, maxFactor: 16 },
     subword: { pes: 2, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0 },
   });
@@ -25,10 +27,11 @@ describe('AC-10 sub-word quantized engine', () => {
       expect(s.packingFactor).toBe(16 / b);
     });
   }
-  it('packing factor 1 (b = datapath) reduces to the dense unpacked engine exactly', () => {
+  it('b = the machine width (16) is its own reference: every factor exactly 1', () => {
     const r = simulateNetwork([layer], new Map([['fc', { weightBits: 16, activationBits: 16 }]]), hw);
-    expect(r.layers[0]!.computeCycles).toBe(r.layers[0]!.denseUnpackedCycles);
-    expect(r.speedup.packingFactor).toBe(1);
+    expect(r.layers[0]!.computeCycles).toBe(r.layers[0]!.referenceComputeCycles);
+    expect(r.speedup.speedup).toBe(1);
+    expect(r.speedup.factors).toEqual({ bitWidth: 1, weightSparsity: 1, activationSkipping: 1, clustering: 1, memory: 1 });
   });
   it('operands wider than the datapath take several passes (32-bit on 16-bit: 64 cycles)', () => {
     const s = simulateNetwork([layer], new Map([['fc', { weightBits: 32, activationBits: 32 }]]), hw).layers[0]!;
@@ -63,7 +66,7 @@ describe('AC-11 KRP row engine on the AC-4 layer', () => {
     expect(s.computeCycles).toBe(3);
     expect(s.extra['multipliers']).toBe(3);
     expect(s.usefulMacs).toBe(9);
-    expect(s.extra['format']).toBe('krp');
+    expect(s.extra['format']).toBe('krp(rows=1)+fixed8');
     expect(s.storageBits).toBe(3 * 8 + 2); // S*b + ceil(log2 R)
     const sh = simulateNetwork([layer], new Map([['k', { mask: krpMask }]]), hw(true, true)).layers[0]!;
     expect(sh.extra['multipliers']).toBe(0);
@@ -72,8 +75,8 @@ describe('AC-11 KRP row engine on the AC-4 layer', () => {
   });
   it('dense weights on a row-mux PE need R passes (the KRP speedup at equal PEs is R)', () => {
     const r = simulateNetwork([layer], new Map([['k', { mask: krpMask }]]), hw(true));
-    expect(r.layers[0]!.denseCycles).toBe(9);
-    expect(r.speedup.sparsityFactor).toBe(3);
+    expect(r.layers[0]!.referenceComputeCycles).toBe(9);
+    expect(r.speedup.factors.weightSparsity).toBe(3);
   });
 });
 
@@ -87,8 +90,8 @@ describe('SIMULATOR §4.9 tests 3-5 on the group engine', () => {
       expect(s.loadImbalance).toBe(1);
       expect(s.imbalance).toBe(0);
       expect(s.computeCycles).toBe(Math.max(1, Math.ceil(n / 4)) * 36 * 9 * 4 * 3);
-      expect(s.denseCycles).toBe(4 * 36 * 9 * 4 * 3);
-      if (n % 4 === 0) expect(s.computeCycles / s.denseCycles).toBe(n / 16);
+      expect(s.referenceComputeCycles).toBe(4 * 36 * 9 * 4 * 3);
+      if (n % 4 === 0) expect(s.computeCycles / s.referenceComputeCycles).toBe(n / 16);
     }
   });
   it('unstructured masks at the same density give imbalance > 1 and more cycles', () => {
@@ -98,12 +101,13 @@ describe('SIMULATOR §4.9 tests 3-5 on the group engine', () => {
     expect(irr.imbalance!).toBeGreaterThan(0);
     expect(irr.computeCycles).toBeGreaterThan(bal.computeCycles);
   });
-  it('clustered engine without codes (unlimited clusters) equals its dense baseline exactly', () => {
+  it('clustered engine without codes runs plain MACs on its equal-area dense datapath (8 per PE)', () => {
     const k = resolveHardware('kcnn');
     const s = simulateNetwork([l], new Map(), k).layers[0]!;
-    expect(s.computeCycles).toBe(s.denseCycles);
+    expect(s.computeCycles).toBe(s.referenceComputeCycles);
     expect(s.multiplications).toBe(s.denseMacs);
-    expect(s.computeCycles).toBe(36 * 3 * Math.ceil(576 / 4)); // 40 channels on 16 PEs, ceil(576/m)
+    expect(s.additions).toBe(s.denseMacs); // one addition per MAC, not two
+    expect(s.computeCycles).toBe(36 * 3 * Math.ceil(576 / 8)); // 40 channels on 16 PEs, ceil(576/8)
   });
 });
 
@@ -132,7 +136,7 @@ describe('clustered engine', () => {
     );
     expect(wa.layers[0]!.multiplications).toBe(4);
   });
-  it('the unlimited-cluster closed form equals explicit one-weight-per-cluster codes', () => {
+  it('the unlimited-cluster closed form counts the same products as explicit one-weight-per-cluster codes', () => {
     const l = conv('c', 5, 5, 12, 10, 3, 1, 1);
     const mask = randomMask(9 * 12 * 10, 0.4, 21);
     const codes = new Uint16Array(mask.length);
@@ -145,7 +149,6 @@ describe('clustered engine', () => {
         new Map([['c', { weightCodes: codes, activationDensity: d }]]),
         resolveHardware('kcnn'),
       ).layers[0]!;
-      expect(a.computeCycles).toBe(b.computeCycles);
       expect(a.multiplications).toBeCloseTo(b.multiplications, 6);
       expect(a.usefulMacs).toBeCloseTo(b.usefulMacs, 6);
     }
@@ -158,13 +161,13 @@ describe('clustered engine', () => {
     const s = simulateNetwork([l], new Map([['c', { weightCodes: codes, weightClusters: 3 }]]), resolveHardware('kcnn'))
       .layers[0]!;
     expect(s.multiplications).toBe(16 * 8 * 3);
-    expect(s.storageBits).toBe(n * 2 + 3 * 16);
+    expect(s.storageBits).toBe(n * 2 + 3 * 32); // 2-bit codes + 3 fp32 centroids (the one storage model)
   });
 });
 
 describe('AAP low-complexity and non-lockstep', () => {
   const l = conv('c', 4, 4, 32, 16, 3, 1, 1);
-  it('aap-lowcplx runs a g:n layer one window per cycle: speedup g/n against a dense PE with n multipliers', () => {
+  it('aap-lowcplx (4 multipliers) runs a 16:4 layer one window per cycle: 4x its own dense run', () => {
     const r = simulateNetwork(
       [l],
       new Map([['c', { mask: balancedMask(9, 32, 16, 16, 4, 3) }]]),
@@ -173,7 +176,8 @@ describe('AAP low-complexity and non-lockstep', () => {
     const s = r.layers[0]!;
     expect(s.extra['multipliersPerPe']).toBe(4);
     expect(s.utilization).toBe(1);
-    expect(r.speedup.sparsityFactor).toBe(4);
+    expect(r.speedup.factors.weightSparsity).toBe(4);
+    expect(s.referenceComputeCycles).toBe(4 * s.computeCycles);
   });
   it('non-lockstep never costs more than lock-step', () => {
     for (let seed = 1; seed < 6; seed++) {
@@ -191,7 +195,7 @@ describe('AAP low-complexity and non-lockstep', () => {
       expect(b.computeCycles).toBeLessThanOrEqual(a.computeCycles);
     }
   });
-  it('alignGroupsToRows reads at least as many weight-buffer rows as packed rows', () => {
+  it('alignGroupsToRows reads at least as many weight-buffer rows as packed rows, and costs cycles', () => {
     const mask = randomMask(9 * 32 * 16, 0.3, 4);
     const a = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware('kang-cx')).layers[0]!;
     const b = simulateNetwork(
@@ -200,28 +204,43 @@ describe('AAP low-complexity and non-lockstep', () => {
       resolveHardware({ base: 'kang-cx', name: 'b', group: { alignGroupsToRows: false } }),
     ).layers[0]!;
     expect(a.accesses.rowReads).toBeGreaterThanOrEqual(b.accesses.rowReads);
+    expect(a.computeCycles).toBeGreaterThan(b.computeCycles);
   });
-  it('activation density scales useful MACs and never increases cycles', () => {
+  it('activation density changes nothing on a machine without zero skipping, and helps one with it', () => {
     const mask = balancedMask(9, 32, 16, 16, 8, 5);
     const hw = resolveHardware('kang-cx');
-    const a = simulateNetwork([l], new Map([['c', { mask }]]), hw).layers[0]!;
-    const b = simulateNetwork([l], new Map([['c', { mask, activationDensity: 0.5 }]]), hw).layers[0]!;
-    expect(b.usefulMacs).toBe(a.usefulMacs / 2);
-    expect(b.computeCycles).toBeLessThanOrEqual(a.computeCycles);
+    const a = simulateNetwork([l], new Map([['c', { mask }]]), hw);
+    const b = simulateNetwork([l], new Map([['c', { mask, activationDensity: 0.5 }]]), hw);
+    expect(b.layers[0]!.usefulMacs).toBe(a.layers[0]!.usefulMacs);
+    expect(b.totals.totalCycles).toBe(a.totals.totalCycles);
+    expect(b.speedup.factors.activationSkipping).toBe(1);
+    expect(b.layers[0]!.notes.join(' ')).toMatch(/activationDensity ignored/);
+    const skip = resolveHardware({ base: 'kang-cx', name: 'cx-skip', skipZeroActivations: true });
+    const c = simulateNetwork([l], new Map([['c', { mask }]]), skip).layers[0]!;
+    const d = simulateNetwork([l], new Map([['c', { mask, activationDensity: 0.5 }]]), skip);
+    expect(d.layers[0]!.usefulMacs).toBe(c.usefulMacs / 2);
+    expect(d.layers[0]!.computeCycles).toBeLessThan(c.computeCycles);
+    expect(d.speedup.factors.activationSkipping!).toBeGreaterThan(1);
   });
 });
 
-describe('kang-cx preset (flat windows of 256, 16 multipliers per PE)', () => {
-  it('a 16:5 balanced 3x3x64 layer runs 3x faster than dense (windows 256/256/64 -> 5/5/2 vs 16/16/4 cycles)', () => {
+describe('kang-cx preset (flat windows of 64, 16 multipliers per PE, aligned rows)', () => {
+  it('a 16:4 balanced 3x3x64 layer runs 4x faster than its dense run; 16:5 leaves a partial row (2x)', () => {
     const l = conv('c', 8, 8, 64, 64, 3, 1, 1);
     const hw = resolveHardware('kang-cx');
-    const bal = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 5, 4) }]]), hw);
+    const bal = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 4, 4) }]]), hw);
     const s = bal.layers[0]!;
-    expect(s.computeCycles).toBe(64 * 4 * 12);
-    expect(s.denseCycles).toBe(64 * 4 * 36);
-    expect(bal.speedup.sparsityFactor).toBe(3);
+    // 64 pixels x 4 tiles of 16 PEs x 9 windows of 64: 16 kept -> 1 cycle (dense: 64 -> 4 cycles)
+    expect(s.computeCycles).toBe(64 * 4 * 9);
+    expect(s.referenceComputeCycles).toBe(64 * 4 * 9 * 4);
+    expect(bal.speedup.factors.weightSparsity).toBe(4);
     expect(s.loadImbalance).toBe(1);
-    const un = simulateNetwork([l], new Map([['c', { mask: randomMask(9 * 64 * 64, 5 / 16, 4) }]]), hw).layers[0]!;
+    const five = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 5, 4) }]]), hw);
+    expect(five.layers[0]!.computeCycles).toBe(64 * 4 * 9 * 2); // 20 kept = 1.25 rows -> 2 cycles
+    const packed = resolveHardware({ base: 'kang-cx', name: 'cx-packed', group: { alignGroupsToRows: false } });
+    const p = simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 64, 64, 16, 5, 4) }]]), packed);
+    expect(p.layers[0]!.computeCycles).toBe(64 * 4 * Math.ceil(9 * 1.25)); // packed rows: the partial rows share
+    const un = simulateNetwork([l], new Map([['c', { mask: randomMask(9 * 64 * 64, 4 / 16, 4) }]]), hw).layers[0]!;
     expect(un.computeCycles).toBeGreaterThan(s.computeCycles);
     expect(un.loadImbalance!).toBeGreaterThan(1.05);
   });
@@ -259,24 +278,21 @@ describe('block groups (METHODS §2.2 groupShape = block)', () => {
   });
 });
 
-describe('groupsPerStep (configurable-sparsity PE, lixiao-fpga)', () => {
-  it('a 16:5 layer takes floor(16/5) = 3 groups per step: 3x fewer windows than dense, packing 2x on top', () => {
+describe('packed configurable-sparsity PE (lixiao-fpga)', () => {
+  it('a 16:5 layer packs kept weights of successive groups into the 16 INT8 MAC slots: 54/17 = 3.18x', () => {
     const l = conv('c', 4, 4, 96, 16, 3, 1, 1);
-    const r = simulateNetwork(
-      [l],
-      new Map([['c', { mask: balancedMask(9, 96, 16, 16, 5, 8) }]]),
-      resolveHardware('lixiao-fpga'),
-    );
+    const mask = balancedMask(9, 96, 16, 16, 5, 8);
+    const r = simulateNetwork([l], new Map([['c', { mask }]]), resolveHardware('lixiao-fpga'));
     const s = r.layers[0]!;
-    expect(s.extra['groupsPerStep']).toBe(3);
-    expect(s.computeCycles).toBe(16 * 9 * 2); // 96 channels = 2 windows of 48 per tap, 15 kept <= 16 MACs
-    expect(s.denseCycles).toBe(16 * 9 * 6); // dense: 6 windows of 16, one cycle each at 16 MACs
-    expect(r.speedup.sparsityFactor).toBe(3);
-    expect(r.speedup.packingFactor).toBe(2);
+    // per pixel: 9 taps x 6 windows of 16 channels, 5 kept each -> 54 x 5/16 = 16.875 -> 17 cycles (dense: 54)
+    expect(s.computeCycles).toBe(16 * 17);
+    expect(s.referenceComputeCycles).toBe(16 * 54);
+    expect(s.packingFactor).toBe(2);
+    expect(r.speedup.factors.weightSparsity).toBeCloseTo(54 / 17, 12);
+    expect(r.speedup.factors.bitWidth).toBe(1); // the reference is the same packed INT8 machine
     expect(s.loadImbalance).toBe(1);
-    const one = resolveHardware({ base: 'lixiao-fpga', name: 'lx-one', group: { groupsPerStep: 'one' } });
-    expect(
-      simulateNetwork([l], new Map([['c', { mask: balancedMask(9, 96, 16, 16, 5, 8) }]]), one).speedup.sparsityFactor,
-    ).toBe(1);
+    // one window per cycle (no multi-window fetch): the same mask cannot beat its fetch rate
+    const one = resolveHardware({ base: 'lixiao-fpga', name: 'lx-one', group: { fetchWindowsPerCycle: 1 } });
+    expect(simulateNetwork([l], new Map([['c', { mask }]]), one).speedup.factors.weightSparsity).toBe(1);
   });
 });

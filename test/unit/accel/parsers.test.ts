@@ -144,7 +144,7 @@ describe('hardware validation', () => {
     ],
     [{ name: 'x', engine: 'warp' }, /hardware x: engine = "warp" is not one of systolic/],
     [{ base: 'kang-cx', name: 'x', group: { g: 0 } }, /hardware x: group\.g = 0 is not an integer/],
-    [{ base: 'kang-cx', name: 'x', weightBits: 40 }, /hardware x: weightBits = 40 is not an integer in \[1, 32\]/],
+    [{ base: 'kang-cx', name: 'x', weightBits: 40 }, /hardware x: weightBits = 40 is not an integer in \[2, 32\]/],
     [
       { name: 'x', engine: 'systolic', systolic: { dataflow: 'os', sparse: { g: 4, n: 2 } } },
       /systolic\.dataflow = "os" is not 'ws'/,
@@ -154,6 +154,8 @@ describe('hardware validation', () => {
       /systolic\.sparse\.n = 5 is not an integer in \[1, 4\]/,
     ],
     [{ base: 'kang-cx', name: 'x', speed: 3 }, /hardware x: speed = 3 is not a known field/],
+    [{ base: 'kang-cx', name: 'x', group: { groupsPerStep: 'fill' } }, /group\.groupsPerStep = "fill" is not a known field/],
+    [{ base: 'kang-cx', name: 'x', skipZeroActivations: 'yes' }, /skipZeroActivations = "yes" is not true or false/],
     [{ base: 'kang-cx', name: 'x', memory: { overlap: 'yes' } }, /memory\.overlap = "yes" is not true or false/],
   ];
   for (const [cfg, re] of bad)

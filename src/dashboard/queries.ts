@@ -38,7 +38,12 @@ interface Schema {
   trialColumns: Set<string>;
   candidateAxes: string[];
   factorColumns: string[];
+  /** Columns of `simulations` the trial page lists (every scalar column: cycles, factors, traffic, energy). */
+  simulationColumns: string[];
 }
+
+/** Columns of `simulations` that are keys or JSON documents, not numbers to list. */
+const SIMULATION_HIDDEN: ReadonlySet<string> = new Set(['id', 'trial_id', 'hardware', 'hardware_hash', 'totals']);
 
 let schema: Promise<Schema> | undefined;
 /** The columns of `trials` and `simulations`, read once per process. */
@@ -54,6 +59,7 @@ export function readSchema(): Promise<Schema> {
       trialColumns: new Set(trialColumns),
       candidateAxes: trialColumns.filter((c) => !NOT_AXES.has(c)),
       factorColumns: of('simulations').filter(isFactorColumn),
+      simulationColumns: of('simulations').filter((c) => !SIMULATION_HIDDEN.has(c)),
     };
   })();
   schema.catch(() => (schema = undefined));
@@ -242,15 +248,13 @@ export interface TrialDetail {
 
 /** Everything the trial page draws: the row, its simulations (factor columns, hardware), curves and per-layer data. */
 export async function trialDetail(id: string): Promise<TrialDetail> {
-  const { factorColumns } = await readSchema();
+  const { simulationColumns } = await readSchema();
   const trials = await q(`select t.*, t.status::text as status from trials t where t.id = $1`, [id]);
   const trial = trials[0];
   if (!trial) throw new HwsweepError('INVALID_ARGUMENT', `no trial with id ${id}`, { context: { trial: id } });
   const [simulations, epochs, layers, layerCycles, energy] = await Promise.all([
     q(
-      `select s.accelerator, s.hardware_hash, s.hardware, s.total_cycles, s.dense_cycles, ${factorColumns.map((c) => `s.${ident(c)}`).join(', ')},
-         s.utilization, s.load_imbalance, s.dram_bytes, s.sram_bytes, s.energy_pj
-       from simulations s where s.trial_id = $1 order by s.accelerator`,
+      `select ${simulationColumns.map((c) => `s.${ident(c)}`).join(', ')}, s.hardware from simulations s where s.trial_id = $1 order by s.accelerator`,
       [id],
     ),
     q(
@@ -261,7 +265,8 @@ export async function trialDetail(id: string): Promise<TrialDetail> {
     q(`select layer, layer_index, weights, kept, sparsity, weight_bits, weight_clusters, storage_bits from layer_results where trial_id = $1 order by layer_index`, [id]),
     q(
       `select s.accelerator, ls.layer, ls.layer_index, ls.total_cycles,
-         (ls.stats->>'computeCycles')::float8 as compute_cycles, (ls.stats->>'memoryStallCycles')::float8 as stall_cycles
+         coalesce(ls.compute_cycles, (ls.stats->>'computeCycles')::float8) as compute_cycles,
+         coalesce(ls.memory_stall_cycles, (ls.stats->>'memoryStallCycles')::float8) as stall_cycles
        from layer_simulations ls join simulations s on s.id = ls.simulation_id where s.trial_id = $1 order by s.accelerator, ls.layer_index`,
       [id],
     ),

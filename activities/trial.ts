@@ -18,8 +18,10 @@ export interface TrialStart {
   baselineKey: string;
   label: string;
   retrain: boolean;
-  /** False when the trial already finished (a re-run of the workflow skips it). */
+  /** False when the trial already finished (a re-run of the workflow skips it) or was just completed by reuse. */
   run: boolean;
+  /** The trial whose results this one copied (another sweep completed the same configuration). */
+  reusedFrom?: string;
 }
 
 /** Kernels with the masks applied (never edits the input map). */
@@ -47,10 +49,16 @@ export function createTrialActivities(store: TrialStore) {
   };
 
   return {
-    async startTrial(input: { sweepId: string; number: number }): Promise<TrialStart> {
+    /** Starts the trial, or completes it at once by copying another sweep's result for the same configuration. */
+    async startTrial(input: { sweepId: string; number: number; reuse?: boolean }): Promise<TrialStart> {
       const row = await store.trialByNumber(input.sweepId, input.number);
+      const ref = { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (row.config.retrain?.epochs ?? 0) > 0 };
+      if (input.reuse && row.status === 'PENDING') {
+        const reusedFrom = await store.reuseCompleted(row.id);
+        if (reusedFrom) return { ...ref, run: false, reusedFrom };
+      }
       const { run } = await store.startTrial(row.id);
-      return { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (row.config.retrain?.epochs ?? 0) > 0, run };
+      return { ...ref, run };
     },
 
     /** Masks from the baseline's weights; stores them and the pruned (not yet retrained) accuracy. */
@@ -189,9 +197,16 @@ export function createTrialActivities(store: TrialStore) {
       return { accelerators: n };
     },
 
-    async finishTrial(input: { trialId: string; status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; error?: string; errorType?: string }): Promise<void> {
+    async finishTrial(input: {
+      trialId: string;
+      status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+      error?: string;
+      errorType?: string;
+      phase?: string;
+    }): Promise<void> {
       await store.finishTrial(input.trialId, {
         status: input.status,
+        ...(input.phase !== undefined ? { phase: input.phase } : {}),
         ...(input.error !== undefined ? { error: input.error } : {}),
         ...(input.errorType !== undefined ? { errorType: input.errorType } : {}),
       });

@@ -15,7 +15,8 @@ await servicesUp(h.settings);
 await migrate(h.settings.databaseUrl);
 await h.open();
 const spec = tinySpec({ name: 'replay', pruning: { methods: ['group-balanced'], ratios: [0.5], groupSizes: [4], narrowConvs: 'flat' }, accelerators: ['kang-cx'] });
-const { sweepId, handle } = await h.launch(spec, { trialsPerRun: 500 });
+// reuse: false, so the trial computes (a copy of an earlier recording's trial would record a different shape).
+const { sweepId, handle } = await h.launch(spec, { trialsPerRun: 500, reuse: false });
 await h.result(sweepId);
 const trialKey = (await h.db.trial.findFirstOrThrow({ where: { sweepId } })).baselineKey;
 const ids = { sweep: handle.workflowId, trial: `${sweepId}/trial-0`, baseline: `baseline/${trialKey}` };

@@ -27,7 +27,7 @@ export const RETRYABLE = {
   TRIAL_FINISHED: false,
   ARTIFACT_INVALID: false, // stored bytes fail validation (checksum, non-finite values, shapes)
   TRAINING_DIVERGED: false, // the loss or the weights became non-finite: the same recipe diverges again
-  SWEEP_BUSY: false, // the sweep's workflow is in a state that refuses the command (e.g. still running)
+  SWEEP_STATE: false, // the sweep is in a state that refuses the command (e.g. pausing a finished sweep)
   CANCELLED: false,
 } as const satisfies Record<string, boolean>;
 

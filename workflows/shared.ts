@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../src/errors.js';
+import type { SweepSpec } from '../src/spec/index.js';
 
 /**
  * The contract between workflows, workers and the CLI, defined once: task queues, signals, queries and the
@@ -25,9 +26,12 @@ export interface TrialInput {
   heartbeatTimeoutMs: number;
   /** Orchestration only: record the trial as started and finished, train and simulate nothing (benchmarks, deployment checks). */
   dryRun?: boolean;
+  /** Copy the results of a trial with the same configuration that another sweep completed, instead of running it. */
+  reuse?: boolean;
 }
 
-export type TrialStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'SKIPPED';
+/** How a trial workflow ended: SKIPPED = it had already finished, REUSED = it copied another sweep's result. */
+export type TrialStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'SKIPPED' | 'REUSED';
 
 export interface TrialOutcome {
   number: number;
@@ -35,12 +39,30 @@ export interface TrialOutcome {
   error?: string;
 }
 
+/**
+ * A change to a sweep, sent with {@link changeSignal} (to a running sweep) or with the start of a new execution
+ * (`signalWithStart`, so there is no race between "is it running?" and "start it").
+ */
+export interface SweepChange {
+  /** Register this spec's trials: configurations the sweep lacks are added, known ones keep number and state. */
+  spec?: SweepSpec;
+  /** Put trials in these states back to PENDING for a new attempt (`hwsweep retry`, relaunch, resume). */
+  requeue?: ('FAILED' | 'CANCELLED')[];
+}
+
+/**
+ * Counts of trial outcomes in this workflow execution (the database has the sweep-wide counts). `completed`
+ * includes `reused` (trials that copied another sweep's result) and `skipped` (trials that had already finished).
+ */
 export interface SweepProgress {
   sweepId: string;
+  /** Trials in the sweep. */
   total: number;
+  /** Trials started by this execution. */
   started: number;
   running: number;
   completed: number;
+  reused: number;
   failed: number;
   cancelled: number;
   paused: boolean;
@@ -55,6 +77,7 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
 export const setParallelismSignal = defineSignal<[number]>('setParallelism');
+export const changeSignal = defineSignal<[SweepChange]>('change');
 
 /**
  * A trial activity's Temporal retry policy from the spec's `retry` block. The error types it never retries come

@@ -13,11 +13,13 @@ import type { Activities } from '../activities/index.js';
 import type { SweepSpec } from '../src/spec/index.js';
 import {
   cancelSignal,
+  changeSignal,
   pauseSignal,
   progressQuery,
   resumeSignal,
   setParallelismSignal,
   type RetrySettings,
+  type SweepChange,
   type SweepProgress,
   type TrialOutcome,
 } from './shared.js';
@@ -25,7 +27,7 @@ import { trialWorkflow } from './trial.js';
 
 export interface SweepInput {
   sweepId: string;
-  /** Only on the first run: the validated spec (the registration activity expands it into trial rows). */
+  /** Optional: a first change applied when an execution starts (the CLI sends changes with signalWithStart). */
   spec?: SweepSpec;
   maxParallel: number;
   retry: RetrySettings;
@@ -34,41 +36,79 @@ export interface SweepInput {
   trialsPerRun?: number;
   /** Orchestrate and record trials without training or simulating them. */
   dryRun?: boolean;
+  /** Copy results of configurations another sweep completed instead of running them again (default true). */
+  reuse?: boolean;
   /** Carried across continue-as-new. */
-  state?: { total: number; next: number; completed: number; failed: number; cancelled: number; paused: boolean; run: number };
+  state?: SweepState;
 }
 
+/** What one execution of the sweep carries from run to run (continue-as-new). */
+export interface SweepState {
+  total: number;
+  /** Highest trial number already fetched and started (trials are fetched in number order, PENDING only). */
+  cursor: number;
+  started: number;
+  completed: number;
+  reused: number;
+  failed: number;
+  cancelled: number;
+  paused: boolean;
+  run: number;
+}
+
+/** Sweep-wide trial counts when the execution ended, and how many of them this execution reused. */
 export interface SweepResult {
   sweepId: string;
   total: number;
   completed: number;
   failed: number;
   cancelled: number;
+  /** Trials this execution completed by copying another sweep's result. */
+  reused: number;
 }
 
 const DEFAULT_TRIALS_PER_RUN = 500;
+/** Trial numbers fetched per `pendingTrials` call. */
+const PAGE = 200;
 
 /**
- * Runs every trial of a sweep as a child TrialWorkflow, at most `maxParallel` at a time (a sliding window: a new
- * trial starts as soon as one finishes). After `trialsPerRun` starts it drains the window and continues as new,
- * so a 10,000-trial sweep keeps each run's history and pending children far below Temporal's limits.
+ * Runs the PENDING trials of a sweep as child TrialWorkflows, at most `maxParallel` at a time (a sliding window: a
+ * new trial starts as soon as one finishes), fetched from the store in number order. After `trialsPerRun` starts it
+ * drains the window and continues as new, so a 10,000-trial sweep keeps each run's history and pending children far
+ * below Temporal's limits.
+ *
+ * An execution starts by reopening trials a previous execution left RUNNING (it was interrupted) and then applies
+ * changes: `change` signals add configurations (relaunch with a larger spec) or requeue FAILED / CANCELLED trials
+ * (`hwsweep retry`), and the sweep fetches again from its first trial. Finished trials never run again.
  * Signals: pause (no new starts), resume, setParallelism(n), cancel (cancels running trials; pending ones are
- * recorded CANCELLED). Query: progress.
+ * recorded CANCELLED), change. Query: progress. Only this workflow writes the sweep's status row.
  */
 export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
-  const { registerSweep, cancelPendingTrials, finishSweep } = proxyActivities<Activities>({
+  const { registerSweep, openSweep, pendingTrials, cancelPendingTrials, finishSweep } = proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
     retry: { maximumAttempts: 10 },
   });
-  const st = input.state ?? { total: 0, next: 0, completed: 0, failed: 0, cancelled: 0, paused: false, run: 1 };
+  const st: SweepState = input.state ?? {
+    total: 0,
+    cursor: -1,
+    started: 0,
+    completed: 0,
+    reused: 0,
+    failed: 0,
+    cancelled: 0,
+    paused: false,
+    run: 1,
+  };
   let maxParallel = input.maxParallel;
   let cancelling = false;
   const running = new Set<number>();
   const children = new CancellationScope();
+  const changes: SweepChange[] = input.spec && !input.state ? [{ spec: input.spec }] : [];
 
   setHandler(pauseSignal, () => void (st.paused = true));
   setHandler(resumeSignal, () => void (st.paused = false));
-  setHandler(setParallelismSignal, (n) => void (maxParallel = Math.max(1, Math.floor(n))));
+  setHandler(setParallelismSignal, (n) => void (maxParallel = Number.isFinite(n) ? Math.max(1, Math.floor(n)) : maxParallel));
+  setHandler(changeSignal, (c) => void changes.push(c));
   setHandler(cancelSignal, () => {
     cancelling = true;
     children.cancel();
@@ -76,9 +116,10 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   setHandler(progressQuery, (): SweepProgress => ({
     sweepId: input.sweepId,
     total: st.total,
-    started: st.next,
+    started: st.started,
     running: running.size,
     completed: st.completed,
+    reused: st.reused,
     failed: st.failed,
     cancelled: st.cancelled,
     paused: st.paused,
@@ -87,20 +128,22 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     run: st.run,
   }));
 
+  const { workflowId } = workflowInfo();
   if (!input.state) {
-    if (!input.spec) throw new Error('sweepWorkflow: the first run needs the spec');
-    st.total = (await registerSweep({ sweepId: input.sweepId, workflowId: workflowInfo().workflowId, spec: input.spec })).total;
+    st.total = (await openSweep({ sweepId: input.sweepId, workflowId, options: launchOptions(input) })).total;
   }
 
   const settle = (o: TrialOutcome): void => {
     running.delete(o.number);
-    if (o.status === 'COMPLETED' || o.status === 'SKIPPED') st.completed++;
-    else if (o.status === 'FAILED') st.failed++;
-    else st.cancelled++;
+    if (o.status === 'FAILED') st.failed++;
+    else if (o.status === 'CANCELLED') st.cancelled++;
+    else st.completed++;
+    if (o.status === 'REUSED') st.reused++;
   };
 
   const launch = (n: number): void => {
     running.add(n);
+    st.started++;
     void children
       .run(async () => {
         const handle = await startChild(trialWorkflow, {
@@ -112,6 +155,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
               retry: input.retry,
               heartbeatTimeoutMs: input.heartbeatTimeoutMs,
               ...(input.dryRun ? { dryRun: true } : {}),
+              ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}),
             },
           ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -123,27 +167,56 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
 
   const perRun = input.trialsPerRun ?? DEFAULT_TRIALS_PER_RUN;
   let startedThisRun = 0;
+  let queue: number[] = [];
+  let exhausted = false;
+  const budgetLeft = (): boolean => startedThisRun < perRun && !workflowInfo().continueAsNewSuggested;
+
   try {
-    while (!cancelling && (st.next < st.total || running.size > 0)) {
-      const budget = startedThisRun < perRun && !workflowInfo().continueAsNewSuggested;
-      while (!cancelling && !st.paused && budget && running.size < maxParallel && st.next < st.total && startedThisRun < perRun) {
-        launch(st.next++);
-        startedThisRun++;
+    for (;;) {
+      while (!cancelling) {
+        const change = changes.shift();
+        if (change) {
+          // A new spec or requeued trials: register, then fetch again from the first trial (PENDING only).
+          st.total = (await registerSweep({ sweepId: input.sweepId, workflowId, ...change, options: launchOptions(input) })).total;
+          st.cursor = -1;
+          queue = [];
+          exhausted = false;
+          continue;
+        }
+        if (!st.paused && budgetLeft() && running.size < maxParallel) {
+          if (queue.length === 0 && !exhausted) {
+            const page = await pendingTrials({ sweepId: input.sweepId, after: st.cursor, limit: PAGE });
+            if (page.length < PAGE) exhausted = true;
+            st.cursor = page.at(-1) ?? st.cursor;
+            queue = page.filter((n) => !running.has(n));
+            continue;
+          }
+          const next = queue.shift();
+          if (next !== undefined) {
+            launch(next);
+            startedThisRun++;
+            continue;
+          }
+        }
+        if (exhausted && queue.length === 0 && running.size === 0) break;
+        if (running.size === 0 && !budgetLeft()) {
+          // Fetched but not started trials are fetched again by the next run: resume the cursor before them.
+          const cursor = queue.length ? queue[0]! - 1 : st.cursor;
+          await continueAsNew<typeof sweepWorkflow>({ ...input, spec: undefined, maxParallel, state: { ...st, cursor, run: st.run + 1 } });
+        }
+        const before = running.size;
+        const wasPaused = st.paused;
+        const limit = maxParallel;
+        await condition(() => cancelling || changes.length > 0 || running.size < before || st.paused !== wasPaused || maxParallel !== limit);
       }
-      if (running.size === 0 && st.next < st.total && (startedThisRun >= perRun || workflowInfo().continueAsNewSuggested)) {
-        await continueAsNew<typeof sweepWorkflow>({ ...input, spec: undefined, maxParallel, state: { ...st, run: st.run + 1 } });
+      if (cancelling) {
+        await condition(() => running.size === 0);
+        await cancelPendingTrials({ sweepId: input.sweepId });
+        return await finish('CANCELLED');
       }
-      const before = running.size;
-      const wasPaused = st.paused;
-      const limit = maxParallel;
-      await condition(() => cancelling || running.size < before || st.paused !== wasPaused || maxParallel !== limit);
-    }
-    if (cancelling) {
-      await condition(() => running.size === 0);
-      await cancelPendingTrials({ sweepId: input.sweepId });
-      await finishSweep({ sweepId: input.sweepId, status: 'CANCELLED' });
-    } else {
-      await finishSweep({ sweepId: input.sweepId, status: 'COMPLETED' });
+      const result = await finish('COMPLETED');
+      // A change that arrived while the sweep was finishing runs now (never dropped).
+      if (changes.length === 0) return result;
     }
   } catch (err) {
     if (!isCancellation(err)) throw err;
@@ -151,9 +224,26 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     await CancellationScope.nonCancellable(async () => {
       await condition(() => running.size === 0);
       await cancelPendingTrials({ sweepId: input.sweepId });
-      await finishSweep({ sweepId: input.sweepId, status: 'CANCELLED' });
+      await finish('CANCELLED');
     });
     throw err;
   }
-  return { sweepId: input.sweepId, total: st.total, completed: st.completed, failed: st.failed, cancelled: st.cancelled };
+
+  async function finish(status: 'COMPLETED' | 'CANCELLED'): Promise<SweepResult> {
+    const c = await finishSweep({ sweepId: input.sweepId, status });
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    return { sweepId: input.sweepId, total, completed: c.COMPLETED, failed: c.FAILED, cancelled: c.CANCELLED, reused: st.reused };
+  }
+}
+
+/** The options an execution runs with, stored on the sweep so `retry` and `resume` start the next one alike. */
+function launchOptions(input: SweepInput): Record<string, unknown> {
+  return {
+    maxParallel: input.maxParallel,
+    retry: input.retry,
+    heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+    dryRun: input.dryRun ?? false,
+    reuse: input.reuse ?? true,
+    ...(input.trialsPerRun ? { trialsPerRun: input.trialsPerRun } : {}),
+  };
 }

@@ -46,11 +46,11 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry });
   const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry });
 
-  const start = await book.startTrial({ sweepId: input.sweepId, number: input.number });
-  if (!start.run) return { number: input.number, status: 'SKIPPED' };
+  const start = await book.startTrial({ sweepId: input.sweepId, number: input.number, reuse: input.reuse ?? false });
+  if (!start.run) return { number: input.number, status: start.reusedFrom ? 'REUSED' : 'SKIPPED' };
   const { trialId } = start;
   if (input.dryRun) {
-    await book.finishTrial({ trialId, status: 'COMPLETED' });
+    await book.finishTrial({ trialId, status: 'COMPLETED', phase: 'dry-run' }); // a dry run is never reused as a result
     return { number: input.number, status: 'COMPLETED' };
   }
   try {

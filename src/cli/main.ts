@@ -19,15 +19,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', summary: "services health and recent sweeps, or one sweep's progress", load: async () => (await import('./commands/sweep.js')).statusCommand() },
   { name: 'launch', summary: 'validate a sweep spec and start it', load: async () => (await import('./commands/sweep.js')).launchCommand() },
   { name: 'pause', summary: 'stop starting new trials (running ones finish)', load: async () => (await import('./commands/sweep.js')).pauseCommand() },
-  { name: 'resume', summary: 'start trials again after a pause', load: async () => (await import('./commands/sweep.js')).resumeCommand() },
+  { name: 'resume', summary: 'start trials again after a pause, or run a cancelled sweep\'s unfinished trials', load: async () => (await import('./commands/sweep.js')).resumeCommand() },
   { name: 'cancel', summary: 'cancel running trials and record them as cancelled', load: async () => (await import('./commands/sweep.js')).cancelCommand() },
+  { name: 'retry', summary: "re-run a sweep's failed and/or cancelled trials in place", load: async () => (await import('./commands/retry.js')).retryCommand() },
   { name: 'parallelism', summary: 'change how many trials of a running sweep run at once', load: async () => (await import('./commands/sweep.js')).parallelismCommand() },
   { name: 'results', summary: "a sweep's trials: accuracies, compression, speedups", load: async () => (await import('./commands/results.js')).resultsCommand() },
   { name: 'sql', summary: 'read-only SQL over the results', load: async () => (await import('./commands/results.js')).sqlCommand() },
   { name: 'worker', summary: 'run a worker for the orchestration, train and/or sim queues', load: async () => (await import('./commands/worker.js')).workerCommand() },
   { name: 'demo', summary: 'embedded services + workers + a small real sweep', load: async () => (await import('./commands/demo.js')).demoCommand() },
-  { name: 'dashboard', summary: 'local web app over the results (Pareto, curves, layers)', load: async () => (await import('./commands/dashboard.js')).dashboardCommand() },
-  { name: 'plot', summary: 'the dashboard charts as SVG or PNG files', load: async () => (await import('./commands/plot.js')).plotCommand() },
   { name: 'simulate', summary: 'simulate a network on an accelerator preset or config', load: async () => (await import('./commands/simulate.js')).simulateCommand() },
 ];
 

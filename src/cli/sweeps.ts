@@ -3,10 +3,11 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { resolveHardware } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
-import { parseSpec, type SweepSpec } from '../spec/index.js';
+import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams } from '../spec/index.js';
+import type { RunStatus } from '../generated/prisma/client.js';
 import { trialCounts } from '../store/sweeps.js';
-import { TaskQueues, progressQuery, type SweepProgress } from '../../workflows/shared.js';
-import { sweepWorkflow, type SweepResult } from '../../workflows/sweep.js';
+import { TaskQueues, changeSignal, progressQuery, resumeSignal, type SweepChange, type SweepProgress } from '../../workflows/shared.js';
+import { sweepWorkflow, type SweepInput, type SweepResult } from '../../workflows/sweep.js';
 import { sweepWorkflowId, type CliContext } from './context.js';
 import { progressRenderer } from './progress.js';
 
@@ -35,37 +36,165 @@ export interface Launched {
   sweepId: string;
   workflowId: string;
   uiUrl: string | undefined;
+  /** True when the sweep's workflow was running and got the change as a signal (no new execution). */
+  signalledRunning: boolean;
 }
 
-/** Starts a SweepWorkflow (expansion and registration happen in its first activity). */
-export async function launchSweep(
-  ctx: CliContext,
-  spec: SweepSpec,
-  opts: { id?: string; heartbeatTimeoutMs?: number; trialsPerRun?: number; dryRun?: boolean; maxParallel?: number } = {},
-): Promise<Launched> {
-  const sweepId = opts.id ?? `${spec.name}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
-  const workflowId = sweepWorkflowId(sweepId);
-  await ctx.client.workflow.start(sweepWorkflow, {
+/** Options of `launch` that every later execution of the sweep (retry, resume) runs with again. */
+export interface LaunchOptions {
+  id?: string;
+  heartbeatTimeoutMs?: number;
+  trialsPerRun?: number;
+  dryRun?: boolean;
+  maxParallel?: number;
+  /** Copy the results of configurations another sweep completed (default true). */
+  reuse?: boolean;
+}
+
+/** What launching a spec under a sweep id does, computed before anything starts (printed by `launch`). */
+export interface LaunchPlan {
+  sweepId: string;
+  /** Trials the spec expands to. */
+  trials: number;
+  /** Of those, configurations the sweep does not have yet. */
+  added: number;
+  /** Configurations the sweep already has, by state (they keep their number; finished ones do not run again). */
+  known: Partial<Record<RunStatus, number>>;
+  /** Grid points that are not run, each with its label and reason. */
+  rejected: { label: string; reason: string }[];
+  notes: string[];
+}
+
+/** Trials a launch would run: new configurations, plus unfinished and cancelled known ones. */
+export function toRun(p: LaunchPlan): number {
+  return p.added + (p.known.PENDING ?? 0) + (p.known.RUNNING ?? 0) + (p.known.PAUSED ?? 0) + (p.known.CANCELLED ?? 0);
+}
+
+/** The plan in words: what is new, what is kept, what is rejected and why. */
+export function describePlan(p: LaunchPlan, existing: boolean): string[] {
+  const lines: string[] = [];
+  const kept = Object.entries(p.known)
+    .map(([s, n]) => `${n} ${s.toLowerCase()}`)
+    .join(', ');
+  lines.push(
+    existing
+      ? `${p.trials} trials in the spec: ${p.added} new${kept ? `, already in the sweep: ${kept}` : ''}`
+      : `${p.trials} trial${p.trials === 1 ? '' : 's'}`,
+  );
+  if (p.rejected.length) {
+    lines.push(`${p.rejected.length} combination${p.rejected.length === 1 ? '' : 's'} rejected (not run):`);
+    for (const r of p.rejected) lines.push(`  ${r.label}: ${r.reason}`);
+  }
+  for (const n of p.notes) lines.push(`note: ${n}`);
+  const failed = p.known.FAILED ?? 0;
+  if (failed) lines.push(`note: ${failed} failed trial${failed === 1 ? ' is' : 's are'} kept as they are; re-run with \`hwsweep retry ${p.sweepId} --failed\``);
+  return lines;
+}
+
+/** A sweep id from the spec name: `<name>-<yyyymmddhhmmss>-<4 random>`. */
+export function newSweepId(spec: SweepSpec): string {
+  return `${spec.name}-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Expands the spec and compares it with the sweep's stored trials (none for a new id). */
+export async function planLaunch(ctx: CliContext, spec: SweepSpec, sweepId: string): Promise<LaunchPlan> {
+  const x = expandSpec(spec);
+  const stored = await ctx.db.trial.findMany({ where: { sweepId }, select: { configHash: true, status: true } });
+  const byHash = new Map(stored.map((t) => [t.configHash, t.status]));
+  const known: Partial<Record<RunStatus, number>> = {};
+  let added = 0;
+  for (const t of x.trials) {
+    const status = byHash.get(t.configHash);
+    if (status === undefined) added++;
+    else known[status] = (known[status] ?? 0) + 1;
+  }
+  const rejected = x.rejected.map((r) => ({ label: describeTrial(r.config as TrialParams), reason: r.reason }));
+  return { sweepId, trials: x.trials.length, added, known, rejected, notes: x.notes };
+}
+
+/** The workflow input of an execution of `sweepId` (the spec itself travels in the `change` signal). */
+function sweepInput(sweepId: string, spec: Pick<SweepSpec, 'maxParallel' | 'retry'>, o: LaunchOptions): SweepInput {
+  return {
+    sweepId,
+    maxParallel: o.maxParallel ?? spec.maxParallel,
+    retry: {
+      maxAttempts: spec.retry.maxAttempts,
+      initialIntervalMs: spec.retry.initialInterval,
+      backoff: spec.retry.backoff,
+      maximumIntervalMs: spec.retry.maximumInterval,
+    },
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    reuse: o.reuse ?? true,
+    ...(o.trialsPerRun ? { trialsPerRun: o.trialsPerRun } : {}),
+    ...(o.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+/** Heartbeat timeout of training activities when nothing better is known (see the trial workflow). */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 120_000;
+
+/**
+ * Sends a change to the sweep's workflow, starting a new execution when none runs (`signalWithStart`: no race
+ * between "is it running?" and "start it"). A running sweep applies the change live.
+ */
+async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChange): Promise<Launched> {
+  const workflowId = sweepWorkflowId(input.sweepId);
+  const signalledRunning = (await sweepWorkflowStatus(ctx, input.sweepId)) === 'RUNNING';
+  await ctx.client.workflow.signalWithStart(sweepWorkflow, {
     taskQueue: TaskQueues.orchestration,
     workflowId,
-    args: [
-      {
-        sweepId,
-        spec,
-        maxParallel: opts.maxParallel ?? spec.maxParallel,
-        retry: {
-          maxAttempts: spec.retry.maxAttempts,
-          initialIntervalMs: spec.retry.initialInterval,
-          backoff: spec.retry.backoff,
-          maximumIntervalMs: spec.retry.maximumInterval,
-        },
-        heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 120_000,
-        ...(opts.trialsPerRun ? { trialsPerRun: opts.trialsPerRun } : {}),
-        ...(opts.dryRun ? { dryRun: true } : {}),
-      },
-    ],
+    args: [input],
+    signal: changeSignal,
+    signalArgs: [change],
   });
-  return { sweepId, workflowId, uiUrl: workflowUiUrl(ctx.settings, workflowId) };
+  return { sweepId: input.sweepId, workflowId, uiUrl: workflowUiUrl(ctx.settings, workflowId), signalledRunning };
+}
+
+/**
+ * Launches a spec as a new sweep, or under an existing id: the sweep is extended with the configurations it lacks
+ * (known ones keep their number and state; finished ones never run again) and its CANCELLED trials run again.
+ * FAILED trials stay as they are (`hwsweep retry --failed` re-runs them).
+ */
+export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}): Promise<Launched> {
+  const sweepId = opts.id ?? newSweepId(spec);
+  return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] });
+}
+
+/** The launch options and spec retry/resume start a new execution with (as the sweep was last launched). */
+async function storedInput(ctx: CliContext, sweepId: string): Promise<SweepInput> {
+  const row = await ctx.db.sweep.findUnique({ where: { id: sweepId } });
+  if (!row) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${sweepId}`, { hint: 'list sweeps with `hwsweep status`' });
+  const spec = row.spec as unknown as SweepSpec;
+  const o = (row.options ?? {}) as LaunchOptions & { retry?: SweepInput['retry'] };
+  const input = sweepInput(sweepId, spec, o);
+  return o.retry ? { ...input, retry: o.retry } : input;
+}
+
+/**
+ * Re-runs a sweep's trials in the given states in place (new attempt; the old outcome stays in
+ * `trial_attempts`). Returns how many trials match; nothing starts when none does.
+ */
+export async function retrySweep(ctx: CliContext, sweepId: string, states: ('FAILED' | 'CANCELLED')[]): Promise<{ trials: number; launched?: Launched }> {
+  const input = await storedInput(ctx, sweepId);
+  const trials = await ctx.db.trial.count({ where: { sweepId, status: { in: states } } });
+  if (trials === 0) return { trials };
+  return { trials, launched: await sendChange(ctx, input, { requeue: states }) };
+}
+
+/**
+ * Resumes a sweep: a running one starts trials again after a pause; a closed one (cancelled, terminated,
+ * interrupted) runs its unfinished trials in a new execution. Returns undefined when nothing is left to run.
+ */
+export async function resumeSweep(ctx: CliContext, sweepId: string): Promise<{ unpaused: boolean; unfinished: number; launched?: Launched }> {
+  const status = await sweepWorkflowStatus(ctx, sweepId);
+  if (status === 'RUNNING') {
+    await ctx.client.workflow.getHandle(sweepWorkflowId(sweepId)).signal(resumeSignal);
+    return { unpaused: true, unfinished: 0 };
+  }
+  const input = await storedInput(ctx, sweepId);
+  const unfinished = await ctx.db.trial.count({ where: { sweepId, status: { in: ['PENDING', 'RUNNING', 'CANCELLED', 'PAUSED'] } } });
+  if (unfinished === 0) return { unpaused: false, unfinished };
+  return { unpaused: false, unfinished, launched: await sendChange(ctx, input, { requeue: ['CANCELLED'] }) };
 }
 
 /** Queue names without a polling worker (so `launch` can say why nothing would happen). */
@@ -80,9 +209,22 @@ export async function queuesWithoutWorkers(ctx: CliContext): Promise<string[]> {
   return missing;
 }
 
+/** The sweep workflow's Temporal status (`RUNNING`, `COMPLETED`, …), or undefined when Temporal has no such workflow. */
+export async function sweepWorkflowStatus(ctx: CliContext, sweepId: string): Promise<string | undefined> {
+  try {
+    return (await ctx.client.workflow.getHandle(sweepWorkflowId(sweepId)).describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
 export interface ProgressView {
   sweepId: string;
+  /** RUNNING, PAUSED, CANCELLING while the workflow runs; its final state once closed (see {@link sweepState}). */
   status: string;
+  /** Where `status` comes from: the workflow (Temporal), or the sweep row when Temporal does not know the sweep. */
+  statusSource: 'temporal' | 'database';
   total: number;
   pending: number;
   running: number;
@@ -94,33 +236,53 @@ export interface ProgressView {
   startedAt: Date | null;
 }
 
-/** Progress from the database (always available) refined by the workflow's progress query (when it runs). */
+/**
+ * The sweep's state with one source of truth, its workflow: RUNNING / PAUSED / CANCELLING while it runs (the
+ * progress query says which), and once closed the final status the workflow itself wrote to the sweep row
+ * (COMPLETED or CANCELLED), or Temporal's (FAILED, TERMINATED, TIMED_OUT) when the workflow ended without
+ * writing one. Only when Temporal has no history of the sweep (an external cluster's retention expired) does the
+ * row speak alone.
+ */
+export async function sweepState(
+  ctx: CliContext,
+  sweepId: string,
+  dbStatus: string | undefined,
+): Promise<{ status: string; source: 'temporal' | 'database'; live?: SweepProgress }> {
+  const wf = await sweepWorkflowStatus(ctx, sweepId);
+  if (wf === undefined) {
+    if (dbStatus === undefined) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${sweepId}`, { hint: 'list sweeps with `hwsweep status`' });
+    return { status: dbStatus, source: 'database' };
+  }
+  if (wf === 'RUNNING') {
+    const live = await ctx.client.workflow
+      .getHandle(sweepWorkflowId(sweepId))
+      .query(progressQuery)
+      .catch(() => undefined);
+    const status = live?.cancelling ? 'CANCELLING' : live?.paused ? 'PAUSED' : 'RUNNING';
+    return live ? { status, source: 'temporal', live } : { status, source: 'temporal' };
+  }
+  if (wf === 'COMPLETED') return { status: dbStatus === 'CANCELLED' ? 'CANCELLED' : 'COMPLETED', source: 'temporal' };
+  return { status: wf === 'CANCELED' ? 'CANCELLED' : wf, source: 'temporal' };
+}
+
+/** Progress: counts from the database (always there), state from the workflow ({@link sweepState}). */
 export async function sweepProgress(ctx: CliContext, sweepId: string): Promise<ProgressView> {
   const sweep = await ctx.db.sweep.findUnique({ where: { id: sweepId } });
   const counts = await trialCounts(ctx.db, sweepId);
-  let live: SweepProgress | undefined;
-  let status: string = sweep?.status ?? 'PENDING';
-  try {
-    const handle = ctx.client.workflow.getHandle(sweepWorkflowId(sweepId));
-    const desc = await handle.describe();
-    if (desc.status.name === 'RUNNING') live = await handle.query(progressQuery).catch(() => undefined);
-    else if (!sweep) status = desc.status.name;
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-    if (!sweep) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${sweepId}`, { hint: 'list sweeps with `hwsweep status`' });
-  }
-  if (live?.paused) status = 'PAUSED';
+  const state = await sweepState(ctx, sweepId, sweep?.status);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     sweepId,
-    status,
-    total: live?.total ?? sweep?.trialCount ?? 0,
-    pending: counts.PENDING,
+    status: state.status,
+    statusSource: state.source,
+    total: Math.max(total, state.live?.total ?? 0),
+    pending: counts.PENDING + counts.PAUSED,
     running: counts.RUNNING,
     completed: counts.COMPLETED,
     failed: counts.FAILED,
     cancelled: counts.CANCELLED,
-    paused: live?.paused ?? false,
-    maxParallel: live?.maxParallel ?? null,
+    paused: state.live?.paused ?? false,
+    maxParallel: state.live?.maxParallel ?? null,
     startedAt: sweep?.createdAt ?? null,
   };
 }

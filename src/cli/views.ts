@@ -2,7 +2,7 @@ import { loadSettings, servicesStatus } from '../services/index.js';
 import { createDb, type Db } from '../store/db.js';
 import { openContext } from './context.js';
 import { table, toJson, type Cell } from './format.js';
-import { sweepProgress } from './sweeps.js';
+import { sweepProgress, sweepState } from './sweeps.js';
 
 /** `hwsweep status [id]`: services health, recent sweeps, or one sweep's progress. */
 export async function formatSweepStatus(id: string | undefined, json: boolean): Promise<{ text: string; healthy: boolean }> {
@@ -15,7 +15,7 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
       const p = await sweepProgress(ctx, id);
       if (json) return { text: toJson(p), healthy };
       return {
-        text: `${p.sweepId}: ${p.status}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}`,
+        text: `${p.sweepId}: ${p.status}${p.statusSource === 'database' ? ' (from the database: Temporal has no history of this sweep)' : ''}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}`,
         healthy,
       };
     } finally {
@@ -31,6 +31,15 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
       sweeps = []; // not migrated yet
     } finally {
       await db.$disconnect();
+    }
+  }
+  if (sweeps.length && health[1]?.healthy) {
+    // The state of each sweep comes from its workflow (one source of truth), not from the row's cached status.
+    const ctx = await openContext();
+    try {
+      for (const r of sweeps) r['status'] = (await sweepState(ctx, String(r['id']), String(r['status']))).status;
+    } finally {
+      await ctx.close();
     }
   }
   if (json) return { text: toJson({ services: health, sweeps }), healthy };

@@ -3,11 +3,14 @@ import { baselineRow, completeBaseline, markBaselineFailed, markBaselineRunning 
 import type { Db } from './db.js';
 import { epochUpsert } from './metrics.js';
 import { recordLayerResults, recordSimulation } from './results.js';
+import { reuseCompleted } from './reuse.js';
 import {
   cancelUnfinishedTrials,
   finishTrial,
+  pendingTrials,
   recordTrialPhase,
   registerSweep,
+  requeueTrials,
   setSweepStatus,
   startTrial,
   sweepRow,
@@ -29,6 +32,8 @@ export function createPrismaTrialStore(db: Db): TrialStore {
     sweep: (id) => sweepRow(db, id),
     trialCounts: (id) => trialCounts(db, id),
     cancelUnfinishedTrials: (id) => cancelUnfinishedTrials(db, id),
+    requeueTrials: (id, states) => requeueTrials(db, id, states),
+    pendingTrials: (id, after, limit) => pendingTrials(db, id, after, limit),
 
     trialByNumber: (sweepId, n) => trialByNumber(db, sweepId, n),
     trial: (id) => trialRef(db, id),
@@ -36,6 +41,7 @@ export function createPrismaTrialStore(db: Db): TrialStore {
     recordTrialPhase: (id, phase, patch) => recordTrialPhase(db, id, phase, patch),
     trialResults: (id) => trialResults(db, id),
     finishTrial: (id, f) => finishTrial(db, id, f),
+    reuseCompleted: (id) => reuseCompleted(db, id),
     recordLayerResults: (id, rows) => recordLayerResults(db, id, rows),
     recordSimulation: (id, sim, layers) => recordSimulation(db, id, sim, layers),
 

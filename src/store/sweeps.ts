@@ -3,7 +3,16 @@ import { describeTrial } from '../spec/index.js';
 import type { RunStatus } from '../generated/prisma/client.js';
 import type { Db, Prisma } from './db.js';
 import { finite } from './db.js';
-import type { RegisterOutcome, SweepRecord, SweepRow, TrialCounts, TrialFinish, TrialPatch, TrialRef } from './trial-store.js';
+import type {
+  RegisterOutcome,
+  RequeueState,
+  SweepRecord,
+  SweepRow,
+  TrialCounts,
+  TrialFinish,
+  TrialPatch,
+  TrialRef,
+} from './trial-store.js';
 
 /** Terminal trial states: a finished trial is immutable (only `requeueTrials` reopens failed/cancelled ones). */
 export const TERMINAL: RunStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -63,9 +72,11 @@ export async function registerSweep(db: Db, s: SweepRecord): Promise<RegisterOut
           specHash: s.specHash,
           workflowId: s.workflowId,
           rejected: s.rejected as Prisma.InputJsonValue,
+          options: (s.options ?? {}) as Prisma.InputJsonValue,
           status: 'RUNNING',
         },
         update: {
+          ...(s.options ? { options: s.options as Prisma.InputJsonValue } : {}),
           spec: s.spec as Prisma.InputJsonValue,
           specHash: s.specHash,
           workflowId: s.workflowId,
@@ -110,7 +121,17 @@ export async function sweepRow(db: Db, id: string): Promise<SweepRow | undefined
   return r ?? undefined;
 }
 
-const TRIAL_REF = { id: true, sweepId: true, number: true, baselineKey: true, label: true, status: true, attempt: true, config: true } as const;
+const TRIAL_REF = {
+  id: true,
+  sweepId: true,
+  number: true,
+  baselineKey: true,
+  label: true,
+  status: true,
+  attempt: true,
+  reusedFrom: true,
+  config: true,
+} as const;
 
 function toRef(r: Omit<TrialRef, 'config'> & { config: unknown }): TrialRef {
   return { ...r, config: r.config as TrialConfig };
@@ -180,21 +201,24 @@ export async function trialResults(db: Db, id: string): Promise<TrialPatch> {
   });
 }
 
-/** Final state of a trial; a no-op when it is already finished (finished trials are immutable). */
+/**
+ * Final state of a trial plus its attempt-history row, in one statement; a no-op when the trial already finished
+ * (finished trials are immutable). COMPLETED records phase `done` unless told otherwise; other states keep the
+ * phase the trial was in, so a failure says where it happened.
+ */
 export async function finishTrial(db: Db, id: string, f: TrialFinish): Promise<void> {
-  const row = await db.trial.findUnique({ where: { id }, select: { startedAt: true } });
-  const now = new Date();
-  await db.trial.updateMany({
-    where: { id, status: { notIn: TERMINAL } },
-    data: {
-      status: f.status,
-      finishedAt: now,
-      durationMs: row?.startedAt ? now.getTime() - row.startedAt.getTime() : null,
-      phase: f.status === 'COMPLETED' ? 'done' : undefined,
-      error: f.error ?? null,
-      errorType: f.errorType ?? null,
-    },
-  });
+  const phase = f.phase ?? (f.status === 'COMPLETED' ? 'done' : null);
+  await db.$executeRaw`
+    with t as (
+      update trials set status = ${f.status}::"RunStatus", finished_at = now(), updated_at = now(),
+        duration_ms = extract(epoch from now() - started_at) * 1000, phase = coalesce(${phase}::text, phase),
+        error = ${f.error ?? null}::text, error_type = ${f.errorType ?? null}::text
+      where id = ${id} and status not in ('COMPLETED', 'FAILED', 'CANCELLED')
+      returning id, greatest(attempt, 1) as attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
+    insert into trial_attempts (trial_id, attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
+    select * from t
+    on conflict (trial_id, attempt) do update set status = excluded.status, phase = excluded.phase, error = excluded.error,
+      error_type = excluded.error_type, activity_attempt = excluded.activity_attempt, finished_at = excluded.finished_at`;
 }
 
 export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts> {
@@ -204,12 +228,52 @@ export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts>
   return out;
 }
 
+/** PENDING/RUNNING -> CANCELLED; trials that had started get their attempt-history row. */
 export async function cancelUnfinishedTrials(db: Db, sweepId: string): Promise<number> {
-  const r = await db.trial.updateMany({
-    where: { sweepId, status: { in: ['PENDING', 'RUNNING', 'PAUSED'] } },
-    data: { status: 'CANCELLED', finishedAt: new Date() },
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    with t as (
+      update trials set status = 'CANCELLED', finished_at = now(), updated_at = now(),
+        duration_ms = extract(epoch from now() - started_at) * 1000
+      where sweep_id = ${sweepId} and status in ('PENDING', 'RUNNING', 'PAUSED')
+      returning id, attempt, status, phase, activity_attempt, started_at, finished_at),
+    h as (
+      insert into trial_attempts (trial_id, attempt, status, phase, activity_attempt, started_at, finished_at)
+      select id, attempt, status, phase, activity_attempt, started_at, finished_at from t where attempt >= 1
+      on conflict (trial_id, attempt) do nothing)
+    select count(*)::int as n from t`;
+  return rows[0]?.n ?? 0;
+}
+
+/** See {@link TrialStore.requeueTrials}. COMPLETED is never requeued, whatever `states` says. */
+export async function requeueTrials(db: Db, sweepId: string, states: RequeueState[]): Promise<number> {
+  const wanted = states.filter((x) => x === 'FAILED' || x === 'CANCELLED' || x === 'RUNNING');
+  if (wanted.length === 0) return 0;
+  const rows = await db.$queryRaw<{ n: number }[]>`
+    with old as (
+      select id, status, attempt, phase, activity_attempt, started_at from trials
+      where sweep_id = ${sweepId} and status::text = any(${wanted}::text[]) for update),
+    h as (
+      insert into trial_attempts (trial_id, attempt, status, phase, error, error_type, activity_attempt, started_at)
+      select id, attempt, 'CANCELLED', phase, 'interrupted: the sweep workflow stopped while this trial ran', 'INTERRUPTED',
+        activity_attempt, started_at
+      from old where status = 'RUNNING' and attempt >= 1
+      on conflict (trial_id, attempt) do nothing),
+    u as (
+      update trials t set status = 'PENDING', error = null, error_type = null, finished_at = null, duration_ms = null,
+        updated_at = now()
+      from old where t.id = old.id returning t.id)
+    select count(*)::int as n from u`;
+  return rows[0]?.n ?? 0;
+}
+
+export async function pendingTrials(db: Db, sweepId: string, after: number, limit: number): Promise<number[]> {
+  const rows = await db.trial.findMany({
+    where: { sweepId, status: 'PENDING', number: { gt: after } },
+    orderBy: { number: 'asc' },
+    take: limit,
+    select: { number: true },
   });
-  return r.count;
+  return rows.map((r) => r.number);
 }
 
 export async function setSweepStatus(db: Db, id: string, status: RunStatus): Promise<void> {

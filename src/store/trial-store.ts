@@ -36,6 +36,15 @@ export interface TrialStore {
   trialCounts(sweepId: string): Promise<TrialCounts>;
   /** PENDING and RUNNING trials become CANCELLED (a cancelled sweep leaves nothing unfinished). Returns how many. */
   cancelUnfinishedTrials(sweepId: string): Promise<number>;
+  /**
+   * Puts trials in the given states back to PENDING for a new attempt (`hwsweep retry`, a relaunch, a resume).
+   * FAILED and CANCELLED runs are already in the attempt history; a RUNNING trial (only requeued when no workflow
+   * of the sweep runs any more, i.e. it was interrupted) gets its history row here, as CANCELLED "interrupted".
+   * COMPLETED trials are never requeued. Returns how many trials were requeued.
+   */
+  requeueTrials(sweepId: string, states: RequeueState[]): Promise<number>;
+  /** Numbers of PENDING trials greater than `after`, ascending, at most `limit` (how the sweep workflow pages). */
+  pendingTrials(sweepId: string, after: number, limit: number): Promise<number[]>;
 
   // --- trials -------------------------------------------------------------------------------------------------
   /** A trial by its number in the sweep; throws when there is none. */
@@ -51,8 +60,15 @@ export interface TrialStore {
   recordTrialPhase(trialId: string, phase: string, patch?: TrialPatch): Promise<void>;
   /** The result columns measured so far. */
   trialResults(trialId: string): Promise<TrialPatch>;
-  /** Final state of a trial; a no-op when it already finished (immutability). */
+  /** Final state of a trial and its attempt-history row; a no-op when it already finished (immutability). */
   finishTrial(trialId: string, outcome: TrialFinish): Promise<void>;
+  /**
+   * When another sweep has COMPLETED a trial with the same config hash (computed, not itself reused or a dry run),
+   * copies its results (result columns, layer rows, simulations with their layer rows) onto this PENDING trial,
+   * which becomes COMPLETED with `reusedFrom` set, all in one transaction. Returns the source trial id, or undefined
+   * (nothing to reuse, or the trial is not PENDING).
+   */
+  reuseCompleted(trialId: string): Promise<string | undefined>;
   /** Upserts a trial's per-layer compression rows on (trial, layer), all or none. */
   recordLayerResults(trialId: string, rows: LayerResultRow[]): Promise<void>;
   /** Upserts one simulation on (trial, hardware hash) and its per-layer rows on (simulation, layer), all or none. */
@@ -91,7 +107,12 @@ export interface SweepRecord {
   workflowId: string;
   trials: TrialConfig[];
   rejected: unknown[];
+  /** Launch options (JSON) every later execution of the sweep reuses; kept as they are when omitted. */
+  options?: Record<string, unknown>;
 }
+
+/** Trial states `requeueTrials` reopens. */
+export type RequeueState = 'FAILED' | 'CANCELLED' | 'RUNNING';
 
 export interface RegisterOutcome {
   /** Trials in the sweep after registration (old + new). */
@@ -108,6 +129,7 @@ export interface SweepRow {
   trialCount: number;
   rejected: unknown;
   spec: unknown;
+  options: unknown;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -122,6 +144,7 @@ export interface TrialRef {
   label: string;
   status: RunStatus;
   attempt: number;
+  reusedFrom: string | null;
   config: TrialConfig;
 }
 
@@ -147,6 +170,8 @@ export interface TrialFinish {
   status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
   error?: string;
   errorType?: string;
+  /** Phase to record; default `done` for COMPLETED (a dry run records `dry-run`), else the phase it failed in. */
+  phase?: string;
 }
 
 /** One `layer_results` row without its keys (the store adds the trial id). */

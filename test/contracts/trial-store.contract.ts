@@ -10,6 +10,7 @@ export interface StoreInspector {
   epochs(ownerId: string): Promise<{ phase: string; epoch: number; loss: number | null; attempt: number; runs: number }[]>;
   /** Changes an artefact's stored bytes without updating its checksum (a torn or tampered write). */
   corruptArtifact(id: string): Promise<void>;
+  attempts(trialId: string): Promise<{ attempt: number; status: string; phase: string | null; error: string | null; errorType: string | null }[]>;
 }
 
 /**
@@ -194,6 +195,89 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       await expect(s.getArtifact(id)).rejects.toMatchObject({ code: 'ARTIFACT_INVALID' });
       expect(await s.deleteArtifacts([id, `${id}-absent`])).toBe(1);
       expect(await s.getArtifact(id)).toBeUndefined();
+    });
+
+    it('finishTrial keeps each run in the attempt history; requeueTrials reopens FAILED and CANCELLED, never COMPLETED', async () => {
+      const { store: s, inspect } = setup();
+      const rec = sweep(trialsFor([0.25, 0.5, 0.75]));
+      await s.registerSweep(rec);
+      const [done, failed, cancelled] = await Promise.all([0, 1, 2].map((n) => s.trialByNumber(rec.id, n)));
+      for (const t of [done!, failed!, cancelled!]) await s.startTrial(t.id);
+      await s.finishTrial(done!.id, { status: 'COMPLETED' });
+      await s.recordTrialPhase(failed!.id, 'compress');
+      await s.finishTrial(failed!.id, { status: 'FAILED', error: 'shape boom', errorType: 'SHAPE_MISMATCH' });
+      await s.finishTrial(cancelled!.id, { status: 'CANCELLED' });
+      expect(await s.requeueTrials(rec.id, ['FAILED', 'CANCELLED'])).toBe(2);
+      expect(await s.trialCounts(rec.id)).toMatchObject({ COMPLETED: 1, PENDING: 2, FAILED: 0, CANCELLED: 0 });
+      expect(await s.pendingTrials(rec.id, -1, 10)).toEqual([1, 2]);
+      // The new run is attempt 2; the failed run stays in the history with its error and the phase it failed in.
+      expect(await s.startTrial(failed!.id)).toEqual({ run: true, attempt: 2 });
+      expect((await s.trial(failed!.id)).status).toBe('RUNNING');
+      await s.finishTrial(failed!.id, { status: 'COMPLETED' });
+      expect(await inspect.attempts(failed!.id)).toEqual([
+        { attempt: 1, status: 'FAILED', phase: 'compress', error: 'shape boom', errorType: 'SHAPE_MISMATCH' },
+        { attempt: 2, status: 'COMPLETED', phase: 'done', error: null, errorType: null },
+      ]);
+      expect(await inspect.attempts(done!.id)).toEqual([{ attempt: 1, status: 'COMPLETED', phase: 'done', error: null, errorType: null }]);
+      expect(await s.requeueTrials(rec.id, ['FAILED', 'CANCELLED', 'RUNNING'])).toBe(0);
+    });
+
+    it('requeueTrials of an interrupted RUNNING trial records that run as cancelled-interrupted', async () => {
+      const { store: s, inspect } = setup();
+      const rec = sweep(trialsFor([0.5]));
+      await s.registerSweep(rec);
+      const t = await s.trialByNumber(rec.id, 0);
+      await s.startTrial(t.id);
+      await s.recordTrialPhase(t.id, 'retrain');
+      expect(await s.requeueTrials(rec.id, ['RUNNING'])).toBe(1);
+      expect((await s.trial(t.id)).status).toBe('PENDING');
+      expect(await inspect.attempts(t.id)).toEqual([
+        { attempt: 1, status: 'CANCELLED', phase: 'retrain', error: expect.stringMatching(/^interrupted/), errorType: 'INTERRUPTED' },
+      ]);
+    });
+
+    it('pendingTrials pages PENDING trial numbers in ascending order after a cursor', async () => {
+      const s = store();
+      const rec = sweep(trialsFor([0.1, 0.2, 0.3, 0.4, 0.5]));
+      await s.registerSweep(rec);
+      await s.startTrial((await s.trialByNumber(rec.id, 1)).id);
+      expect(await s.pendingTrials(rec.id, -1, 2)).toEqual([0, 2]);
+      expect(await s.pendingTrials(rec.id, 2, 2)).toEqual([3, 4]);
+      expect(await s.pendingTrials(rec.id, 4, 2)).toEqual([]);
+    });
+
+    it('reuseCompleted copies a computed trial of another sweep with the same config hash, never a dry run or a copy', async () => {
+      const { store: s, inspect } = setup();
+      const trials = trialsFor([0.5]);
+      const [a, b, c, dry] = [sweep(trials), sweep(trials), sweep(trials), sweep(trials)];
+      for (const r of [a, b, c, dry]) await s.registerSweep(r);
+      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      expect(await s.reuseCompleted(id(b))).toBeUndefined(); // nothing completed yet
+      // A dry run completes without results: it must not be a source.
+      await s.startTrial(id(dry));
+      await s.finishTrial(id(dry), { status: 'COMPLETED', phase: 'dry-run' });
+      expect(await s.reuseCompleted(id(b))).toBeUndefined();
+      // The real computation.
+      await s.startTrial(id(a));
+      await s.recordTrialPhase(id(a), 'compress', { accuracy: 0.81, prunedAccuracy: 0.7, achievedRatio: 0.5, compressionRatio: 7.5 });
+      await s.recordLayerResults(id(a), [
+        { layer: 'conv1', layerIndex: 0, kind: 'conv', weightShape: '5x5x1x6', weights: 150, kept: 75, sparsity: 0.5, weightBits: 8, activationBits: 8, denseMacs: 1, storageBits: 600 },
+      ]);
+      await s.recordSimulation(id(a), { accelerator: 'kang-cx', hardwareHash: 'hw', hardware: {}, totalCycles: 10, totals: {}, speedup: 2 }, [
+        { layer: 'conv1', layerIndex: 0, totalCycles: 10, stats: {} },
+      ]);
+      await s.finishTrial(id(a), { status: 'COMPLETED' });
+      expect(await s.reuseCompleted(id(b))).toBe(id(a));
+      const copy = await s.trial(id(b));
+      expect(copy).toMatchObject({ status: 'COMPLETED', reusedFrom: id(a), attempt: 1 });
+      expect(await s.trialResults(id(b))).toMatchObject({ accuracy: 0.81, prunedAccuracy: 0.7, achievedRatio: 0.5, compressionRatio: 7.5 });
+      expect(await inspect.layerResults(id(b))).toEqual([{ layer: 'conv1', kept: 75 }]);
+      expect(await inspect.simulations(id(b))).toEqual([{ accelerator: 'kang-cx', totalCycles: 10, layers: [{ layer: 'conv1', totalCycles: 10 }] }]);
+      expect(await inspect.attempts(id(b))).toEqual([{ attempt: 1, status: 'COMPLETED', phase: 'reused', error: null, errorType: null }]);
+      // A copy is never the source of another copy: c reuses the original too.
+      expect(await s.reuseCompleted(id(c))).toBe(id(a));
+      // Not PENDING (already finished): nothing happens.
+      expect(await s.reuseCompleted(id(b))).toBeUndefined();
     });
 
     it('a baseline goes PENDING -> RUNNING -> COMPLETED once; marking it failed afterwards changes nothing', async () => {

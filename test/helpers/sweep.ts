@@ -3,7 +3,7 @@ import { temporalConnectionOptions, type Settings } from '../../src/services/ind
 import { parseSpecObject, type SweepSpec } from '../../src/spec/index.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { startWorkers, type QueueName, type WorkerPool } from '../../src/worker.js';
-import { launchSweep } from '../../src/cli/sweeps.js';
+import { launchSweep, type LaunchOptions } from '../../src/cli/sweeps.js';
 import { sweepWorkflowId, type CliContext } from '../../src/cli/context.js';
 import type { SweepResult } from '../../workflows/sweep.js';
 import { testSettings } from './services.js';
@@ -49,8 +49,12 @@ export class SweepHarness {
     return { settings: this.settings, db: this.db, client: this.client, connection: this.connection, close: async () => {} };
   }
 
-  async launch(spec: SweepSpec, opts: { heartbeatTimeoutMs?: number; trialsPerRun?: number; dryRun?: boolean } = {}): Promise<{ sweepId: string; handle: WorkflowHandle }> {
-    const l = await launchSweep(this.ctx, spec, opts);
+  /**
+   * Launches a sweep. Tests share one database, so by default nothing is reused from another test's sweep
+   * (`reuse: false`): a test that checks what was computed must see it computed.
+   */
+  async launch(spec: SweepSpec, opts: LaunchOptions = {}): Promise<{ sweepId: string; handle: WorkflowHandle }> {
+    const l = await launchSweep(this.ctx, spec, { reuse: false, ...opts });
     return { sweepId: l.sweepId, handle: this.client.workflow.getHandle(sweepWorkflowId(l.sweepId)) };
   }
 

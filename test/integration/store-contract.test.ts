@@ -20,6 +20,12 @@ describeTrialStoreContract('Prisma on PostgreSQL', () => ({
       }),
     epochs: (ownerId) =>
       db.epochMetric.findMany({ where: { ownerId }, select: { phase: true, epoch: true, loss: true, attempt: true, runs: true } }),
+    attempts: (trialId) =>
+      db.trialAttempt.findMany({
+        where: { trialId },
+        orderBy: { attempt: 'asc' },
+        select: { attempt: true, status: true, phase: true, error: true, errorType: true },
+      }),
     corruptArtifact: async (id) => {
       await db.$executeRaw`update artifacts set data = data || '\\x00'::bytea where id = ${id}`;
     },

@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { findNativeBuild, nativeCacheRoot } from './src/nn/backend/native-cache.js';
+
+// The native TensorFlow kernels are tested only where `hwsweep setup native` built the backend: the `native` project
+// exists in the run then, and is reported as not applicable (not as passed) otherwise.
+const nativeBuilt = findNativeBuild('cpu') ?? findNativeBuild('gpu');
+if (!nativeBuilt) console.log(`native: not applicable (no \`hwsweep setup native\` build in ${nativeCacheRoot()}): test/native not run`);
 
 // pool 'forks': the Temporal core bridge is a native addon and has crashed in worker threads
 // (temporalio/sdk-typescript#876); tfjs-backend-wasm also prefers its own process.
@@ -11,6 +17,9 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 },
       },
+      ...(nativeBuilt
+        ? [{ extends: true as const, test: { name: 'native', include: ['test/native/**/*.test.ts'], testTimeout: 120_000 } }]
+        : []),
       {
         extends: true,
         test: {

@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'worker', summary: 'run a worker for the orchestration, train and/or sim queues', load: async () => (await import('./commands/worker.js')).workerCommand() },
   { name: 'demo', summary: 'embedded services + workers + a small real sweep', load: async () => (await import('./commands/demo.js')).demoCommand() },
   { name: 'simulate', summary: 'simulate a network on an accelerator preset or config', load: async () => (await import('./commands/simulate.js')).simulateCommand() },
+  { name: 'setup', summary: 'optional set-up: build the native TensorFlow backend', load: async () => (await import('./commands/setup.js')).setupCommand() },
 ];
 
 /** The sub-command named on the command line (`hwsweep [--debug] <name> …`, `hwsweep help <name>`), if any. */

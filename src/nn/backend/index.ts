@@ -6,15 +6,17 @@
  * const name = await initBackend('auto', { log: (m) => logger.info(m) }); // 'wasm' on this machine
  * ```
  *
- * `auto` picks, in order: `tensorflow-gpu` (`@tensorflow/tfjs-node-gpu`, if it loads and TensorFlow
- * sees a GPU), `tensorflow` (`@tensorflow/tfjs-node`), `wasm` (XNNPACK, with the training kernels of
- * `./kernels`), then the pure-JS `cpu`. Everything else imports `@tensorflow/tfjs` and runs on
+ * `auto` picks, in order: hwsweep's GPU build (`hwsweep setup native --gpu`) or `@tensorflow/tfjs-node-gpu`
+ * (`tensorflow-gpu` when TensorFlow sees a GPU, else `tensorflow` on the CPU), hwsweep's CPU build
+ * (`hwsweep setup native`) or `@tensorflow/tfjs-node` (`tensorflow`), `wasm` (XNNPACK, with the training
+ * kernels of `./kernels`), then the pure-JS `cpu`. Everything else imports `@tensorflow/tfjs` and runs on
  * whatever this module activated.
  */
 import * as tf from '@tensorflow/tfjs';
 import { HwsweepError, checkArg } from '../../errors.js';
-import { NATIVE_PACKAGES, defaultImporter, installHint, loadNative } from './native.js';
-import type { ModuleImporter, NativeChoice } from './native.js';
+import { NATIVE_PACKAGES, defaultImporter, installHint, loadNative, loadNativeBuild, nativeInfo } from './native.js';
+import type { ModuleImporter, NativeChoice, NativeLoad } from './native.js';
+import { findNativeBuild, nativeCacheRoot, type NativeVariant } from './native-cache.js';
 import { activateWasm } from './wasm.js';
 
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -35,6 +37,8 @@ export interface InitBackendOptions {
   threads?: number;
   /** @internal Module loader for the native packages; tests inject fakes. */
   importer?: ModuleImporter;
+  /** Where `hwsweep setup native` builds are looked up. @default nativeCacheRoot() (tests point it at an empty dir) */
+  nativeCache?: string;
 }
 
 /** tfjs's name for each active backend. */
@@ -94,22 +98,47 @@ export async function initBackend(
 }
 
 async function selectAuto(opts: InitBackendOptions, log: (msg: string) => void): Promise<ActiveBackend> {
-  const importer = opts.importer ?? defaultImporter;
   const skipped: string[] = [];
-  const gpu = await loadNative(NATIVE_PACKAGES['tensorflow-gpu'], importer);
-  if (gpu.ok) {
-    if (gpu.gpu) return announce('tensorflow-gpu', log, 'TensorFlow on the GPU (@tensorflow/tfjs-node-gpu)');
-    return announce('tensorflow', log, 'TensorFlow on the CPU (@tensorflow/tfjs-node-gpu loaded but sees no GPU)');
+  for (const variant of ['gpu', 'cpu'] as const) {
+    const r = await loadNativeFor(variant, opts);
+    if (r.ok) {
+      if (r.gpu) return announce('tensorflow-gpu', log, nativeDetail(r), skipped);
+      return announce('tensorflow', log, nativeDetail(r, variant === 'gpu' ? 'loaded but sees no GPU' : ''), skipped);
+    }
+    skipped.push(r.reason);
   }
-  skipped.push(gpu.reason);
-  const cpuNative = await loadNative(NATIVE_PACKAGES.tensorflow, importer);
-  if (cpuNative.ok) return announce('tensorflow', log, 'TensorFlow on the CPU (@tensorflow/tfjs-node)', skipped);
-  skipped.push(cpuNative.reason);
   const wasm = await activateWasm(opts.threads);
   if (wasm) return announce('wasm', log, wasmDetail(wasm.simd, wasm.threads), skipped);
   skipped.push('wasm failed to initialise');
   await tf.setBackend('cpu');
   return announce('cpu', log, 'pure JavaScript (slow: ~18 LeNet-5 training images/s)', skipped);
+}
+
+/**
+ * Loads the native TensorFlow of one variant: hwsweep's cached build when there is one, else the official npm
+ * package (`@tensorflow/tfjs-node-gpu` for `gpu`, `@tensorflow/tfjs-node` for `cpu`). The reason of a failure
+ * names both.
+ */
+async function loadNativeFor(
+  variant: NativeVariant,
+  opts: InitBackendOptions,
+): Promise<NativeLoad & { source?: string }> {
+  const build = findNativeBuild(variant, opts.nativeCache ?? nativeCacheRoot());
+  const pkg = NATIVE_PACKAGES[variant === 'gpu' ? 'tensorflow-gpu' : 'tensorflow'];
+  let buildReason = `no hwsweep ${variant} build (hwsweep setup native${variant === 'gpu' ? ' --gpu' : ''})`;
+  if (build) {
+    const r = await loadNativeBuild(build);
+    if (r.ok) return r;
+    buildReason = r.reason;
+  }
+  const r = await loadNative(pkg, opts.importer ?? defaultImporter);
+  return r.ok ? r : { ok: false, reason: `${buildReason}; ${r.reason}` };
+}
+
+function nativeDetail(r: { gpu: boolean }, note = ''): string {
+  const info = nativeInfo();
+  const what = info?.source === 'hwsweep-build' ? `hwsweep build of TensorFlow ${info.tensorflow}` : (info?.source ?? 'native');
+  return `TensorFlow on the ${r.gpu ? 'GPU' : 'CPU'} (${what}${note ? `; ${note}` : ''})`;
 }
 
 async function selectExplicit(
@@ -120,7 +149,7 @@ async function selectExplicit(
   switch (choice) {
     case 'tensorflow-gpu':
     case 'tensorflow':
-      return selectNative(choice, opts.importer ?? defaultImporter, log);
+      return selectNative(choice, opts, log);
     case 'wasm': {
       const wasm = await activateWasm(opts.threads);
       if (!wasm) {
@@ -139,12 +168,17 @@ async function selectExplicit(
 
 async function selectNative(
   choice: NativeChoice,
-  importer: ModuleImporter,
+  opts: InitBackendOptions,
   log: (msg: string) => void,
 ): Promise<ActiveBackend> {
   const pkg = NATIVE_PACKAGES[choice];
   const previous = tf.getBackend();
-  const r = await loadNative(pkg, importer);
+  let r = await loadNativeFor(choice === 'tensorflow-gpu' ? 'gpu' : 'cpu', opts);
+  if (!r.ok && choice === 'tensorflow') {
+    // A GPU build runs on the CPU too: the `tensorflow` choice accepts it when no CPU build loads.
+    const viaGpuBuild = await loadNativeFor('gpu', opts);
+    if (viaGpuBuild.ok) r = viaGpuBuild;
+  }
   if (!r.ok) {
     throw new HwsweepError('TOOL_MISSING', `initBackend: backend ${choice} is not available: ${r.reason}`, {
       context: { backend: choice, package: pkg },
@@ -155,18 +189,14 @@ async function selectNative(
     if (previous) await tf.setBackend(previous);
     throw new HwsweepError(
       'TOOL_MISSING',
-      `initBackend: backend tensorflow-gpu loaded ${pkg} but TensorFlow sees no GPU`,
+      `initBackend: backend tensorflow-gpu loaded ${nativeInfo()?.source ?? pkg} but TensorFlow sees no GPU`,
       {
         context: { backend: choice, package: pkg },
-        hint: 'check nvidia-smi, CUDA 11.x and cuDNN 8 on LD_LIBRARY_PATH (docs/gpu-workers.md), or choose tensorflow / wasm',
+        hint: 'check nvidia-smi and the driver (CUDA 12 for the hwsweep build, CUDA 11.x + cuDNN 8 for the npm package; docs/gpu-workers.md), or choose tensorflow / wasm',
       },
     );
   }
-  return announce(
-    choice,
-    log,
-    choice === 'tensorflow-gpu' ? `TensorFlow on the GPU (${pkg})` : `TensorFlow on the CPU (${pkg})`,
-  );
+  return announce(choice, log, nativeDetail(r));
 }
 
 function wasmDetail(simd: boolean, threads: number): string {
@@ -185,4 +215,5 @@ function announce(
 }
 
 export { registerWasmTrainingKernels, MISSING_WASM_KERNELS, OVERRIDDEN_WASM_KERNELS } from './kernels/index.js';
-export type { ModuleImporter } from './native.js';
+export type { ModuleImporter, NativeInfo } from './native.js';
+export { nativeInfo } from './native.js';

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HwsweepError } from '../../../src/errors.js';
 import { activeBackend, initBackend } from '../../../src/nn/backend/index.js';
@@ -32,19 +34,21 @@ async function caught(p: Promise<unknown>): Promise<HwsweepError> {
   throw new Error('expected initBackend to throw');
 }
 
-const quiet = { log: (): void => undefined };
+/** No `hwsweep setup native` build: these tests are about the packages and the fallbacks. */
+const NO_BUILDS = join(tmpdir(), 'hwsweep-no-native-builds');
+const quiet = { log: (): void => undefined, nativeCache: NO_BUILDS };
 
 describe('initBackend', () => {
   it('auto picks wasm when no native package is installed, and logs why', async () => {
     const lines: string[] = [];
     const { importer, imported } = fakeNative({});
-    await expect(initBackend('auto', { log: (m) => lines.push(m), importer })).resolves.toBe('wasm');
+    await expect(initBackend('auto', { log: (m) => lines.push(m), importer, nativeCache: NO_BUILDS })).resolves.toBe('wasm');
     expect(imported).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
     expect(tf.getBackend()).toBe('wasm');
     expect(activeBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^\[hwsweep\] tfjs backend: wasm: WebAssembly\/XNNPACK .*skipped: cannot import @tensorflow\/tfjs-node-gpu/,
+      /^\[hwsweep\] tfjs backend: wasm: WebAssembly\/XNNPACK .*skipped: no hwsweep gpu build \(hwsweep setup native --gpu\); cannot import @tensorflow\/tfjs-node-gpu/,
     );
   });
 
@@ -70,12 +74,12 @@ describe('initBackend', () => {
     const err = await caught(initBackend('tensorflow-gpu', { ...quiet, importer: fakeNative({}).importer }));
     expect(err.code).toBe('TOOL_MISSING');
     expect(err.message).toMatchInlineSnapshot(
-      `"initBackend: backend tensorflow-gpu is not available: cannot import @tensorflow/tfjs-node-gpu: Cannot find package '@tensorflow/tfjs-node-gpu'"`,
+      `"initBackend: backend tensorflow-gpu is not available: no hwsweep gpu build (hwsweep setup native --gpu); cannot import @tensorflow/tfjs-node-gpu: Cannot find package '@tensorflow/tfjs-node-gpu'"`,
     );
-    expect(err.hint).toMatch(/^npm install --no-save @tensorflow\/tfjs-node-gpu@4\.22\.0 .*CUDA 11\.x and cuDNN 8/);
+    expect(err.hint).toMatch(/^`npx hwsweep setup native --gpu` builds it .*npm install --no-save @tensorflow\/tfjs-node-gpu@4\.22\.0` .*CUDA 11\.x and cuDNN 8/);
     expect(tf.getBackend()).toBe('wasm');
     const err2 = await caught(initBackend('tensorflow', { ...quiet, importer: fakeNative({}).importer }));
-    expect(err2.hint).toMatch(/^npm install --no-save @tensorflow\/tfjs-node@4\.22\.0; /);
+    expect(err2.hint).toMatch(/^`npx hwsweep setup native` builds it .*`npm install --no-save @tensorflow\/tfjs-node@4\.22\.0` /);
   });
 
   it('auto picks tensorflow-gpu when tfjs-node-gpu loads and sees a GPU', async () => {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/nn/backend/index.js';
 
@@ -7,7 +9,9 @@ describe('importing the backend module', () => {
     expect(tf.findBackendFactory('wasm')).toBeDefined();
     expect(Array.from(tf.tensor([1, 2]).add(1).dataSync())).toEqual([2, 3]);
     expect(tf.getBackend()).toBe('cpu');
-    await expect(initBackend('auto', { log: () => undefined })).resolves.toBe('wasm');
+    // An empty build cache: on a machine with `hwsweep setup native`, auto would pick TensorFlow.
+    const nativeCache = join(tmpdir(), 'hwsweep-no-native-builds');
+    await expect(initBackend('auto', { log: () => undefined, nativeCache })).resolves.toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
 });

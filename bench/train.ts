@@ -7,19 +7,26 @@
  * (the package's own scalar-loop kernels for conv input gradients, pooling gradients and transposed
  * matmuls) — the state before hwsweep's replacements.
  *
- * Also reports images per CPU-second of this process: on a shared machine wall-clock rates drop
+ * Native TensorFlow rows (`tensorflow`, `tensorflow-gpu`) come first when the machine has the backend
+ * (`hwsweep setup native [--gpu]`, or an installed @tensorflow/tfjs-node[-gpu]). Then the anchors, when a Python
+ * with torch or TensorFlow is at hand (scripts/bench-anchors-venv.sh): the same two models and training in
+ * PyTorch (pinned to 1 thread) and Keras (TensorFlow's default threads), each in its own process
+ * (bench/anchors/). The table ends with the ratios of hwsweep's rows to the anchors.
+ *
+ * Also reports images per CPU-second of the measuring process: on a shared machine wall-clock rates drop
  * with the load, CPU-time rates much less (both are printed; neither is asserted).
  * `--json` prints ONE JSON object on stdout (key `lenet5_train_img_per_s`: wasm, the default CPU
- * backend) and nothing else; logs go to stderr.
+ * backend without a native build) and nothing else; logs go to stderr. `--skip-anchors` leaves the anchors out.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { checkArg } from '../src/errors.js';
-import { initBackend, registerWasmTrainingKernels } from '../src/nn/backend/index.js';
+import { initBackend, nativeInfo, registerWasmTrainingKernels } from '../src/nn/backend/index.js';
 import type { ActiveBackend } from '../src/nn/backend/index.js';
 import { createModel, evaluate, makeSynthetic, trainModel } from '../src/nn/index.js';
 import type { ModelName } from '../src/nn/index.js';
+import { findAnchorPython, runAnchor, type AnchorFramework } from './anchors/run.js';
 
 const SHAPE: [number, number, number] = [28, 28, 1];
 
@@ -118,6 +125,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '64' },
       images: { type: 'string', default: '4096' },
       quick: { type: 'boolean', default: false },
+      'skip-anchors': { type: 'boolean', default: false },
     },
   });
   const batch = Number(values.batch);
@@ -144,16 +152,50 @@ async function main(): Promise<void> {
     log(`measuring ${label} ${model} (${images} images, batch ${bs}) ...`);
     rows.push(await measure(label, model, bs, images, backend !== 'cpu'));
   };
-  // Native backends, if this machine has them (never here: see docs/gpu-workers.md).
+  // Native backends, if this machine has them (`hwsweep setup native [--gpu]`; docs/gpu-workers.md).
+  const notes: string[] = [];
   for (const native of ['tensorflow-gpu', 'tensorflow'] as const) {
     try {
       await initBackend(native, { log: () => undefined });
-    } catch {
-      log(`${native}: not available`);
+    } catch (err) {
+      log(`${native}: not available (${(err as Error).message.split(': ').slice(-1)[0] ?? ''})`);
       continue;
     }
+    const info = nativeInfo();
+    notes.push(`${native}: ${info?.source === 'hwsweep-build' ? `hwsweep build of TensorFlow ${info.tensorflow}` : (info?.source ?? '?')}, ${process.env['TF_NUM_INTRAOP_THREADS'] ?? 'default'} intra-op threads`);
     await run(native, native, 'lenet5', images);
     await run(native, native, 'vgg', images);
+    if (native === 'tensorflow-gpu') break; // one process loads one native TensorFlow
+  }
+  // Anchors: the same training in PyTorch and Keras, in their own processes.
+  const anchors = values['skip-anchors'] ? { python: undefined, frameworks: [], tried: [] } : findAnchorPython();
+  if (!anchors.python) {
+    notes.push(
+      values['skip-anchors']
+        ? 'anchors: skipped (--skip-anchors)'
+        : `anchors: not applicable (no Python with torch or tensorflow: tried ${anchors.tried.join(', ')}; scripts/bench-anchors-venv.sh makes one)`,
+    );
+  }
+  const ANCHOR_LABEL: Record<AnchorFramework, string> = { torch: 'pytorch-1-thread', keras: 'keras' };
+  for (const framework of anchors.frameworks) {
+    for (const model of ['lenet5', 'vgg'] as const) {
+      log(`measuring ${ANCHOR_LABEL[framework]} ${model} (${images} images, batch ${batch}) ...`);
+      try {
+        const a = runAnchor(anchors.python!, framework, model, { batch, images, threads: framework === 'torch' ? 1 : 0 });
+        rows.push({
+          backend: ANCHOR_LABEL[framework],
+          model,
+          batchSize: batch,
+          trainImages: images,
+          trainImgPerS: a.train_img_per_s,
+          trainImgPerCpuS: a.train_img_per_cpu_s,
+          inferImgPerS: a.infer_img_per_s,
+        });
+        if (model === 'vgg') notes.push(`${ANCHOR_LABEL[framework]}: ${framework === 'torch' ? 'PyTorch' : 'TensorFlow (Keras)'} ${a.version}, ${a.threads} thread(s), ${anchors.python}`);
+      } catch (err) {
+        notes.push(`${ANCHOR_LABEL[framework]} ${model}: ${(err as Error).message}`);
+      }
+    }
   }
   await run('wasm', 'wasm', 'lenet5', images);
   await run('wasm', 'wasm', 'vgg', Math.max(batch, images / 8));
@@ -167,28 +209,49 @@ async function main(): Promise<void> {
   const find = (b: string, m: ModelName): Row | undefined => rows.find((r) => r.backend === b && r.model === m);
   const lenet = find('wasm', 'lenet5');
   const vgg = find('wasm', 'vgg');
+  const ratios = ratioLines(rows);
   const summary = {
     lenet5_train_img_per_s: lenet?.trainImgPerS ?? null,
     lenet5_train_img_per_cpu_s: lenet?.trainImgPerCpuS ?? null,
     lenet5_infer_img_per_s: lenet?.inferImgPerS ?? null,
     vgg_train_img_per_s: vgg?.trainImgPerS ?? null,
     vgg_infer_img_per_s: vgg?.inferImgPerS ?? null,
+    native_vgg_train_img_per_s: (find('tensorflow-gpu', 'vgg') ?? find('tensorflow', 'vgg'))?.trainImgPerS ?? null,
+    pytorch_vgg_train_img_per_s: find('pytorch-1-thread', 'vgg')?.trainImgPerS ?? null,
+    keras_vgg_train_img_per_s: find('keras', 'vgg')?.trainImgPerS ?? null,
     default_cpu_backend: 'wasm',
     batch_size: batch,
     cores: os.cpus().length,
     load_average_1m: os.loadavg()[0] ?? null,
     tfjs: tf.version_core,
+    notes,
+    ratios,
     results: rows,
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     console.log(table(rows));
+    if (ratios.length > 0) console.log(`\nTraining images/s relative to the anchors (same run):\n${ratios.map((l) => `  ${l}`).join('\n')}`);
+    console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
     console.log(
       `\n${os.cpus().length} cores, 1-min load average ${(os.loadavg()[0] ?? 0).toFixed(1)} during the run ` +
-        `(wall-clock rates fall with the load; img/CPU-s is the process's CPU time).`,
+        `(wall-clock rates fall with the load; img/CPU-s is the measuring process's CPU time).`,
     );
   }
+}
+
+/** `model: ours / anchor = 0.62x` for each hwsweep backend and anchor measured on the same model. */
+function ratioLines(rows: Row[]): string[] {
+  const anchorsOf = new Set(['pytorch-1-thread', 'keras']);
+  const lines: string[] = [];
+  for (const model of ['lenet5', 'vgg'] as const) {
+    const anchors = rows.filter((r) => r.model === model && anchorsOf.has(r.backend));
+    const ours = rows.filter((r) => r.model === model && ['tensorflow-gpu', 'tensorflow', 'wasm'].includes(r.backend));
+    const parts = ours.flatMap((o) => anchors.map((a) => `${o.backend} / ${a.backend} = ${(o.trainImgPerS / a.trainImgPerS).toFixed(2)}x`));
+    if (parts.length > 0) lines.push(`${model}: ${parts.join(', ')}`);
+  }
+  return lines;
 }
 
 await main();

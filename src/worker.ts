@@ -4,6 +4,7 @@ import { createActivities } from '../activities/index.js';
 import { TaskQueues } from '../workflows/shared.js';
 import { temporalConnectionOptions, type Settings } from './services/index.js';
 import { PACKAGE_ROOT } from './shared/package-root.js';
+import { startTrainChildren, type TrainProcessPlan } from './train-processes.js';
 import type { Db } from './store/db.js';
 import { createPrismaTrialStore } from './store/prisma-store.js';
 
@@ -80,8 +81,12 @@ export async function startWorkers(opts: {
   deps: WorkerDeps;
   queues: QueueName[];
   concurrency?: number;
+  /** With the train queue: run `count - 1` more training processes beside this one (src/train-processes.ts). */
+  trainProcesses?: TrainProcessPlan;
 }): Promise<WorkerPool> {
   const connection = await connectWorker(opts.settings);
+  const plan = opts.trainProcesses;
+  const children = plan && plan.count > 1 && opts.queues.includes('train') ? startTrainChildren({ settings: opts.settings, plan }) : undefined;
   const workers = await Promise.all(
     opts.queues.map((queue) =>
       createWorker({
@@ -100,7 +105,7 @@ export async function startWorkers(opts: {
     done,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await done;
+      await Promise.all([done, children?.stop()]);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { servicesDown } from '../../services/index.js';
+import { applyToThisProcess, planTrainProcesses } from '../../train-processes.js';
 import { installRuntime, startWorkers } from '../../worker.js';
+import { parseCount } from './worker.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
@@ -24,13 +26,18 @@ export function demoCommand(): Command {
     .description('start embedded services and workers, run a small real sweep (LeNet-5 on Fashion-MNIST), print results')
     .option('--spec <file>', 'sweep spec to run', DEMO_SPEC)
     .option('--down', 'stop the embedded services at the end')
-    .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ hwsweep demo --spec examples/kang-aap.yaml')
-    .action(async (opts: { spec: string; down?: boolean }) => {
+    .option('--train-processes <n>', 'training processes (this one + n-1 children); default: one per core')
+    .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ hwsweep demo --spec examples/kang-aap.yaml\n  $ hwsweep demo --train-processes 1   # train in this process only')
+    .action(async (opts: { spec: string; down?: boolean; trainProcesses?: string }) => {
       const spec = readSpec(opts.spec);
+      const requested = opts.trainProcesses === undefined ? undefined : parseCount('--train-processes', opts.trainProcesses);
+      const plan = planTrainProcesses({ requested, backend: process.env['HWSWEEP_BACKEND'] ?? 'auto' });
+      applyToThisProcess(plan);
+      console.error(`[hwsweep] ${plan.reason}`);
       installRuntime();
       const t0 = Date.now();
       const ctx = await openContext({ start: true, log: (m) => console.error(m) });
-      const pool = await startWorkers({ settings: ctx.settings, deps: { db: ctx.db }, queues: ['orchestration', 'train', 'sim'] });
+      const pool = await startWorkers({ settings: ctx.settings, deps: { db: ctx.db }, queues: ['orchestration', 'train', 'sim'], trainProcesses: plan });
       try {
         const l = await launchSweep(ctx, spec);
         console.log(`Sweep ${l.sweepId}: ${spec.name} — ${spec.description}`);

@@ -82,7 +82,6 @@ const PIP_TARGET = [
 const C_API_HEADERS = /^tensorflow\/include\/(tensorflow\/c|tensorflow\/core\/platform|tsl|xla\/tsl)\//;
 
 const require = createRequire(import.meta.url);
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Builds (or finds) the native backend of `opts.variant`. Throws HwsweepError `TOOL_MISSING` with a hint. */
 export async function buildNative(opts: BuildNativeOptions): Promise<BuildNativeResult> {
@@ -375,9 +374,11 @@ async function nodeGyp(tools: Tools, dir: string, modulePath: string): Promise<v
  * A separate process: TensorFlow (and CUDA) stay out of the setup process, and a crash cannot take it down.
  */
 function probe(dir: string, bindingRel: string, variant: NativeVariant): NativeManifest['check'] {
-  const probeScript = join(REPO_ROOT, 'src', 'nn', 'backend', 'native-probe.ts');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', probeScript, dir, bindingRel, variant], {
-    cwd: REPO_ROOT,
+  // The probe sits beside this module: native-probe.ts from the sources (run through tsx), .js from dist/.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const probeScript = fileURLToPath(new URL(`./native-probe.${fromSources ? 'ts' : 'js'}`, import.meta.url));
+  const loader = fromSources ? ['--import', import.meta.resolve('tsx')] : [];
+  const r = spawnSync(process.execPath, [...loader, probeScript, dir, bindingRel, variant], {
     encoding: 'utf8',
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '2' },
     maxBuffer: 16 * 1024 * 1024,

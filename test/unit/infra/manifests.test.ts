@@ -2,13 +2,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
-import { parseQueues } from '../../../src/cli/commands/worker.js';
+import { parseQueues, workerCommand } from '../../../src/cli/commands/worker.js';
 
 /** No Docker engine or cluster here: the deployment files are validated by parsing and cross-checking them. */
 const SETTINGS_ENV = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_UI_URL', 'TEMPORAL_API_KEY'];
 
 function workerArgs(args: string[]): { queues: string; rest: string[] } {
   expect(args[0]).toBe('worker');
+  // Every flag is one `hwsweep worker` knows (commander reports the rest as unknown).
+  expect({ args, unknown: workerCommand().parseOptions(args.slice(1)).unknown }).toEqual({ args, unknown: [] });
   const i = args.indexOf('--queues');
   return { queues: args[i + 1]!, rest: args };
 }
@@ -46,7 +48,21 @@ describe('infra/ deployment files', () => {
     }
     expect([...queues].sort()).toEqual(['orchestration', 'sim', 'train']);
     const gpu = deployments.find((d) => d['metadata'].name === 'hwsweep-worker-gpu')!;
-    expect(gpu['spec'].template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+    const gpuContainer = gpu['spec'].template.spec.containers[0];
+    expect(gpuContainer.resources.limits['nvidia.com/gpu']).toBe(1);
+    // One GPU per pod: one training process, on the GPU build's backend (fails fast without a GPU).
+    expect(gpuContainer.args.join(' ')).toContain('--train-processes 1 --backend tensorflow-gpu');
+  });
+
+  it('the image builds the native backend with `hwsweep setup native`, the GPU variant for GPU workers', () => {
+    const dockerfile = readFileSync('infra/Dockerfile', 'utf8');
+    expect(dockerfile).toMatch(/^ARG NATIVE=cpu$/m);
+    expect(dockerfile).toContain('node bin/hwsweep.js setup native $([ "$NATIVE" = "gpu" ] && echo --gpu)');
+    expect(dockerfile).toMatch(/^ENV HWSWEEP_NATIVE_CACHE=/m);
+    const compose = parse(readFileSync('infra/compose.yaml', 'utf8')) as { services: Record<string, { build?: { args?: Record<string, string> }; command: string[] }> };
+    const gpu = compose.services['worker-gpu']!;
+    expect(gpu.build?.args?.['NATIVE']).toBe('gpu');
+    expect(gpu.command).toContain('tensorflow-gpu');
   });
 
   it('parseQueues rejects an unknown queue with the allowed names', () => {

@@ -27,6 +27,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sql', summary: 'read-only SQL over the results', load: async () => (await import('./commands/results.js')).sqlCommand() },
   { name: 'worker', summary: 'run a worker for the orchestration, train and/or sim queues', load: async () => (await import('./commands/worker.js')).workerCommand() },
   { name: 'demo', summary: 'embedded services + workers + a small real sweep', load: async () => (await import('./commands/demo.js')).demoCommand() },
+  { name: 'dashboard', summary: 'local web app over the results (Pareto, curves, layers)', load: async () => (await import('./commands/dashboard.js')).dashboardCommand() },
+  { name: 'plot', summary: 'the dashboard charts as SVG or PNG files', load: async () => (await import('./commands/plot.js')).plotCommand() },
   { name: 'simulate', summary: 'simulate a network on an accelerator preset or config', load: async () => (await import('./commands/simulate.js')).simulateCommand() },
   { name: 'setup', summary: 'optional set-up: build the native TensorFlow backend', load: async () => (await import('./commands/setup.js')).setupCommand() },
 ];

@@ -7,7 +7,8 @@ import { parseCount } from './worker.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
-import { RESULTS_SQL, readOnlyQuery } from './results.js';
+import { readOnlyQuery } from '../../store/read-only.js';
+import { RESULTS_SQL } from './results.js';
 
 import { PACKAGE_ROOT } from '../../shared/package-root.js';
 
@@ -64,6 +65,7 @@ Query it:
   npx hwsweep sql "select * from pareto_accuracy_speedup where sweep_id = '${l.sweepId}'"
   psql ${ctx.settings.databaseUrl} -c "select method, weight_bits, max(accuracy) from trials group by 1, 2"
 ${opts.down ? '' : 'Services keep running for your queries: `npx hwsweep down` stops them.'}`);
+        if (!opts.down) console.log(`\nSee it (Pareto fronts, training curves, per-layer cycles):\n  npx hwsweep dashboard --open          # http://127.0.0.1:8400/#/sweep/${encodeURIComponent(l.sweepId)}`);
       } finally {
         await pool.shutdown();
         await ctx.close();

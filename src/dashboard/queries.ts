@@ -1,0 +1,322 @@
+/**
+ * The dashboard's reads: every query runs through the read-only role (src/store/read-only.ts), aggregates in
+ * PostgreSQL and returns only what a page draws (one page of the trial table, per-value means, compact points).
+ * Column names that come from the client (sort, filters) are checked against the columns the schema has.
+ */
+import { HwsweepError } from '../errors.js';
+import { loadSettings, workflowUiUrl } from '../services/settings.js';
+import { readOnlyQuery, type Value } from '../store/read-only.js';
+import type { EpochPoint, LayerCompressionRow, LayerCycles, MarginalRow, TrialPoint } from '../plot/types.js';
+
+type Row = Record<string, Value>;
+
+const TIMEOUT_MS = 30_000;
+const q = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await readOnlyQuery(sql, TIMEOUT_MS, params, { maxRows: 0 })).rows;
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const toNum = (v: Value): number | null => (v === null || v === undefined ? null : Number(v));
+
+/**
+ * Columns of `trials` that are results or bookkeeping, never swept axes. Every other column is a candidate axis and
+ * is shown when it takes more than one value within the sweep, so axes added by later migrations appear unasked.
+ */
+export const NOT_AXES: ReadonlySet<string> = new Set([
+  'id', 'sweep_id', 'number', 'config_hash', 'baseline_key', 'label', 'config', 'status', 'attempt', 'phase',
+  'activity_attempt', 'error', 'error_type', 'baseline_accuracy', 'pruned_accuracy', 'retrained_accuracy',
+  'accuracy', 'accuracy_drop', 'achieved_ratio', 'weights_kept', 'weights_total', 'model_bytes', 'compression_ratio',
+  'duration_ms', 'started_at', 'finished_at', 'created_at', 'updated_at', 'nominal_ratio',
+]);
+
+/** Outcome columns of `trials` the trial table shows and sorts by. */
+export const TRIAL_RESULT_COLUMNS = ['accuracy', 'baseline_accuracy', 'accuracy_drop', 'achieved_ratio', 'compression_ratio', 'model_bytes'] as const;
+
+/** Speedup factor columns of `simulations`: `speedup`, `compute_speedup` and every `*_factor`, as the schema has them. */
+export function isFactorColumn(name: string): boolean {
+  return name === 'speedup' || name === 'compute_speedup' || name.endsWith('_factor');
+}
+
+interface Schema {
+  trialColumns: Set<string>;
+  candidateAxes: string[];
+  factorColumns: string[];
+  /** Columns of `simulations` the trial page lists (every scalar column: cycles, factors, traffic, energy). */
+  simulationColumns: string[];
+}
+
+/** Columns of `simulations` that are keys or JSON documents, not numbers to list. */
+const SIMULATION_HIDDEN: ReadonlySet<string> = new Set(['id', 'trial_id', 'hardware', 'hardware_hash', 'totals']);
+
+let schema: Promise<Schema> | undefined;
+/** The columns of `trials` and `simulations`, read once per process. */
+export function readSchema(): Promise<Schema> {
+  schema ??= (async () => {
+    const rows = await q(
+      `select table_name, column_name from information_schema.columns
+       where table_schema = current_schema() and table_name in ('trials', 'simulations') order by ordinal_position`,
+    );
+    const of = (t: string) => rows.filter((r) => r['table_name'] === t).map((r) => String(r['column_name']));
+    const trialColumns = of('trials');
+    return {
+      trialColumns: new Set(trialColumns),
+      candidateAxes: trialColumns.filter((c) => !NOT_AXES.has(c)),
+      factorColumns: of('simulations').filter(isFactorColumn),
+      simulationColumns: of('simulations').filter((c) => !SIMULATION_HIDDEN.has(c)),
+    };
+  })();
+  schema.catch(() => (schema = undefined));
+  return schema;
+}
+
+export interface SweepListRow {
+  id: string;
+  name: string;
+  status: string;
+  trialCount: number;
+  counts: Record<string, number>;
+  createdAt: string;
+  finishedAt: string | null;
+  temporalUrl: string | null;
+}
+
+const STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'PAUSED'] as const;
+const countsSql = (alias: string) => STATUSES.map((s) => `count(*) filter (where ${alias}.status = '${s}')::int as "${s}"`).join(', ');
+
+function sweepRow(r: Row): SweepListRow {
+  const settings = loadSettings();
+  return {
+    id: String(r['id']),
+    name: String(r['name']),
+    status: String(r['status']),
+    trialCount: Number(r['trial_count']),
+    counts: Object.fromEntries(STATUSES.map((s) => [s, Number(r[s] ?? 0)])),
+    createdAt: (r['created_at'] as Date).toISOString(),
+    finishedAt: r['finished_at'] ? (r['finished_at'] as Date).toISOString() : null,
+    temporalUrl: workflowUiUrl(settings, String(r['workflow_id'])) ?? null,
+  };
+}
+
+const SWEEP_SELECT = `select s.id, s.name, s.status::text as status, s.trial_count, s.workflow_id, s.created_at, s.finished_at, ${countsSql('t')}
+  from sweeps s left join trials t on t.sweep_id = s.id`;
+
+/** Every sweep, newest first, with trial counts per status. */
+export async function listSweeps(): Promise<SweepListRow[]> {
+  return (await q(`${SWEEP_SELECT} group by s.id order by s.created_at desc`)).map(sweepRow);
+}
+
+export interface SweepSummary extends SweepListRow {
+  /** Axes that vary within the sweep, with their values (sorted). */
+  axes: { name: string; values: (string | number)[] }[];
+  accelerators: string[];
+  factorColumns: string[];
+}
+
+/** One sweep: counts, the axes that vary (and their values) and the accelerators it was simulated on. */
+export async function sweepSummary(id: string): Promise<SweepSummary> {
+  const rows = await q(`${SWEEP_SELECT} where s.id = $1 group by s.id`, [id]);
+  if (!rows[0]) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${id}`, { context: { sweep: id } });
+  const { candidateAxes, factorColumns } = await readSchema();
+  const distinct = await q(`select ${candidateAxes.map((c) => `json_agg(distinct ${ident(c)}) as ${ident(c)}`).join(', ')} from trials where sweep_id = $1`, [id]);
+  const axes = candidateAxes
+    .map((name) => ({ name, values: ((distinct[0]?.[name] as (string | number | null)[] | null) ?? []).filter((v): v is string | number => v !== null) }))
+    .filter((a) => a.values.length > 1)
+    .map((a) => ({ name: a.name, values: a.values.sort((x, y) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)))) }));
+  const acc = await q(`select distinct s.accelerator from simulations s join trials t on t.id = s.trial_id where t.sweep_id = $1 order by 1`, [id]);
+  return { ...sweepRow(rows[0]), axes, accelerators: acc.map((r) => String(r['accelerator'])), factorColumns };
+}
+
+/** Filters of the sweep page: status and any swept axis (values compared as text). */
+export interface TrialFilter {
+  status?: string[];
+  axes?: Record<string, string[]>;
+}
+
+async function whereClause(sweepId: string, f: TrialFilter): Promise<{ sql: string; params: unknown[] }> {
+  const { trialColumns } = await readSchema();
+  const params: unknown[] = [sweepId];
+  const parts = ['t.sweep_id = $1'];
+  if (f.status?.length) {
+    params.push(f.status);
+    parts.push(`t.status::text = any($${params.length})`);
+  }
+  for (const [axis, values] of Object.entries(f.axes ?? {})) {
+    if (!trialColumns.has(axis) || NOT_AXES.has(axis)) throw new HwsweepError('INVALID_ARGUMENT', `filter: "${axis}" is not a swept axis of trials`, { context: { axis } });
+    if (!values.length) continue;
+    params.push(values);
+    parts.push(`t.${ident(axis)}::text = any($${params.length})`);
+  }
+  return { sql: parts.join(' and '), params };
+}
+
+const SPEEDUPS = `(select json_object_agg(s.accelerator, s.speedup) from simulations s where s.trial_id = t.id and s.speedup is not null) as speedups`;
+
+export interface TrialPage {
+  total: number;
+  rows: Record<string, string | number | boolean | null | Record<string, number>>[];
+}
+
+/**
+ * One page of a sweep's trials, sorted by `sort` (a trials column, or `speedup:<accelerator>`), with the varying axes,
+ * the outcomes and the speedup per accelerator. `size` 0 = every row (CSV download).
+ */
+export async function trialPage(
+  sweepId: string,
+  opts: { filter?: TrialFilter; sort?: string; desc?: boolean; page?: number; size?: number; axes: string[] },
+): Promise<TrialPage> {
+  const { trialColumns } = await readSchema();
+  const w = await whereClause(sweepId, opts.filter ?? {});
+  const params = [...w.params];
+  let order = 't.number';
+  const sort = opts.sort ?? 'number';
+  if (sort.startsWith('speedup:')) {
+    params.push(sort.slice('speedup:'.length));
+    order = `(select s.speedup from simulations s where s.trial_id = t.id and s.accelerator = $${params.length})`;
+  } else if (trialColumns.has(sort)) order = `t.${ident(sort)}`;
+  else throw new HwsweepError('INVALID_ARGUMENT', `sort: unknown column "${sort}"`, { context: { sort } });
+  const dir = opts.desc ? 'desc nulls last' : 'asc nulls last';
+  const size = opts.size ?? 50;
+  const page = opts.page ?? 0;
+  if (!Number.isInteger(size) || size < 0 || size > 10_000) throw new HwsweepError('INVALID_ARGUMENT', `size: ${size} is not an integer in [0, 10000]`, { context: { size } });
+  if (!Number.isInteger(page) || page < 0) throw new HwsweepError('INVALID_ARGUMENT', `page: ${page} is not an integer ≥ 0`, { context: { page } });
+  const limit = size > 0 ? ` limit ${size} offset ${page * size}` : '';
+  const cols = ['t.id', 't.number', 't.label', 't.status::text as status', ...opts.axes.filter((a) => trialColumns.has(a)).map((a) => `t.${ident(a)}`), ...TRIAL_RESULT_COLUMNS.map((c) => `t.${c}`), 't.error'];
+  const [rows, total] = await Promise.all([
+    q(`select ${cols.join(', ')}, ${SPEEDUPS} from trials t where ${w.sql} order by ${order} ${dir}, t.number${limit}`, params),
+    q(`select count(*)::int as n from trials t where ${w.sql}`, w.params),
+  ]);
+  return { total: Number(total[0]?.['n'] ?? 0), rows: rows.map((r) => ({ ...(r as TrialPage['rows'][number]), speedups: (r['speedups'] as Record<string, number> | null) ?? {} })) };
+}
+
+/** Every (filtered) trial as a chart point: Pareto and parallel-coordinates data. */
+export async function trialPoints(sweepId: string, axes: string[], filter: TrialFilter = {}): Promise<TrialPoint[]> {
+  const { trialColumns } = await readSchema();
+  const w = await whereClause(sweepId, filter);
+  const axisCols = axes.filter((a) => trialColumns.has(a) && !NOT_AXES.has(a));
+  const rows = await q(
+    `select t.id, t.number, t.label, t.status::text as status, t.accuracy, t.model_bytes,
+       ${axisCols.length ? `json_build_object(${axisCols.map((a) => `'${a}', t.${ident(a)}`).join(', ')})` : `'{}'::json`} as axes, ${SPEEDUPS}
+     from trials t where ${w.sql} order by t.number`,
+    w.params,
+  );
+  return rows.map((r) => ({
+    id: String(r['id']),
+    number: Number(r['number']),
+    label: String(r['label']),
+    status: String(r['status']),
+    accuracy: toNum(r['accuracy']),
+    modelBytes: toNum(r['model_bytes']),
+    axes: (r['axes'] as TrialPoint['axes']) ?? {},
+    speedup: (r['speedups'] as Record<string, number> | null) ?? {},
+  }));
+}
+
+/** Per value of each axis: trials, mean and best accuracy of the completed ones (server-side aggregation). */
+export async function marginals(sweepId: string, axes: string[], filter: TrialFilter = {}): Promise<MarginalRow[]> {
+  const { trialColumns } = await readSchema();
+  const cols = axes.filter((a) => trialColumns.has(a) && !NOT_AXES.has(a));
+  if (!cols.length) return [];
+  const w = await whereClause(sweepId, filter);
+  const rows = await q(
+    cols
+      .map(
+        (a) => `select '${a}' as axis, t.${ident(a)}::text as value, count(*)::int as trials,
+          avg(t.accuracy) filter (where t.status = 'COMPLETED') as mean_accuracy, max(t.accuracy) filter (where t.status = 'COMPLETED') as max_accuracy,
+          min(t.${ident(a)}::text) as sort_key
+        from trials t where ${w.sql} group by 1, 2`,
+      )
+      .join(' union all ') + ' order by 1, 2',
+    w.params,
+  );
+  const order = new Map(cols.map((c, i) => [c, i]));
+  return rows
+    .map((r) => ({ axis: String(r['axis']), value: String(r['value'] ?? '–'), trials: Number(r['trials']), meanAccuracy: toNum(r['mean_accuracy']), maxAccuracy: toNum(r['max_accuracy']) }))
+    .sort((a, b) => order.get(a.axis)! - order.get(b.axis)! || numericFirst(a.value, b.value));
+}
+
+function numericFirst(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
+}
+
+export interface TrialDetail {
+  trial: Row;
+  simulations: Row[];
+  epochs: EpochPoint[];
+  layers: LayerCompressionRow[];
+  layerCycles: LayerCycles[];
+  energy: { accelerator: string; computePj: number; sramPj: number; dramPj: number; dramBytes: number }[];
+}
+
+/** Everything the trial page draws: the row, its simulations (factor columns, hardware), curves and per-layer data. */
+export async function trialDetail(id: string): Promise<TrialDetail> {
+  const { simulationColumns } = await readSchema();
+  const trials = await q(`select t.*, t.status::text as status from trials t where t.id = $1`, [id]);
+  const trial = trials[0];
+  if (!trial) throw new HwsweepError('INVALID_ARGUMENT', `no trial with id ${id}`, { context: { trial: id } });
+  const [simulations, epochs, layers, layerCycles, energy] = await Promise.all([
+    q(
+      `select ${simulationColumns.map((c) => `s.${ident(c)}`).join(', ')}, s.hardware from simulations s where s.trial_id = $1 order by s.accelerator`,
+      [id],
+    ),
+    q(
+      `select phase, epoch, lr, loss, accuracy, val_loss, val_accuracy from epoch_metrics
+       where (owner_id = $2 and phase = 'baseline') or owner_id = $1 order by phase = 'baseline' desc, phase, epoch`,
+      [id, trial['baseline_key']],
+    ),
+    q(`select layer, layer_index, weights, kept, sparsity, weight_bits, weight_clusters, storage_bits from layer_results where trial_id = $1 order by layer_index`, [id]),
+    q(
+      `select s.accelerator, ls.layer, ls.layer_index, ls.total_cycles,
+         coalesce(ls.compute_cycles, (ls.stats->>'computeCycles')::float8) as compute_cycles,
+         coalesce(ls.memory_stall_cycles, (ls.stats->>'memoryStallCycles')::float8) as stall_cycles
+       from layer_simulations ls join simulations s on s.id = ls.simulation_id where s.trial_id = $1 order by s.accelerator, ls.layer_index`,
+      [id],
+    ),
+    q(
+      `select s.accelerator, sum((ls.stats->'energyPj'->>'compute')::float8) as compute_pj, sum((ls.stats->'energyPj'->>'sram')::float8) as sram_pj,
+         sum((ls.stats->'energyPj'->>'dram')::float8) as dram_pj, max(s.dram_bytes) as dram_bytes
+       from simulations s left join layer_simulations ls on ls.simulation_id = s.id where s.trial_id = $1 group by s.accelerator order by s.accelerator`,
+      [id],
+    ),
+  ]);
+  return {
+    trial,
+    simulations,
+    epochs: epochs.map((e) => ({
+      phase: String(e['phase']),
+      epoch: Number(e['epoch']),
+      lr: Number(e['lr']),
+      loss: toNum(e['loss']),
+      accuracy: toNum(e['accuracy']),
+      valLoss: toNum(e['val_loss']),
+      valAccuracy: toNum(e['val_accuracy']),
+    })),
+    layers: layers.map((l) => ({
+      layer: String(l['layer']),
+      layerIndex: Number(l['layer_index']),
+      weights: Number(l['weights']),
+      kept: Number(l['kept']),
+      sparsity: Number(l['sparsity']),
+      weightBits: Number(l['weight_bits']),
+      weightClusters: toNum(l['weight_clusters']),
+      storageBits: Number(l['storage_bits']),
+    })),
+    layerCycles: layerCycles.map((l) => {
+      const total = Number(l['total_cycles']);
+      const stall = toNum(l['stall_cycles']) ?? 0;
+      return {
+        accelerator: String(l['accelerator']),
+        layer: String(l['layer']),
+        layerIndex: Number(l['layer_index']),
+        totalCycles: total,
+        memoryStallCycles: stall,
+        computeCycles: toNum(l['compute_cycles']) ?? total - stall,
+      };
+    }),
+    energy: energy.map((e) => ({
+      accelerator: String(e['accelerator']),
+      computePj: toNum(e['compute_pj']) ?? 0,
+      sramPj: toNum(e['sram_pj']) ?? 0,
+      dramPj: toNum(e['dram_pj']) ?? 0,
+      dramBytes: toNum(e['dram_bytes']) ?? 0,
+    })),
+  };
+}

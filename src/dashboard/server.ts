@@ -1,0 +1,163 @@
+/**
+ * `hwsweep dashboard`: a small node:http server over the read-only role. Serves the page (public/), the client
+ * (client/*.ts bundled once at start by esbuild, in memory), ECharts from node_modules (no CDN: works offline)
+ * and a JSON API that does its aggregation in PostgreSQL.
+ *
+ * API (all GET, JSON unless said):
+ * - `/api/sweeps`: every sweep with counts per status and its Temporal UI link
+ * - `/api/sweeps/<id>`: counts, the axes that vary (with values), accelerators, speedup factor columns
+ * - `/api/sweeps/<id>/trials?sort=<col|speedup:acc>&desc=1&page=0&size=50&status=FAILED&f.<axis>=<value>`: one page
+ * - `/api/sweeps/<id>/trials.csv?…`: every filtered row as CSV
+ * - `/api/sweeps/<id>/points?…` and `/marginals?…`: chart data for the same filters
+ * - `/api/trials/<id>`: one trial, its simulations, curves and per-layer data
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { csv, type Cell } from '../cli/format.js';
+import { HwsweepError } from '../errors.js';
+import { PACKAGE_ROOT } from '../shared/package-root.js';
+import { closeReadOnly } from '../store/read-only.js';
+import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPoints, type TrialFilter } from './queries.js';
+
+const DASHBOARD_DIR = join(PACKAGE_ROOT, 'src', 'dashboard');
+
+/** Bundles the browser client (TypeScript, ES module; ECharts stays a global from its own script). */
+async function bundleClient(): Promise<string> {
+  const out = await build({
+    entryPoints: [join(DASHBOARD_DIR, 'client', 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    minify: false,
+    sourcemap: 'inline',
+    external: ['echarts'],
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+function echartsFile(): string {
+  return createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
+}
+
+/** Filters from the query string: `status=A&status=B`, `f.<axis>=v` (repeatable). */
+export function filterFrom(params: URLSearchParams): TrialFilter {
+  const axes: Record<string, string[]> = {};
+  for (const [k, v] of params) if (k.startsWith('f.')) (axes[k.slice(2)] ??= []).push(v);
+  const status = params.getAll('status').filter(Boolean);
+  return { ...(status.length ? { status } : {}), axes };
+}
+
+function intParam(params: URLSearchParams, name: string, dflt: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new HwsweepError('INVALID_ARGUMENT', `${name}: "${raw}" is not an integer`, { context: { [name]: raw } });
+  return n;
+}
+
+type Handler = (m: RegExpMatchArray, url: URL) => Promise<{ type: string; body: string | Buffer }>;
+const json = (v: unknown) => ({ type: 'application/json; charset=utf-8', body: JSON.stringify(v) });
+
+export interface DashboardServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the dashboard on `host:port` (port 0 = any free port). */
+export async function startDashboard(opts: { port?: number; host?: string } = {}): Promise<DashboardServer> {
+  const [clientJs, indexHtml, css] = await Promise.all([
+    bundleClient(),
+    Promise.resolve(readFileSync(join(DASHBOARD_DIR, 'public', 'index.html'), 'utf8')),
+    Promise.resolve(readFileSync(join(DASHBOARD_DIR, 'public', 'style.css'), 'utf8')),
+  ]);
+  const echartsJs = readFileSync(echartsFile());
+  const axesOf = async (id: string) => (await sweepSummary(id)).axes.map((a) => a.name);
+
+  const routes: [RegExp, Handler][] = [
+    [/^\/$/, async () => ({ type: 'text/html; charset=utf-8', body: indexHtml })],
+    [/^\/app\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: clientJs })],
+    [/^\/style\.css$/, async () => ({ type: 'text/css; charset=utf-8', body: css })],
+    [/^\/vendor\/echarts\.min\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: echartsJs })],
+    [/^\/api\/sweeps$/, async () => json(await listSweeps())],
+    [/^\/api\/sweeps\/([^/]+)$/, async (m) => json(await sweepSummary(decodeURIComponent(m[1]!)))],
+    [
+      /^\/api\/sweeps\/([^/]+)\/trials(\.csv)?$/,
+      async (m, url) => {
+        const id = decodeURIComponent(m[1]!);
+        const p = url.searchParams;
+        const axes = await axesOf(id);
+        const asCsv = m[2] === '.csv';
+        const page = await trialPage(id, {
+          axes,
+          filter: filterFrom(p),
+          sort: p.get('sort') || 'number',
+          desc: p.get('desc') === '1',
+          page: asCsv ? 0 : intParam(p, 'page', 0),
+          size: asCsv ? 0 : intParam(p, 'size', 50),
+        });
+        if (!asCsv) return json(page);
+        const accs = [...new Set(page.rows.flatMap((r) => Object.keys(r['speedups'] as Record<string, number>)))].sort();
+        const flat = page.rows.map(({ speedups, ...r }) => ({ ...r, ...Object.fromEntries(accs.map((a) => [`speedup_${a}`, (speedups as Record<string, number>)[a] ?? null])) }));
+        return { type: 'text/csv; charset=utf-8', body: `${csv(flat as Record<string, Cell>[])}\n` };
+      },
+    ],
+    [/^\/api\/sweeps\/([^/]+)\/points$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await trialPoints(id, await axesOf(id), filterFrom(url.searchParams))); }],
+    [/^\/api\/sweeps\/([^/]+)\/marginals$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await marginals(id, await axesOf(id), filterFrom(url.searchParams))); }],
+    [/^\/api\/trials\/([^/]+)$/, async (m) => json(await trialDetail(decodeURIComponent(m[1]!)))],
+  ];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    for (const [re, h] of routes) {
+      const m = url.pathname.match(re);
+      if (!m) continue;
+      try {
+        const out = await h(m, url);
+        res.writeHead(200, { 'content-type': out.type, 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : out.body);
+      } catch (err) {
+        const bad = err instanceof HwsweepError && err.code === 'INVALID_ARGUMENT';
+        const notFound = bad && /^no (sweep|trial) with id/.test(err.message);
+        res.writeHead(notFound ? 404 : bad ? 400 : 500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: (err as Error).message }));
+        if (!bad) process.stderr.write(`dashboard: ${url.pathname}: ${(err as Error).stack ?? String(err)}\n`);
+      }
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: `no such page: ${url.pathname}` }));
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new HwsweepError('PORT_IN_USE', `dashboard: port ${opts.port} is already in use`, { context: { port: opts.port ?? 0 }, hint: 'pick another with --port' })
+          : err,
+      ),
+    );
+    server.listen(opts.port ?? 8400, host, resolve);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  return {
+    server,
+    url: `http://${host}:${port}/`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await closeReadOnly();
+    },
+  };
+}

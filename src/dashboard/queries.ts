@@ -208,32 +208,48 @@ export async function trialPoints(sweepId: string, axes: string[], filter: Trial
   }));
 }
 
-/** Per value of each axis: trials, mean and best accuracy of the completed ones (server-side aggregation). */
-export async function marginals(sweepId: string, axes: string[], filter: TrialFilter = {}): Promise<MarginalRow[]> {
+/** Numeric axes with more values than this are grouped into this many equal-width bins in the marginals. */
+export const MARGINAL_BINS = 12;
+
+/**
+ * Per value of each axis: trials, mean and best accuracy of the completed ones (server-side aggregation). A numeric
+ * axis with more than {@link MARGINAL_BINS} values is binned (`[lo, hi)` labels, the last bin closed).
+ */
+export async function marginals(sweepId: string, axes: SweepSummary['axes'], filter: TrialFilter = {}): Promise<MarginalRow[]> {
   const { trialColumns } = await readSchema();
-  const cols = axes.filter((a) => trialColumns.has(a) && !NOT_AXES.has(a));
+  const cols = axes.filter((a) => trialColumns.has(a.name) && !NOT_AXES.has(a.name));
   if (!cols.length) return [];
   const w = await whereClause(sweepId, filter);
+  const group = (a: SweepSummary['axes'][number]): string => {
+    const col = `t.${ident(a.name)}`;
+    const nums = a.values.filter((v): v is number => typeof v === 'number');
+    if (a.values.length <= MARGINAL_BINS || nums.length !== a.values.length) return `${col}::text`;
+    const lo = Math.min(...nums);
+    const hi = Math.max(...nums);
+    const width = (hi - lo) / MARGINAL_BINS;
+    // Bin k covers [lo + k·width, lo + (k+1)·width); width_bucket puts hi in bin MARGINAL_BINS + 1: fold it into the last.
+    const k = `least(width_bucket(${col}, ${lo}, ${hi}, ${MARGINAL_BINS}), ${MARGINAL_BINS}) - 1`;
+    return `'[' || round((${lo} + (${k}) * ${width})::numeric, 4) || ', ' || round((${lo} + (${k} + 1) * ${width})::numeric, 4) || case when ${k} = ${MARGINAL_BINS - 1} then ']' else ')' end`;
+  };
   const rows = await q(
     cols
       .map(
-        (a) => `select '${a}' as axis, t.${ident(a)}::text as value, count(*)::int as trials,
-          avg(t.accuracy) filter (where t.status = 'COMPLETED') as mean_accuracy, max(t.accuracy) filter (where t.status = 'COMPLETED') as max_accuracy,
-          min(t.${ident(a)}::text) as sort_key
+        (a) => `select '${a.name}' as axis, ${group(a)} as value, count(*)::int as trials,
+          avg(t.accuracy) filter (where t.status = 'COMPLETED') as mean_accuracy, max(t.accuracy) filter (where t.status = 'COMPLETED') as max_accuracy
         from trials t where ${w.sql} group by 1, 2`,
       )
       .join(' union all ') + ' order by 1, 2',
     w.params,
   );
-  const order = new Map(cols.map((c, i) => [c, i]));
+  const order = new Map(cols.map((c, i) => [c.name, i]));
   return rows
     .map((r) => ({ axis: String(r['axis']), value: String(r['value'] ?? '–'), trials: Number(r['trials']), meanAccuracy: toNum(r['mean_accuracy']), maxAccuracy: toNum(r['max_accuracy']) }))
     .sort((a, b) => order.get(a.axis)! - order.get(b.axis)! || numericFirst(a.value, b.value));
 }
 
 function numericFirst(a: string, b: string): number {
-  const x = Number(a);
-  const y = Number(b);
+  const x = Number(a.replace(/^\[/, '').split(',')[0]); // a bin sorts by its lower edge
+  const y = Number(b.replace(/^\[/, '').split(',')[0]);
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
 }
 

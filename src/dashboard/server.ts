@@ -20,7 +20,7 @@ import { csv, type Cell } from '../cli/format.js';
 import { HwsweepError } from '../errors.js';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
 import { closeReadOnly } from '../store/read-only.js';
-import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPoints, type TrialFilter } from './queries.js';
+import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPoints, type SweepSummary, type TrialFilter } from './queries.js';
 
 const DASHBOARD_DIR = join(PACKAGE_ROOT, 'src', 'dashboard');
 
@@ -77,7 +77,18 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
     Promise.resolve(readFileSync(join(DASHBOARD_DIR, 'public', 'style.css'), 'utf8')),
   ]);
   const echartsJs = readFileSync(echartsFile());
-  const axesOf = async (id: string) => (await sweepSummary(id)).axes.map((a) => a.name);
+  // A sweep's axes are fixed when its trials are registered: remember them briefly instead of every API call
+  // re-aggregating the trials (each page load calls four endpoints).
+  const axesCache = new Map<string, { at: number; axes: Promise<SweepSummary['axes']> }>();
+  const sweepAxes = (id: string): Promise<SweepSummary['axes']> => {
+    const hit = axesCache.get(id);
+    if (hit && Date.now() - hit.at < 10_000) return hit.axes;
+    const axes = sweepSummary(id).then((s) => s.axes);
+    axesCache.set(id, { at: Date.now(), axes });
+    axes.catch(() => axesCache.delete(id));
+    return axes;
+  };
+  const axesOf = async (id: string): Promise<string[]> => (await sweepAxes(id)).map((a) => a.name);
 
   const routes: [RegExp, Handler][] = [
     [/^\/$/, async () => ({ type: 'text/html; charset=utf-8', body: indexHtml })],
@@ -108,7 +119,7 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
       },
     ],
     [/^\/api\/sweeps\/([^/]+)\/points$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await trialPoints(id, await axesOf(id), filterFrom(url.searchParams))); }],
-    [/^\/api\/sweeps\/([^/]+)\/marginals$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await marginals(id, await axesOf(id), filterFrom(url.searchParams))); }],
+    [/^\/api\/sweeps\/([^/]+)\/marginals$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await marginals(id, await sweepAxes(id), filterFrom(url.searchParams))); }],
     [/^\/api\/trials\/([^/]+)$/, async (m) => json(await trialDetail(decodeURIComponent(m[1]!)))],
   ];
 

@@ -82,6 +82,8 @@ function chart(name: string, option: Echarts.EChartsOption, wide = false): HTMLE
     const c = echarts.init(box);
     charts.push(c);
     c.on('finished', () => {
+      if (box.dataset['marks'] === undefined) performance.mark(`hwsweep:chart:${name}`);
+      if (charts.every((x) => x === c || (x.getDom() as HTMLElement).dataset['marks'] !== undefined)) performance.mark('hwsweep:charts');
       const model = (c as unknown as { getModel(): { getSeries(): { getData(): { count(): number } }[] } }).getModel();
       box.dataset['marks'] = String(model.getSeries().reduce((n, s) => n + s.getData().count(), 0));
     });
@@ -173,6 +175,7 @@ async function sweepPage(id: string, st: SweepState): Promise<void> {
     api<MarginalRow[]>(`${base}/marginals?${query(st)}`),
     api<TrialPage>(`${base}/trials?${query(st, { sort: st.sort, desc: st.desc ? '1' : '0', page: String(st.page), size: String(PAGE_SIZE) })}`),
   ]);
+  performance.mark('hwsweep:data'); // read by bench/dashboard.ts
   const rerender = () => void sweepPage(id, st).catch(showError);
   const axisNames = summary.axes.map((a) => a.name);
 

@@ -1,9 +1,9 @@
 import { heartbeat, sleep } from '@temporalio/activity';
 import { evaluate, getWeights, loadModelBytes, saveModelBytes } from '../src/nn/index.js';
 import { HwsweepError } from '../src/errors.js';
-import type { BaselineRecipe, DataConfig, DatasetName, ModelName } from '../src/spec/index.js';
+import type { BaselineRecipe, DataConfig, DatasetName, ModelFileRef } from '../src/spec/index.js';
 import { artifactIds, type BaselineRow, type TrialStore } from '../src/store/trial-store.js';
-import { trialDataset, trialModel, type ModelDataRef } from '../src/trial/data.js';
+import { trialDataset, trialModel, type ModelDataRef, type ModelFileSource } from '../src/trial/data.js';
 import { baselineTrainOptions } from '../src/trial/retrain.js';
 import { ensureBackend, trainWithCheckpoints } from './training.js';
 
@@ -13,16 +13,19 @@ export interface BaselineSummary {
 }
 
 function refOf(row: BaselineRow): ModelDataRef & { recipe: BaselineRecipe } {
-  const { recipe, data } = row.recipe as { recipe: BaselineRecipe; data: DataConfig };
-  return { model: row.model as ModelName, width: row.width, dataset: row.dataset as DatasetName, seed: row.seed, data, recipe };
+  const { recipe, data, modelFile } = row.recipe as { recipe: BaselineRecipe; data: DataConfig; modelFile?: ModelFileRef };
+  return { model: row.model, width: row.width, dataset: row.dataset as DatasetName, seed: row.seed, data, recipe, modelFile: modelFile ?? null };
 }
+
+/** Model files stored at launch, by content hash. */
+const modelFileSource = (store: TrialStore): ModelFileSource => (sha256) => store.getArtifact(artifactIds.model(sha256));
 
 /** Loads a finished baseline into a fresh model (caller disposes). */
 export async function loadBaselineModel(store: TrialStore, key: string) {
   const row = await store.baseline(key);
   const ref = refOf(row);
   const data = await trialDataset(ref);
-  const model = trialModel(ref, data);
+  const model = await trialModel(ref, data, modelFileSource(store));
   const bytes = await store.getArtifact(artifactIds.weights(key, 'baseline'));
   if (!bytes) {
     model.dispose();
@@ -45,14 +48,17 @@ export function createBaselineActivities(store: TrialStore) {
       await store.markBaselineRunning(input.key);
       const ref = refOf(row);
       const data = await trialDataset(ref);
-      const model = trialModel(ref, data);
+      const model = await trialModel(ref, data, modelFileSource(store));
+      const pretrained = ref.modelFile?.pretrained === true; // a pretrained model file is evaluated, not trained
       try {
-        await trainWithCheckpoints({ store, owner: input.key, phase: 'baseline', model, data, options: baselineTrainOptions(ref.recipe, ref.seed) });
+        if (!pretrained) {
+          await trainWithCheckpoints({ store, owner: input.key, phase: 'baseline', model, data, options: baselineTrainOptions(ref.recipe, ref.seed) });
+        }
         const { accuracy, loss } = await evaluate(model, data.test);
         const weights = artifactIds.weights(input.key, 'baseline');
         await store.putArtifact({ id: weights, kind: 'weights', ownerId: input.key, bytes: saveModelBytes(model) });
         const weightsTotal = [...getWeights(model).values()].reduce((a, w) => a + w.length, 0);
-        await store.completeBaseline(input.key, { accuracy, loss, epochs: ref.recipe.epochs, weightsTotal, artifactId: weights });
+        await store.completeBaseline(input.key, { accuracy, loss, epochs: pretrained ? 0 : ref.recipe.epochs, weightsTotal, artifactId: weights });
         return { key: input.key, accuracy };
       } finally {
         model.dispose();

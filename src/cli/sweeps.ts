@@ -9,6 +9,7 @@ import { trialCounts } from '../store/sweeps.js';
 import { TaskQueues, changeSignal, progressQuery, resumeSignal, type SweepChange, type SweepProgress } from '../../workflows/shared.js';
 import { sweepWorkflow, type SweepInput, type SweepResult } from '../../workflows/sweep.js';
 import { sweepWorkflowId, type CliContext } from './context.js';
+import { uploadSpecModels } from './models.js';
 import { progressRenderer } from './progress.js';
 
 /** Reads and validates a spec file; accelerators are checked with the simulator's own resolver. */
@@ -157,6 +158,7 @@ async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChang
  */
 export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}): Promise<Launched> {
   const sweepId = opts.id ?? newSweepId(spec);
+  await uploadSpecModels(ctx.db, spec); // workers load model files from the artifact store
   return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { PathSeg, RawIssue } from './issues.js';
 import type { RawParsedSpec } from './schema.js';
-import { DATASET_SIZES, FLOAT_BITS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
+import { DATASET_SIZES, FLOAT_BITS, MODELS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
 import { describeValue, interval } from './zod-helpers.js';
 import { gridPoints } from './expand.js';
 import { rejectionReason } from './rules.js';
@@ -71,6 +71,23 @@ export function normalize(r: RawParsedSpec): SweepSpec {
   return { ...r, strategy, baseline: { ...r.baseline, schedule } };
 }
 
+/** A file model named like a zoo model, or two models sharing a name. */
+function modelNameIssues(s: SweepSpec): RawIssue[] {
+  const out: RawIssue[] = [];
+  const first = new Map<string, number>();
+  s.models.forEach((m, i) => {
+    if (m.source === 'file' && (MODELS as readonly string[]).includes(m.name)) {
+      out.push({ path: ['models', i, 'name'], message: `"${m.name}" is a zoo model's name; give the model file another name` });
+    }
+    const at = first.get(m.name);
+    if (at === undefined) first.set(m.name, i);
+    else if (m.source === 'file' || s.models[at]?.source === 'file') {
+      out.push({ path: ['models', i, 'name'], message: `"${m.name}" is also the name of models[${at}]; give each model its own name` });
+    }
+  });
+  return out;
+}
+
 const METHODS_USING: Record<string, readonly PruneMethod[]> = {
   ratios: ['magnitude', 'group-balanced', 'filter'],
   groupSizes: ['group-balanced'],
@@ -97,6 +114,9 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
   const unused = (path: string[], why: string): void => {
     if (hasKey(raw, path)) add(path, `set, but no trial uses it: ${why}`);
   };
+
+  // Models: a file model's label is what SQL groups by, so it must be unambiguous.
+  modelNameIssues(s).forEach((i) => add(i.path, i.message));
 
   // Data.
   const cifar = s.datasets.includes('cifar10');

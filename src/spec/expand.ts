@@ -111,7 +111,7 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
       rejected.push({ config: params, reason });
       continue;
     }
-    const bk = canonicalJson([params.model, params.width, params.dataset, params.seed]);
+    const bk = canonicalJson([params.model, params.width, params.dataset, params.seed, params.modelFile?.sha256 ?? null, params.modelFile?.pretrained ?? null]);
     let bKey = baselineKeys.get(bk);
     if (bKey === undefined) {
       bKey = baselineKey(params);

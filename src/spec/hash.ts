@@ -62,12 +62,17 @@ export function shortHash(value: unknown): string {
   return hashCanonical(canonicalJson(value));
 }
 
-/** The canonical JSON that `configHash` hashes: every parameter, with `data.path` set to null. */
+/**
+ * The canonical JSON that `configHash` hashes: every parameter, with `data.path` and `modelFile.path` set to null
+ * (locations; a model file is identified by its sha256). A zoo trial's `modelFile: null` is left out, so zoo
+ * hashes are the same as before model files existed.
+ */
 export function configCanonical(t: TrialParams): string {
-  return canonicalJson({ ...t, data: { ...t.data, path: null } });
+  const modelFile = t.modelFile ? { ...t.modelFile, path: null } : undefined;
+  return canonicalJson({ ...t, data: { ...t.data, path: null }, modelFile });
 }
 
-/** The trial's identity: every parameter except `data.path` (a location, not part of the data's identity). */
+/** The trial's identity: every parameter except `data.path` and `modelFile.path` (locations, not identity). */
 export function configHash(t: TrialParams): string {
   return hashCanonical(configCanonical(t));
 }
@@ -77,11 +82,17 @@ export function hashCanonical(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 16);
 }
 
-/** Identity of the shared baseline: (model, width, dataset, seed, baseline recipe, data subsets). */
+/**
+ * Identity of the shared baseline: (model, width, dataset, seed, baseline recipe, data subsets) and, for a model
+ * file, its content hash and `pretrained` (a changed file is a different baseline; zoo keys are unchanged).
+ */
 export function baselineKey(
-  t: Pick<TrialParams, 'model' | 'width' | 'dataset' | 'seed' | 'baseline' | 'data'>,
+  t: Pick<TrialParams, 'model' | 'width' | 'dataset' | 'seed' | 'baseline' | 'data'> & {
+    modelFile?: TrialParams['modelFile'] | undefined;
+  },
 ): string {
   return shortHash({
+    modelFile: t.modelFile ? { sha256: t.modelFile.sha256, pretrained: t.modelFile.pretrained } : undefined,
     model: t.model,
     width: t.width,
     dataset: t.dataset,

@@ -24,3 +24,5 @@ export { gridUpperBound, MAX_GRID_POINTS } from './cross-checks.js';
 export { DEFAULT_ACCELERATORS } from './schema.js';
 export { nominalRatio, prunedPerGroup } from './rules.js';
 export { formatPath } from './issues.js';
+export { resolveModelFiles, fileModels, type ModelFileResolver } from './models.js';
+export { defaultModelName } from './schema.js';

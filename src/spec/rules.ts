@@ -3,7 +3,8 @@
  * (rejection rules). See docs/spec.md "Expansion".
  */
 import { freezeDeep } from './hash.js';
-import { FLOAT_BITS, type PruneMethod, type SweepSpec, type TrialParams } from './types.js';
+import { HwsweepError } from '../errors.js';
+import { FLOAT_BITS, type FileModelSpec, type ModelFileRef, type PruneMethod, type SweepSpec, type TrialParams } from './types.js';
 
 /** One grid point: a value of every swept list (indices into the spec's lists are not kept). */
 export interface Combo {
@@ -73,7 +74,8 @@ export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sha
   const r = spec.retraining;
   return {
     model: c.model.name,
-    width: c.model.width,
+    width: c.model.source === 'file' ? 1 : c.model.width,
+    modelFile: c.model.source === 'file' ? modelFileRef(c.model) : null,
     dataset: c.dataset,
     method: m,
     pruneRatio: USES_RATIO.includes(m) ? c.ratio : null,
@@ -116,6 +118,18 @@ export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sha
     },
     accelerators: shared.accelerators,
   };
+}
+
+/** The trial's reference to a model file; the file must have been resolved (`resolveModelFiles`) before expansion. */
+function modelFileRef(m: FileModelSpec): ModelFileRef {
+  if (m.sha256 === null) {
+    throw new HwsweepError(
+      'INVALID_SPEC',
+      `model "${m.name}" (${m.path}) has no content hash: resolve the spec's model files (resolveModelFiles) before expanding it`,
+      { context: { model: m.name, path: m.path } },
+    );
+  }
+  return { path: m.path, sha256: m.sha256, pretrained: m.pretrained };
 }
 
 /** See `TrialConfig.nominalRatio`. */

@@ -2,6 +2,7 @@
  * The zod schema of a sweep spec (field-level rules and defaults). Cross-field rules live in
  * `cross-checks.ts`; the reference with every field is docs/spec.md.
  */
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   type AcceleratorSpec,
@@ -20,7 +21,7 @@ import {
   ROUNDINGS,
   THRESHOLDS,
 } from './types.js';
-import { describeValue, duration, listOf, num, oneOf, str, strictObj } from './zod-helpers.js';
+import { describeValue, duration, listOf, num, oneOf, str, strictObj, typeError } from './zod-helpers.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -70,11 +71,45 @@ const data = strictObj({
   path: str(true).nullable().default(null),
 });
 
+// Models: a zoo name (`lenet5`, `{ name: vgg, width: 0.5 }`) or a tfjs model file (`{ path: ./model.json }`).
+
+/** Tags a `models` entry with its source: a mapping with `path` is a file, anything else names a zoo model. */
+function tagModel(v: unknown): unknown {
+  if (typeof v === 'string') return { source: 'zoo', name: v };
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || 'source' in v) return v;
+  return { ...v, source: 'path' in v ? 'file' : 'zoo' };
+}
+
+/** Default label of a model file: the folder of `model.json` (`models/net/model.json` -> `net`), else the file's stem. */
+export function defaultModelName(path: string): string {
+  const file = basename(path);
+  const raw = file === 'model.json' ? basename(dirname(resolve(path))) : file.replace(/\.json$/i, '');
+  const cleaned = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return cleaned === '' ? 'model' : cleaned;
+}
+
+const zooModel = strictObj({
+  source: z.literal('zoo'),
+  name: oneOf(MODELS),
+  width: num({ min: 0, max: 16, minOpen: true }).default(1),
+}, ['source']).transform(({ name, width }) => ({ name, width }));
+
+const fileModel = strictObj({
+  source: z.literal('file'),
+  path: str(true),
+  name: name.optional(),
+  pretrained: z.boolean({ error: typeError('true or false') }).default(false),
+  sha256: str()
+    .regex(/^[0-9a-f]{64}$/, { error: 'expected a sha256: 64 lowercase hex digits' })
+    .nullable()
+    .default(null),
+}, ['source']).transform((m) => ({ ...m, name: m.name ?? defaultModelName(m.path) }));
+
 const model = z.preprocess(
-  (v) => (typeof v === 'string' ? { name: v } : v),
-  strictObj({
-    name: oneOf(MODELS),
-    width: num({ min: 0, max: 16, minOpen: true }).default(1),
+  tagModel,
+  z.discriminatedUnion('source', [zooModel, fileModel], {
+    error: (iss) =>
+      `expected a zoo model (${MODELS.join(' | ')}, or { name, width }) or a model file ({ path: ./model.json }), got ${describeValue(iss.input)}`,
   }),
 );
 

@@ -109,10 +109,41 @@ export interface DataConfig {
 /** A preset name (resolved by the simulator) or a custom accelerator config passed through untouched. */
 export type AcceleratorSpec = string | Record<string, unknown>;
 
-export interface ModelSpec {
+/** A model of the built-in zoo (no `source`: specs stored before model files existed read the same). */
+export interface ZooModelSpec {
+  source?: undefined;
   name: ModelName;
   /** Channel-width multiplier, 1 = the standard model. */
   width: number;
+}
+
+/**
+ * A user-supplied tfjs LayersModel (`model.json` + weight shards; Keras models through the tensorflowjs
+ * converter, docs/models.md). Written `{ path: ./model.json, pretrained: true }` in a spec.
+ */
+export interface FileModelSpec {
+  source: 'file';
+  /** Label in trial rows (`trials.model`); default: the folder holding model.json (or the file's stem). */
+  name: string;
+  /** model.json as written in the spec; `resolveModelFiles` makes it absolute (against the spec file's folder). */
+  path: string;
+  /** Use the file's weights as the baseline (evaluated, not trained); false trains it from a seeded init. */
+  pretrained: boolean;
+  /**
+   * sha256 (hex) of the model's topology and weights, set by `resolveModelFiles`. Written in a spec, it pins the
+   * content: launch fails when the file differs.
+   */
+  sha256: string | null;
+}
+
+export type ModelSpec = ZooModelSpec | FileModelSpec;
+
+/** A trial's user-supplied network: where it was read, its content hash (its identity) and how its baseline is made. */
+export interface ModelFileRef {
+  /** Absolute path of model.json at launch (informational: workers load the copy stored under the hash). */
+  path: string;
+  sha256: string;
+  pretrained: boolean;
 }
 
 export type Strategy = { type: 'grid' } | { type: 'random'; n: number; seed: number };
@@ -176,8 +207,11 @@ export interface SweepSpec {
  * `null` marks a parameter that does not apply to this trial's method / bit widths.
  */
 export interface TrialConfig {
-  model: ModelName;
+  /** A zoo model name (`ModelName`), or the name of a user-supplied model (then `modelFile` is set). */
+  model: string;
   width: number;
+  /** The user-supplied network, or null for a zoo model (absent in trials stored before models could be files). */
+  modelFile: ModelFileRef | null;
   dataset: DatasetName;
   method: PruneMethod;
   /** Requested pruning ratio; null for none and kernel-row. */
@@ -217,9 +251,12 @@ export interface TrialConfig {
   baseline: BaselineRecipe;
   data: DataConfig;
   accelerators: AcceleratorSpec[];
-  /** sha256 (hex, first 16 chars) of the canonical JSON of every field above except `data.path`. */
+  /** sha256 (hex, first 16 chars) of the canonical JSON of every field above except `data.path` and `modelFile.path`. */
   configHash: string;
-  /** Hash of (model, width, dataset, seed, baseline recipe, data subsets): trials with equal keys share a baseline. */
+  /**
+   * Hash of (model, width, dataset, seed, baseline recipe, data subsets, and for a model file its sha256 and
+   * `pretrained`): trials with equal keys share a baseline.
+   */
   baselineKey: string;
 }
 

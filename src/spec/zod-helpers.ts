@@ -93,8 +93,8 @@ export function str(nonEmpty = false) {
  * An object that rejects unknown keys. Each unknown key is later reported at its own path with a
  * "did you mean" suggestion drawn from this object's keys.
  */
-export function strictObj<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
+export function strictObj<T extends z.ZodRawShape>(shape: T, hidden: readonly string[] = []) {
+  const known = Object.keys(shape).filter((k) => !hidden.includes(k)); // hidden: tags the schema adds itself
   return z.strictObject(shape, {
     error: (iss) => {
       if (iss.code === 'unrecognized_keys') {

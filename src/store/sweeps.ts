@@ -106,7 +106,7 @@ export async function registerSweep(db: Db, s: SweepRecord): Promise<RegisterOut
           width: t.width,
           dataset: t.dataset,
           seed: t.seed,
-          recipe: { recipe: t.baseline, data: t.data } as unknown as Prisma.InputJsonValue,
+          recipe: { recipe: t.baseline, data: t.data, ...(t.modelFile ? { modelFile: t.modelFile } : {}) } as unknown as Prisma.InputJsonValue,
         })),
         skipDuplicates: true,
       });

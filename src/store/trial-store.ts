@@ -238,4 +238,6 @@ export const artifactIds = {
   masks: (trial: string) => `masks/${trial}`,
   /** The simulator's input of a trial (compressed network description). */
   simInput: (trial: string) => `sim/${trial}`,
+  /** A user-supplied model file (`encodeModelFiles`), stored at launch so workers need no shared filesystem. */
+  model: (sha256: string) => `model/${sha256}`,
 } as const;

@@ -7,6 +7,7 @@ import { parseCount } from './worker.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
+import { resolveSpecModels } from '../models.js';
 import { readOnlyQuery } from '../../store/read-only.js';
 import { RESULTS_SQL } from './results.js';
 
@@ -30,7 +31,7 @@ export function demoCommand(): Command {
     .option('--train-processes <n>', 'training processes (this one + n-1 children); default: one per core')
     .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ hwsweep demo --spec examples/kang-aap.yaml\n  $ hwsweep demo --train-processes 1   # train in this process only')
     .action(async (opts: { spec: string; down?: boolean; trainProcesses?: string }) => {
-      const spec = readSpec(opts.spec);
+      const spec = await resolveSpecModels(readSpec(opts.spec), opts.spec);
       const requested = opts.trainProcesses === undefined ? undefined : parseCount('--train-processes', opts.trainProcesses);
       const plan = planTrainProcesses({ requested, backend: process.env['HWSWEEP_BACKEND'] ?? 'auto' });
       applyToThisProcess(plan);

@@ -18,6 +18,7 @@ import {
   toRun,
   waitWithProgress,
 } from '../sweeps.js';
+import { resolveSpecModels } from '../models.js';
 import { cancelSignal, pauseSignal, setParallelismSignal } from '../../../workflows/shared.js';
 import type { SweepResult } from '../../../workflows/sweep.js';
 
@@ -54,7 +55,7 @@ An invalid spec exits 2 and starts nothing. Rejected combinations are listed wit
 another sweep already completed is copied (trials.reused_from) unless --no-reuse. Workers run trials: \`hwsweep worker\`.`,
     )
     .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; reuse: boolean; heartbeatTimeout: number }) => {
-      const spec = readSpec(file);
+      const spec = await resolveSpecModels(readSpec(file), file);
       const ctx = await openContext({ start: true, log: (m) => console.error(m) });
       try {
         const sweepId = opts.id ?? newSweepId(spec);

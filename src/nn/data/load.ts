@@ -3,7 +3,7 @@ import { loadCifar10 } from './cifar10.js';
 import { loadClassJson, packageDataDir } from './class-json.js';
 import { subsetSplit } from './subset.js';
 import { makeSynthetic } from './synthetic.js';
-import { DatasetNames, type Dataset, type DatasetName, type LoadDatasetOptions, type Split } from './types.js';
+import { DATASET_GEOMETRY, DatasetNames, type Dataset, type DatasetName, type LoadDatasetOptions, type Split } from './types.js';
 
 /** Full splits read from disk, cached per (name, path) so a worker parses the JSON only once. */
 const cache = new Map<string, { train: Split; test: Split }>();
@@ -50,8 +50,8 @@ export async function loadDataset(name: DatasetName, opts: LoadDatasetOptions = 
     ds = makeSynthetic({ seed, ...opts.synthetic });
   } else {
     const full = readFull(name, opts.path);
-    const shape: [number, number, number] = name === 'cifar10' ? [32, 32, 3] : [28, 28, 1];
-    ds = { name, shape, numClasses: 10, train: full.train, test: full.test };
+    const { shape, numClasses } = DATASET_GEOMETRY[name];
+    ds = { name, shape: [...shape], numClasses, train: full.train, test: full.test };
   }
   const size = ds.shape[0] * ds.shape[1] * ds.shape[2];
   // A subset larger than the split is an error, not a silent "use everything" (the trial records what it asked).

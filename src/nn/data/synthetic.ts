@@ -1,6 +1,6 @@
 import { checkArg } from '../../errors.js';
 import { Rng } from '../../shared/rng.js';
-import type { Dataset, Split } from './types.js';
+import { DATASET_GEOMETRY, type Dataset, type Split } from './types.js';
 
 /**
  * A seeded, learnable synthetic classification set: each class has a fixed random prototype image;
@@ -14,8 +14,8 @@ export function makeSynthetic(opts: {
   shape?: [number, number, number];
   numClasses?: number;
 }): Dataset {
-  const shape = opts.shape ?? [16, 16, 1];
-  const numClasses = opts.numClasses ?? 4;
+  const shape = opts.shape ?? DATASET_GEOMETRY.synthetic.shape;
+  const numClasses = opts.numClasses ?? DATASET_GEOMETRY.synthetic.numClasses;
   const nTrain = opts.train ?? 1024;
   const nTest = opts.test ?? 256;
   checkArg(numClasses >= 2 && numClasses <= 256, 'makeSynthetic', 'numClasses', numClasses, 'an integer in [2, 256]');

@@ -4,6 +4,17 @@ export const DatasetNames = ['fashion-mnist', 'mnist', 'cifar10', 'synthetic'] a
 export type DatasetName = (typeof DatasetNames)[number];
 
 /**
+ * Per-image shape `[h, w, c]` and class count of each dataset as `loadDataset` returns it (synthetic: its
+ * defaults). Lets a spec check a model file against its datasets without loading any images.
+ */
+export const DATASET_GEOMETRY: Readonly<Record<DatasetName, { shape: [number, number, number]; numClasses: number }>> = {
+  'fashion-mnist': { shape: [28, 28, 1], numClasses: 10 },
+  mnist: { shape: [28, 28, 1], numClasses: 10 },
+  cifar10: { shape: [32, 32, 3], numClasses: 10 },
+  synthetic: { shape: [16, 16, 1], numClasses: 4 },
+};
+
+/**
  * One split held in memory.
  * `x`: images, shape `[n, h, w, c]` row-major (NHWC), float32 in `[0, 1]`.
  * `y`: class labels, shape `[n]`, values in `[0, numClasses)`.

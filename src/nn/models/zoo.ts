@@ -100,3 +100,19 @@ export function initWeights(model: tf.LayersModel, seed: number): void {
     t.dispose();
   }
 }
+
+/**
+ * A seeded fresh start for a whole network, e.g. a model file trained from scratch: kernels as `initWeights`,
+ * biases, BN beta and moving mean 0, BN gamma and moving variance 1 (tfjs's defaults, what a zoo model starts with).
+ */
+export function initAllWeights(model: tf.LayersModel, seed: number): void {
+  const kernels = new Set(prunableLayers(model).map((n) => kernelOf(model, n)));
+  for (const w of model.weights) {
+    if (kernels.has(w)) continue;
+    const one = /\/(gamma|moving_variance)$/.test(w.originalName);
+    const t = one ? tf.onesLike(w.read()) : tf.zerosLike(w.read());
+    w.write(t);
+    t.dispose();
+  }
+  initWeights(model, seed);
+}

@@ -161,6 +161,7 @@ export function createTrialActivities(store: TrialStore) {
         const out = await compressForTrial(t, model, data, layers, pruned);
         await store.recordLayerResults(input.trialId, out.layers);
         await store.putArtifact({ id: artifactIds.simInput(input.trialId), kind: 'sim-input', ownerId: input.trialId, bytes: encodeSimInput(out.sim) });
+        await store.putArtifact({ id: artifactIds.exportBundle(input.trialId), kind: 'export', ownerId: input.trialId, bytes: out.exportBundle });
         await record(input.trialId, 'compress', {
           accuracy: out.accuracy,
           accuracyDrop: baselineAccuracy - out.accuracy,

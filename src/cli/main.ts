@@ -31,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'plot', summary: 'the dashboard charts as SVG or PNG files', load: async () => (await import('./commands/plot.js')).plotCommand() },
   { name: 'simulate', summary: 'simulate a network on an accelerator preset or config', load: async () => (await import('./commands/simulate.js')).simulateCommand() },
   { name: 'setup', summary: 'optional set-up: build the native TensorFlow backend', load: async () => (await import('./commands/setup.js')).setupCommand() },
+  { name: 'export', summary: "write a trial's compressed network (tfjs model, packed weights, sizes)", load: async () => (await import('./commands/export.js')).exportCommand() },
 ];
 
 /** The sub-command named on the command line (`hwsweep [--debug] <name> …`, `hwsweep help <name>`), if any. */

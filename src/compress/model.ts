@@ -207,6 +207,8 @@ export interface QuantizedModel {
   weightCodes: Map<string, Int32Array>;
   /** Plug into `evaluate(model, split, { transforms })`. Activation SR draws from a fresh seeded Rng per `transforms()` call. */
   transforms: EvalTransforms;
+  /** The seed of `transforms`' activation SR (`fixedPointActivations(plans, transformsSeed)` rebuilds it). */
+  transformsSeed: number;
   /** New transforms whose activation SR uses another seed (average accuracy over seeds, §3.2 step 4). */
   transformsWithSeed: (seed: number) => EvalTransforms;
 }
@@ -250,23 +252,42 @@ export async function quantizeModel(model: tf.LayersModel, opts: QuantizeModelOp
     const p = (plans.get(name) as LayerQuantPlan).weights;
     weightCodes.set(name, toCodes(w, p, { rounding: p.rounding, rng }));
   }
-  const make = (seed: number): EvalTransforms => {
-    const arng = new Rng(seed);
-    return {
-      layers,
-      weight: (name, w) => {
-        const c = weightCodes.get(name);
-        const p = plans.get(name);
-        return c && p ? fromCodes(c, p.weights.fl) : w;
-      },
-      activation: (name, x) => {
-        const a = plans.get(name)?.activations;
-        if (!a) return x;
-        return mapTensor(x, (v) => fromCodes(toCodes(v, a, { rounding: a.rounding, rng: arng }), a.fl));
-      },
-    };
+  const make = (seed: number): EvalTransforms => ({
+    layers,
+    weight: (name, w) => {
+      const c = weightCodes.get(name);
+      const p = plans.get(name);
+      return c && p ? fromCodes(c, p.weights.fl) : w;
+    },
+    activation: fixedPointActivations(plans, seed),
+  });
+  return { plans, weightCodes, transforms: make(opts.seed + 1), transformsSeed: opts.seed + 1, transformsWithSeed: make };
+}
+
+/**
+ * The input-activation transform of fixed-point plans (layers without an activation plan pass through). SR draws
+ * from one `Rng(seed)` in call order, so the same seed, batches and layer order give the same values.
+ */
+export function fixedPointActivations(
+  plans: ReadonlyMap<string, Pick<LayerQuantPlan, 'activations'>>,
+  seed: number,
+): NonNullable<EvalTransforms['activation']> {
+  const arng = new Rng(seed);
+  return (name, x) => {
+    const a = plans.get(name)?.activations;
+    if (!a) return x;
+    return mapTensor(x, (v) => fromCodes(toCodes(v, a, { rounding: a.rounding, rng: arng }), a.fl));
   };
-  return { plans, weightCodes, transforms: make(opts.seed + 1), transformsWithSeed: make };
+}
+
+/** Static activation clustering (KCNN): every input value of a layer snapped to the layer's nearest centroid. */
+export function clusteredActivations(
+  centroids: ReadonlyMap<string, ArrayLike<number>>,
+): NonNullable<EvalTransforms['activation']> {
+  return (name, x) => {
+    const c = centroids.get(name);
+    return c ? mapTensor(x, (v) => snapToCentroids(v, c)) : x;
+  };
 }
 
 export interface ClusterModelOptions {
@@ -339,7 +360,7 @@ export async function clusterModel(model: tf.LayersModel, opts: ClusterModelOpti
           activation: (name: string, x: tf.Tensor) => {
             const c = centroids.get(name);
             if (!c) return x;
-            if ((a.mode ?? 'static') === 'static') return mapTensor(x, (v) => snapToCentroids(v, c));
+            if ((a.mode ?? 'static') === 'static') return clusteredActivations(centroids)(name, x);
             const per = x.size / (x.shape[0] ?? 1);
             return mapTensor(x, (v) => {
               const out = new Float32Array(v.length);

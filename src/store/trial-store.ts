@@ -240,4 +240,6 @@ export const artifactIds = {
   simInput: (trial: string) => `sim/${trial}`,
   /** A user-supplied model file (`encodeModelFiles`), stored at launch so workers need no shared filesystem. */
   model: (sha256: string) => `model/${sha256}`,
+  /** A compressed trial as evaluated (`encodeExportBundle`), what `hwsweep export` writes out. */
+  exportBundle: (trial: string) => `export/${trial}`,
 } as const;

@@ -11,6 +11,7 @@ import { countKept, modelStorage, prunedModelStorage, sparsityFor, type ModelSto
 import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
 import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
+import { encodeExportBundle } from './export.js';
 import type { SimInput } from './sim-input.js';
 
 export interface CompressOutcome {
@@ -19,6 +20,8 @@ export interface CompressOutcome {
   storage: ModelStorage;
   layers: LayerRow[];
   sim: SimInput;
+  /** What `hwsweep export` needs to rebuild the network as evaluated (`encodeExportBundle`). */
+  exportBundle: Uint8Array;
 }
 
 /** One `layer_results` row. */
@@ -88,7 +91,8 @@ export async function compressForTrial(
           ...(t.activationClusters > 0 ? { activations: { k: t.activationClusters, calibration } } : {}),
         })
       : undefined;
-  const transforms = compose(q, c, { quantW, quantA, clusterW: t.weightClusters > 0, clusterA: t.activationClusters > 0 });
+  const use = { quantW, quantA, clusterW: t.weightClusters > 0, clusterA: t.activationClusters > 0 };
+  const transforms = compose(q, c, use);
   const result = await evaluate(model, data.test, { transforms });
 
   // Per-layer input activation density from a few calibration images: the simulator's zero-skipping expectation.
@@ -144,5 +148,6 @@ export async function compressForTrial(
       t.weightClusters > 0 && c ? [...c.weights].map(([name, ct]) => [name, Uint16Array.from(ct.codes)] as const) : [],
     ),
   };
-  return { accuracy: result.accuracy, loss: result.loss, storage, layers: rows, sim };
+  const exportBundle = encodeExportBundle({ name: t.model, model, masks: pruned?.masks, quantized: q, clustered: c, use, transforms, storage });
+  return { accuracy: result.accuracy, loss: result.loss, storage, layers: rows, sim, exportBundle };
 }

@@ -77,7 +77,11 @@ function modelFiles(ref: ModelFileRef, source: ModelFileSource): Promise<ModelFi
  * shape and class count, and keeps its weights when `pretrained`, else starts from a seeded init (`initAllWeights`).
  * @throws HwsweepError SHAPE_MISMATCH when the model file does not fit the dataset; MODEL_NOT_FOUND when no copy is stored
  */
-export async function trialModel(ref: ModelDataRef, data: Dataset, source?: ModelFileSource): Promise<tf.LayersModel> {
+export async function trialModel(
+  ref: ModelDataRef,
+  data: Pick<Dataset, 'name' | 'shape' | 'numClasses'>,
+  source?: ModelFileSource,
+): Promise<tf.LayersModel> {
   const file = ref.modelFile ?? null;
   if (file === null) {
     return createModel({

@@ -203,7 +203,8 @@ export function validateHardware(x: unknown): HardwareConfig {
     oneOf(s, 'subword.', 'outputWords', ['datapath', 'operand']);
   } else {
     const c = sec('clustered');
-    for (const k of ['pes', 'adders', 'multipliers', 'denseMacsPerPe', 'comparators']) int(c, 'clustered.', k, 1, 1 << 20);
+    for (const k of ['pes', 'adders', 'multipliers', 'denseMacsPerPe', 'comparators'])
+      int(c, 'clustered.', k, 1, 1 << 20);
     oneOf(c, 'clustered.', 'mode', ['W', 'WA']);
     bool(c, 'clustered.', 'pipelined');
     int(c, 'clustered.', 'onlineIterations', 0, 1000);

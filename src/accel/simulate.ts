@@ -59,7 +59,8 @@ function checkCompression(l: LayerDescriptor, wElems: number, c: LayerCompressio
   const wb = c.weightBits;
   if (wb !== undefined && (!Number.isInteger(wb) || wb < 2 || wb > 32)) bad('weightBits', wb, 'an integer in [2, 32]');
   const ab = c.activationBits;
-  if (ab !== undefined && (!Number.isInteger(ab) || ab < 1 || ab > 32)) bad('activationBits', ab, 'an integer in [1, 32]');
+  if (ab !== undefined && (!Number.isInteger(ab) || ab < 1 || ab > 32))
+    bad('activationBits', ab, 'an integer in [1, 32]');
   const d = c.activationDensity;
   if (d !== undefined && !(d >= 0 && d <= 1)) bad('activationDensity', d, 'in [0, 1]');
   for (const f of ['weightClusters', 'activationClusters'] as const) {
@@ -177,13 +178,15 @@ export const REFERENCE: ReadonlyMap<string, LayerCompression> = new Map();
  * The steps from the reference to the compressed network, in the order their factors are attributed
  * (docs/simulator.md §3). Each adds the listed fields of the trial's compression to the previous step.
  */
-const STEPS: readonly { factor: Exclude<keyof SpeedupFactors, 'memory'>; fields: readonly (keyof LayerCompression)[] }[] =
-  [
-    { factor: 'bitWidth', fields: ['weightBits', 'activationBits'] },
-    { factor: 'weightSparsity', fields: ['mask', 'sparsity'] },
-    { factor: 'activationSkipping', fields: ['activationDensity', 'activationMask'] },
-    { factor: 'clustering', fields: ['weightCodes', 'weightClusters', 'activationClusters'] },
-  ];
+const STEPS: readonly {
+  factor: Exclude<keyof SpeedupFactors, 'memory'>;
+  fields: readonly (keyof LayerCompression)[];
+}[] = [
+  { factor: 'bitWidth', fields: ['weightBits', 'activationBits'] },
+  { factor: 'weightSparsity', fields: ['mask', 'sparsity'] },
+  { factor: 'activationSkipping', fields: ['activationDensity', 'activationMask'] },
+  { factor: 'clustering', fields: ['weightCodes', 'weightClusters', 'activationClusters'] },
+];
 
 /** Whether a step changes anything: some layer sets one of its fields (zero skipping only where the hardware skips). */
 function stepApplies(
@@ -236,7 +239,10 @@ function speedupSplit(
   let prev = reference;
   let run = reference;
   applied.forEach((s, j) => {
-    run = j === applied.length - 1 ? runNetwork(layers, compression, hw, o) : runNetwork(layers, partialCompression(compression, s.i + 1), hw, o);
+    run =
+      j === applied.length - 1
+        ? runNetwork(layers, compression, hw, o)
+        : runNetwork(layers, partialCompression(compression, s.i + 1), hw, o);
     factors[s.factor] = ratioOf(prev.computeCycles, run.computeCycles);
     prev = run;
   });

@@ -29,7 +29,7 @@ function err(file: string, line: number, msg: string, field?: string): never {
   });
 }
 
-/** Builds a batch-1 conv descriptor with no padding (outH/outW by the floor rule). */
+/** Builds a batch-1 conv descriptor with `pad` zero pixels on every side (0 = a SCALE-Sim row, already padded). */
 export function convDescriptor(
   name: string,
   H: number,
@@ -40,6 +40,7 @@ export function convDescriptor(
   N: number,
   Sh: number,
   Sw: number,
+  pad = 0,
 ): LayerDescriptor {
   return {
     name,
@@ -52,13 +53,13 @@ export function convDescriptor(
     kernelW: Fw,
     strideH: Sh,
     strideW: Sw,
-    padTop: 0,
-    padBottom: 0,
-    padLeft: 0,
-    padRight: 0,
+    padTop: pad,
+    padBottom: pad,
+    padLeft: pad,
+    padRight: pad,
     groups: 1,
-    outH: Math.floor((H - Fh) / Sh) + 1,
-    outW: Math.floor((W - Fw) / Sw) + 1,
+    outH: Math.floor((H + 2 * pad - Fh) / Sh) + 1,
+    outW: Math.floor((W + 2 * pad - Fw) / Sw) + 1,
     weightShape: [Fh, Fw, C, N],
     hasBias: false,
   };

@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'simulate', summary: 'simulate a network on an accelerator preset or config', load: async () => (await import('./commands/simulate.js')).simulateCommand() },
   { name: 'setup', summary: 'optional set-up: build the native TensorFlow backend', load: async () => (await import('./commands/setup.js')).setupCommand() },
   { name: 'export', summary: "write a trial's compressed network (tfjs model, packed weights, sizes)", load: async () => (await import('./commands/export.js')).exportCommand() },
+  { name: 'reproduce', summary: "the seed papers' headline numbers beside the simulator's", load: async () => (await import('./commands/reproduce.js')).reproduceCommand() },
 ];
 
 /** The sub-command named on the command line (`hwsweep [--debug] <name> …`, `hwsweep help <name>`), if any. */

@@ -184,7 +184,13 @@ export function weightStorageBits(
         const ib = s.indexBits ?? DEFAULT_RELATIVE_INDEX_BITS;
         checkArg(Number.isInteger(ib) && ib >= 1 && ib <= 16, where, 'indexBits', ib, 'an integer in [1, 16]');
         const mask = kept.mask;
-        checkArg(mask !== undefined, where, 'mask', 'undefined', 'a mask (relative indices depend on the zero positions)');
+        checkArg(
+          mask !== undefined,
+          where,
+          'mask',
+          'undefined',
+          'a mask (relative indices depend on the zero positions)',
+        );
         entries = relativeEntries(mask, ib);
         valueBits = entries * vb;
         indexBits = entries * ib;

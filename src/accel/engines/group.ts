@@ -66,11 +66,10 @@ export function groupEngine(ctx: EngineContext): EngineResult {
 
   const nnzW = ts.nnz;
   const sparseFmt = gc !== null;
-  const w = layerWeightBits(
-    ctx,
-    () => (gc?.balancedN != null ? { kind: 'balanced', groupSize: gp.g } : IRREGULAR),
-    { nnz: nnzW, mask: ctx.comp.mask },
-  );
+  const w = layerWeightBits(ctx, () => (gc?.balancedN != null ? { kind: 'balanced', groupSize: gp.g } : IRREGULAR), {
+    nnz: nnzW,
+    mask: ctx.comp.mask,
+  });
   const actReads = pixels * ts.tileCount * taps * view.laneLen;
   const wtReads = pixels * nnzW;
   let rowReads = 0;

@@ -44,7 +44,11 @@ export function subwordEngine(ctx: EngineContext): EngineResult {
   const wWords = words(wl.weightElems, bw);
   const outWords = words(wl.outputElems, outBits);
   const memoryCycles = sw.cMem * (inWords + wWords + outWords);
-  const w = weightBits(wl, { values: { kind: 'fixed', bits: bw }, sparsity: { kind: 'dense' } }, { nnz: wl.weightElems });
+  const w = weightBits(
+    wl,
+    { values: { kind: 'fixed', bits: bw }, sparsity: { kind: 'dense' } },
+    { nnz: wl.weightElems },
+  );
   // Zero weights still occupy lanes; only their multiplier toggles (energy) are saved.
   const kept = packedOf(ctx, 'flat')?.nnz ?? wl.weightElems;
   const useful = (macs * kept) / wl.weightElems;

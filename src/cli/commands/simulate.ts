@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
 import {
   EnergyPresetNames,
@@ -26,6 +26,22 @@ export interface SimulateCliOptions {
   json?: boolean;
   /** `-i gemm` style topology (`Layer, M, N, K,`); auto-detected from the header otherwise. */
   gemm?: boolean;
+  /** Widths and activation density for every layer a masks file does not set (strings as typed, checked here). */
+  weightBits?: number;
+  activationBits?: number;
+  activationDensity?: number;
+}
+
+/** A commander parser for a number in `[lo, hi]` (integers only when `integer`), naming the option on error. */
+function numberIn(option: string, lo: number, hi: number, integer: boolean): (v: string) => number {
+  return (v) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || x < lo || x > hi || (integer && !Number.isInteger(x)))
+      throw new InvalidArgumentError(
+        `${option} = ${v} is not ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`,
+      );
+    return x;
+  };
 }
 
 function readText(file: string, what: string): string {
@@ -137,6 +153,12 @@ export function runSimulate(
       throw new HwsweepError('INVALID_ARGUMENT', `masks: layer "${k}" is not in ${opts.topology}`, {
         context: { layer: k, topology: opts.topology },
       });
+  const defaults: LayerCompression = {
+    ...(opts.weightBits !== undefined ? { weightBits: opts.weightBits } : {}),
+    ...(opts.activationBits !== undefined ? { activationBits: opts.activationBits } : {}),
+    ...(opts.activationDensity !== undefined ? { activationDensity: opts.activationDensity } : {}),
+  };
+  for (const l of layers) masks.set(l.name, { ...defaults, ...(masks.get(l.name) ?? {}) });
   const report = simulateNetwork(layers, masks, hw, {
     compat: opts.compat ?? 'native',
     energy: opts.energy ?? 'horowitz45',
@@ -155,6 +177,17 @@ export function simulateCommand(): Command {
       new Option('--compat <mode>', 'shape/word conventions').choices(['native', 'scalesim']).default('native'),
     )
     .option('--masks <files...>', 'masks: x.json ({layer: {mask, weightBits, ...}}), layer.bin or layer=file.bin')
+    .option(
+      '--weight-bits <b>',
+      'weight width of every layer (a masks file entry overrides)',
+      numberIn('--weight-bits', 2, 32, true),
+    )
+    .option('--activation-bits <b>', 'activation width of every layer', numberIn('--activation-bits', 1, 32, true))
+    .option(
+      '--activation-density <d>',
+      'fraction of non-zero input activations of every layer (used only by hardware with skipZeroActivations)',
+      numberIn('--activation-density', 0, 1, false),
+    )
     .addOption(new Option('--energy <model>', 'energy table').choices([...EnergyPresetNames]).default('horowitz45'))
     .option('--gemm', 'read the topology as `-i gemm` rows (Layer, M, N, K)')
     .option('--json', 'print the full JSON report (layers[] with name, totalCycles, …, and totals)')
@@ -163,6 +196,7 @@ export function simulateCommand(): Command {
       '\nExamples:\n' +
         '  $ hwsweep simulate --topology resnet50.csv --config scalesim-scale --compat scalesim\n' +
         '  $ hwsweep simulate --topology vgg16.csv --config kang-cx --masks masks.json --json\n' +
+        '  $ hwsweep simulate --topology vgg16.csv --config zhu-array --weight-bits 4 --activation-bits 8\n' +
         '  $ hwsweep simulate --topology net.csv --config google.cfg --compat scalesim\n' +
         `presets: ${Object.keys(presets).join(', ')}`,
     )

@@ -88,3 +88,28 @@ describe('hwsweep simulate (action function)', () => {
     expect(after).toMatch(/Examples:\n {2}\$ hwsweep simulate --topology/);
   });
 });
+
+describe('hwsweep simulate: widths for every layer', () => {
+  it('--weight-bits / --activation-bits set every layer; a zhu-array speedup comes from the width only', () => {
+    let out = '';
+    const r = runSimulate(
+      { topology: fx('vgg16.csv'), config: 'zhu-array', weightBits: 8, activationBits: 8, json: true },
+      (s) => (out += s),
+    );
+    expect(JSON.parse(out)).toHaveProperty('speedup.factors.bitWidth');
+    expect(r.speedup.factors.bitWidth!).toBeGreaterThan(1.2);
+    expect(r.speedup.factors.weightSparsity).toBe(1);
+    expect(r.layers.every((l) => l.packingFactor === 2)).toBe(true);
+  });
+  it('an out-of-range width is rejected by the option parser naming the option', async () => {
+    const cmd = simulateCommand()
+      .exitOverride()
+      .configureOutput({ writeErr: () => {} });
+    await expect(
+      cmd.parseAsync(['--topology', fx('vgg16.csv'), '--config', 'zhu-array', '--weight-bits', '1'], { from: 'user' }),
+    ).rejects.toThrow(/--weight-bits = 1 is not an integer in \[2, 32\]/);
+    await expect(
+      cmd.parseAsync(['--topology', 'x', '--config', 'zhu-array', '--activation-density', '1.5'], { from: 'user' }),
+    ).rejects.toThrow(/--activation-density = 1.5 is not a number in \[0, 1\]/);
+  });
+});

@@ -31,7 +31,13 @@ describe('AC-10 sub-word quantized engine', () => {
     const r = simulateNetwork([layer], new Map([['fc', { weightBits: 16, activationBits: 16 }]]), hw);
     expect(r.layers[0]!.computeCycles).toBe(r.layers[0]!.referenceComputeCycles);
     expect(r.speedup.speedup).toBe(1);
-    expect(r.speedup.factors).toEqual({ bitWidth: 1, weightSparsity: 1, activationSkipping: 1, clustering: 1, memory: 1 });
+    expect(r.speedup.factors).toEqual({
+      bitWidth: 1,
+      weightSparsity: 1,
+      activationSkipping: 1,
+      clustering: 1,
+      memory: 1,
+    });
   });
   it('operands wider than the datapath take several passes (32-bit on 16-bit: 64 cycles)', () => {
     const s = simulateNetwork([layer], new Map([['fc', { weightBits: 32, activationBits: 32 }]]), hw).layers[0]!;

@@ -154,7 +154,10 @@ describe('hardware validation', () => {
       /systolic\.sparse\.n = 5 is not an integer in \[1, 4\]/,
     ],
     [{ base: 'kang-cx', name: 'x', speed: 3 }, /hardware x: speed = 3 is not a known field/],
-    [{ base: 'kang-cx', name: 'x', group: { groupsPerStep: 'fill' } }, /group\.groupsPerStep = "fill" is not a known field/],
+    [
+      { base: 'kang-cx', name: 'x', group: { groupsPerStep: 'fill' } },
+      /group\.groupsPerStep = "fill" is not a known field/,
+    ],
     [{ base: 'kang-cx', name: 'x', skipZeroActivations: 'yes' }, /skipZeroActivations = "yes" is not true or false/],
     [{ base: 'kang-cx', name: 'x', memory: { overlap: 'yes' } }, /memory\.overlap = "yes" is not true or false/],
   ];

@@ -61,7 +61,11 @@ const arbHardware = fc
     };
     switch (r.engine) {
       case 'systolic':
-        return resolveHardware({ ...common, engine: 'systolic', systolic: { rows: r.a, cols: r.b, dataflow: r.dataflow } });
+        return resolveHardware({
+          ...common,
+          engine: 'systolic',
+          systolic: { rows: r.a, cols: r.b, dataflow: r.dataflow },
+        });
       case 'systolic-sparse':
         return resolveHardware({
           ...common,
@@ -86,7 +90,11 @@ const arbHardware = fc
           },
         });
       case 'krp':
-        return resolveHardware({ ...common, engine: 'krp', krp: { pc: r.a, pk: r.b, rowMux: r.flag, shifters: r.flag2 } });
+        return resolveHardware({
+          ...common,
+          engine: 'krp',
+          krp: { pc: r.a, pk: r.b, rowMux: r.flag, shifters: r.flag2 },
+        });
       case 'subword':
         return resolveHardware({
           ...common,
@@ -97,7 +105,13 @@ const arbHardware = fc
         return resolveHardware({
           ...common,
           engine: 'clustered',
-          clustered: { pes: r.a, adders: r.b, multipliers: 1 + (r.g % 5), denseMacsPerPe: r.fetch * 2, pipelined: r.flag },
+          clustered: {
+            pes: r.a,
+            adders: r.b,
+            multipliers: 1 + (r.g % 5),
+            denseMacsPerPe: r.fetch * 2,
+            pipelined: r.flag,
+          },
         });
     }
   });

@@ -35,9 +35,9 @@ describe('one storage-bit model for compression accounting and the simulator', (
     const sparsity = { kind: 'irregular', index: 'group-count', groupSize: 8 } as const;
     const acc = layerStorage(shape, { values: fixed8, sparsity }, mask);
     for (const hw of ['kang-cx', 'lixiao-fpga', 'kcnn', 'krp-fpga'])
-      expect(simulateNetwork([l], new Map([['c', { mask, sparsity }]]), resolveHardware(hw)).layers[0]!.storageBits).toBe(
-        acc.totalBits,
-      );
+      expect(
+        simulateNetwork([l], new Map([['c', { mask, sparsity }]]), resolveHardware(hw)).layers[0]!.storageBits,
+      ).toBe(acc.totalBits);
   });
 
   it('balanced masks, kernel-row masks and cluster codes agree too', () => {
@@ -46,9 +46,9 @@ describe('one storage-bit model for compression accounting and the simulator', (
       simulateNetwork([l], new Map([['c', { mask: bal }]]), resolveHardware('kang-lowcplx')).layers[0]!.storageBits,
     ).toBe(layerStorage(shape, { values: fixed8, sparsity: { kind: 'balanced', groupSize: 16 } }, bal).totalBits);
     const krp = krpMask(32, 16, 1);
-    expect(simulateNetwork([l], new Map([['c', { mask: krp }]]), resolveHardware('krp-fpga')).layers[0]!.storageBits).toBe(
-      layerStorage(shape, { values: fixed8, sparsity: { kind: 'krp' } }, krp).totalBits,
-    );
+    expect(
+      simulateNetwork([l], new Map([['c', { mask: krp }]]), resolveHardware('krp-fpga')).layers[0]!.storageBits,
+    ).toBe(layerStorage(shape, { values: fixed8, sparsity: { kind: 'krp' } }, krp).totalBits);
     const codes = new Uint16Array(9 * 32 * 16).map((_, i) => i % 17);
     const f: StorageFormat = { values: { kind: 'clustered', clusters: 16 }, sparsity: { kind: 'dense' } };
     expect(
@@ -91,7 +91,13 @@ describe('report -> database rows (src/trial/simulate.ts)', () => {
     const row = simulationRow('kang-cx', r);
     expect(row.speedup).toBe(r.speedup.speedup);
     expect(row.computeSpeedup).toBe(r.speedup.computeSpeedup);
-    expect([row.bitWidthFactor, row.weightSparsityFactor, row.activationSkipFactor, row.clusteringFactor, row.memoryFactor]).toEqual([
+    expect([
+      row.bitWidthFactor,
+      row.weightSparsityFactor,
+      row.activationSkipFactor,
+      row.clusteringFactor,
+      row.memoryFactor,
+    ]).toEqual([
       r.speedup.factors.bitWidth,
       r.speedup.factors.weightSparsity,
       r.speedup.factors.activationSkipping,

@@ -23,7 +23,7 @@ export const NOT_AXES: ReadonlySet<string> = new Set([
   'id', 'sweep_id', 'number', 'config_hash', 'baseline_key', 'label', 'config', 'status', 'attempt', 'phase',
   'activity_attempt', 'error', 'error_type', 'baseline_accuracy', 'pruned_accuracy', 'retrained_accuracy',
   'accuracy', 'accuracy_drop', 'achieved_ratio', 'weights_kept', 'weights_total', 'model_bytes', 'compression_ratio',
-  'duration_ms', 'started_at', 'finished_at', 'created_at', 'updated_at', 'nominal_ratio',
+  'duration_ms', 'started_at', 'finished_at', 'created_at', 'updated_at', 'nominal_ratio', 'reused_from',
 ]);
 
 /** Outcome columns of `trials` the trial table shows and sorts by. */

@@ -1,6 +1,7 @@
 import { ApplicationFailure, ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { HwsweepError } from '../errors.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
+import { redactSecrets } from '../services/redact.js';
 
 export { EXIT_FAILURE, EXIT_USAGE };
 
@@ -16,9 +17,11 @@ function innermost(err: unknown): unknown {
 
 /**
  * Prints one clear line (`✖ message`), then `  → key: value` context lines and a hint; the stack only with --debug.
+ * Passwords in URLs are masked in all of it.
  * Returns the exit code.
  */
-export function reportError(err: unknown, debug: boolean, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function reportError(err: unknown, debug: boolean, writeRaw: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const write = (s: string): void => writeRaw(redactSecrets(s)); // a message may quote a URL with its password
   const e = innermost(err);
   let message = e instanceof Error ? e.message : String(e);
   let context: Record<string, unknown> = {};

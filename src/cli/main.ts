@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from './exit-codes.js';
+import { EXIT_OUTPUT_CLOSED, OutputClosedError, flushStdio, guardStdout } from './output.js';
 
 /**
  * One `hwsweep` sub-command, loaded only when it runs: `--help` and a light command (`sql`, `status`) never import
@@ -67,14 +68,25 @@ Quick start:
   return program;
 }
 
-/** Runs the CLI; resolves to the exit code. */
+/**
+ * Runs the CLI; resolves to the exit code once stdout and stderr are handed to the OS (callers exit right after,
+ * and a bare process.exit cut piped output at 64 KiB).
+ */
 export async function main(argv: string[]): Promise<number> {
+  guardStdout();
+  const code = await run(argv);
+  await flushStdio();
+  return code;
+}
+
+async function run(argv: string[]): Promise<number> {
   try {
     const program = await buildProgram(commandNameIn(argv.slice(2)));
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (err instanceof OutputClosedError) return EXIT_OUTPUT_CLOSED; // the reader stopped reading (`| head`)
     // Loaded only on failure: it imports Temporal's client to unwrap workflow failures.
     const { reportError } = await import('./errors.js');
     return reportError(err, argv.includes('--debug'));

@@ -43,7 +43,7 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
     }
   }
   if (json) return { text: toJson({ services: health, sweeps }), healthy };
-  const lines = health.map((h) => `${h.healthy ? '✔' : '✖'} ${h.name.padEnd(9)} ${h.address}${h.embedded ? '' : ' [external]'}`);
+  const lines = health.map((h) => `${h.healthy ? '✔' : '✖'} ${h.name.padEnd(9)} ${h.address}${h.embedded ? '' : ' [external]'}${h.healthy ? '' : ` not reachable: ${unreachableHint(h)}`}`);
   if (sweeps.length) lines.push('', table(sweeps));
   return { text: lines.join('\n'), healthy };
 }
@@ -58,4 +58,9 @@ async function recentSweeps(db: Db): Promise<Record<string, Cell>[]> {
     from sweeps s left join trials t on t.sweep_id = s.id
     group by s.id order by s.created_at desc limit 10`;
   return rows;
+}
+
+function unreachableHint(h: { name: 'postgres' | 'temporal'; embedded: boolean }): string {
+  if (h.embedded) return 'start it with `hwsweep up`';
+  return h.name === 'postgres' ? 'is that server up? check DATABASE_URL' : 'is that cluster up? check TEMPORAL_ADDRESS (and TLS settings)';
 }

@@ -1,14 +1,17 @@
 import { checkExternalPostgres, postgresReady, startPostgres, stopPostgres } from './postgres.js';
+import { redactUrl } from './redact.js';
 import { loadSettings, type Settings } from './settings.js';
 import { startTemporal, stopTemporal, temporalHealthy } from './temporal.js';
 
 export { loadSettings, temporalConnectionOptions, workflowUiUrl, type Settings } from './settings.js';
 export { findTemporalCli, ensureTemporalCli } from './temporal-cli.js';
+export { redactSecrets, redactUrl } from './redact.js';
 
 export interface ServiceHealth {
   name: 'postgres' | 'temporal';
   embedded: boolean;
   healthy: boolean;
+  /** Where it is: `host:port`, or the database URL with its password masked. */
   address: string;
 }
 
@@ -44,7 +47,7 @@ export async function servicesDown(s: Settings = loadSettings()): Promise<{ post
 export async function servicesStatus(s: Settings = loadSettings()): Promise<ServiceHealth[]> {
   const [pg, tmp] = await Promise.all([postgresReady(s.databaseUrl), temporalHealthy(s.temporalAddress)]);
   return [
-    { name: 'postgres', embedded: s.embeddedPostgres, healthy: pg, address: s.databaseUrl },
+    { name: 'postgres', embedded: s.embeddedPostgres, healthy: pg, address: redactUrl(s.databaseUrl) },
     { name: 'temporal', embedded: s.embeddedTemporal, healthy: tmp, address: s.temporalAddress },
   ];
 }

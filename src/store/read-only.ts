@@ -75,13 +75,21 @@ const KINDS: Record<number, FieldKind> = {
   20: 'integer', 21: 'integer', 23: 'integer', 26: 'integer', // int8, int2, int4, oid
   700: 'float', 701: 'float', 1700: 'numeric', 16: 'boolean', 114: 'json', 3802: 'json',
   1184: 'timestamptz', 1114: 'timestamp',
-  // arrays of int2, int4, int8, float4, float8, numeric, bool, text, varchar, json, jsonb, timestamp(tz)
-  1005: 'array', 1007: 'array', 1016: 'array', 1021: 'array', 1022: 'array', 1231: 'array', 1000: 'array',
-  1009: 'array', 1015: 'array', 199: 'array', 3807: 'array', 1115: 'array', 1185: 'array',
+};
+
+/** Array type -> element type, for the arrays of the kinds above (and text/varchar). */
+const ARRAY_ELEMENTS: Record<number, number> = {
+  1005: 21, 1007: 23, 1016: 20, 1028: 26, 1021: 700, 1022: 701, 1231: 1700, 1000: 16, 199: 114, 3807: 3802,
+  1185: 1184, 1115: 1114, 1009: 25, 1015: 1043,
 };
 
 export function fieldKind(typeOid: number): FieldKind {
-  return KINDS[typeOid] ?? 'text';
+  return KINDS[typeOid] ?? (ARRAY_ELEMENTS[typeOid] !== undefined ? 'array' : 'text');
+}
+
+/** The element type of an array type (0 when `typeOid` is not one of the arrays hwsweep decodes). */
+export function arrayElementOid(typeOid: number): number {
+  return ARRAY_ELEMENTS[typeOid] ?? 0;
 }
 
 /** Parses one raw value with node-postgres' default parser for its type (what `readOnlyQuery` returns). */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { servicesDown } from '../../services/index.js';
+import { redactUrl, servicesDown } from '../../services/index.js';
 import { applyToThisProcess, planTrainProcesses } from '../../train-processes.js';
 import { installRuntime, startWorkers } from '../../worker.js';
 import { parseCount } from './worker.js';
@@ -9,7 +9,7 @@ import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
 import { resolveSpecModels } from '../models.js';
 import { readOnlyQuery } from '../../store/read-only.js';
-import { RESULTS_SQL } from './results.js';
+import { printResults } from './results.js';
 
 import { PACKAGE_ROOT } from '../../shared/package-root.js';
 
@@ -46,8 +46,7 @@ export function demoCommand(): Command {
         if (l.uiUrl) console.log(`Temporal UI: ${l.uiUrl}`);
         const res = await waitWithProgress(ctx, l.sweepId);
         console.log(`\n${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}\n`);
-        const results = await readOnlyQuery(RESULTS_SQL, 30_000, [l.sweepId]);
-        console.log(table(results.rows, results.columns.filter((c) => c !== 'error' || results.rows.some((x) => x['error']))));
+        await printResults(l.sweepId, 'table');
         for (const acc of spec.accelerators.filter((a): a is string => typeof a === 'string')) {
           const front = await readOnlyQuery(
             `select label, round(accuracy::numeric, 4) as accuracy, round(speedup::numeric, 3) as speedup, round(model_bytes::numeric) as bytes
@@ -60,11 +59,11 @@ export function demoCommand(): Command {
           if (best.rows[0]) console.log(`Best speedup within 1 point of baseline on ${acc}: ${String(best.rows[0]['label'])} (${String(best.rows[0]['speedup'])}×)`);
         }
         console.log(`
-Data lives in PostgreSQL at ${ctx.settings.databaseUrl}${ctx.settings.embeddedPostgres ? ` (files under ${ctx.settings.paths.stateDir})` : ''}.
+Data lives in PostgreSQL at ${redactUrl(ctx.settings.databaseUrl)}${ctx.settings.embeddedPostgres ? ` (files under ${ctx.settings.paths.stateDir})` : ''}.
 Query it:
   npx hwsweep results ${l.sweepId}
   npx hwsweep sql "select * from pareto_accuracy_speedup where sweep_id = '${l.sweepId}'"
-  psql ${ctx.settings.databaseUrl} -c "select method, weight_bits, max(accuracy) from trials group by 1, 2"
+  psql ${redactUrl(ctx.settings.databaseUrl)} -c "select method, weight_bits, max(accuracy) from trials group by 1, 2"
 ${opts.down ? '' : 'Services keep running for your queries: `npx hwsweep down` stops them.'}`);
         if (!opts.down) console.log(`\nSee it (Pareto fronts, training curves, per-layer cycles):\n  npx hwsweep dashboard --open          # http://127.0.0.1:8400/#/sweep/${encodeURIComponent(l.sweepId)}`);
       } finally {

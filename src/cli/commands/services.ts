@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadSettings, servicesDown, servicesUp } from '../../services/index.js';
+import { loadSettings, redactUrl, servicesDown, servicesUp } from '../../services/index.js';
 import { migrate } from '../../store/migrate.js';
 
 /** `hwsweep up`: start the embedded services, migrate the database, print where everything is. */
@@ -16,7 +16,7 @@ export function upCommand(): Command {
         temporalAddress: s.temporalAddress,
         temporalNamespace: s.temporalNamespace,
         temporalUi: s.temporalUiUrl ?? null,
-        databaseUrl: s.databaseUrl,
+        databaseUrl: redactUrl(s.databaseUrl), // never print a password
         stateDir: s.paths.stateDir,
         migrationsApplied: applied,
       };

@@ -128,6 +128,23 @@ export function csvRecord(values: readonly (string | null)[], kinds: readonly Fi
   return values.map((v, i) => csvField(v, kinds[i] ?? 'text')).join(',');
 }
 
+/**
+ * CSV of parsed rows (as `readOnlyQuery` returns them), with the same conventions as the raw encoder: numbers as the
+ * shortest text that reads back to the same double, NULL as an empty unquoted field, `""` for the empty string,
+ * Dates in ISO 8601 (a JS Date holds milliseconds: stream raw rows when microseconds matter). No trailing newline.
+ */
+export function csv(rows: Record<string, Cell>[], columns?: string[]): string {
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const text = (v: Cell): string | null => {
+    if (v === null || v === undefined) return null;
+    if (v instanceof Date) return v.toISOString();
+    if (Buffer.isBuffer(v)) return `\\x${v.toString('hex')}`;
+    if (typeof v === 'object') return toJson(v);
+    return String(v);
+  };
+  return [csvRecord(cols, []), ...rows.map((r) => cols.map((c) => csvField(text(r[c]))).join(','))].join('\n');
+}
+
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**

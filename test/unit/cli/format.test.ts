@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { ROUNDED_NOTE, csvField, csvRecord, displayNumber, exactText, jsonObject, jsonKeys, jsonValue, rawTable, table, uniqueNames } from '../../../src/cli/format.js';
+import { ROUNDED_NOTE, csv, csvField, csvRecord, displayNumber, exactText, jsonObject, jsonKeys, jsonValue, rawTable, table, uniqueNames } from '../../../src/cli/format.js';
 import type { FieldKind } from '../../../src/store/read-only.js';
 
 /** csv-parse (an independent RFC 4180 parser) with the NULL convention: an unquoted empty field is NULL. */
@@ -50,6 +50,20 @@ describe('csv', () => {
     expect(csvField('2026-12-02 04:22:07', 'timestamp')).toBe('2026-12-02T04:22:07');
     expect(csvField('infinity', 'timestamptz')).toBe('infinity');
     expect(new Date(csvField('2026-12-02 04:22:07.865123+00', 'timestamptz')).toISOString()).toBe('2026-12-02T04:22:07.865Z');
+  });
+});
+
+describe('csv of parsed rows (readOnlyQuery, the dashboard)', () => {
+  it('round-trips numbers exactly, keeps NULL apart from the empty string, dates in ISO 8601', () => {
+    const rows = [
+      { a: 4492512.53, b: '', c: null, d: new Date('2026-12-02T04:22:07.865Z'), e: 1e-300, f: 'x, "y"\nz', g: { k: [1, 2] } },
+      { a: 0.1 + 0.2, b: 'b', c: undefined, d: null, e: NaN, f: '', g: null },
+    ];
+    const out = parseCsv(`${csv(rows)}\n`);
+    expect(out[0]).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(out[1]).toEqual(['4492512.53', '', null, '2026-12-02T04:22:07.865Z', '1e-300', 'x, "y"\nz', '{"k":[1,2]}']);
+    expect(out[2]).toEqual(['0.30000000000000004', 'b', null, null, 'NaN', '', null]);
+    expect(Number(out[2]![0])).toBe(0.1 + 0.2);
   });
 });
 

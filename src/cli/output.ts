@@ -35,7 +35,9 @@ export function guardStdout(): void {
 export async function writeOut(chunk: string): Promise<void> {
   if (closed) throw new OutputClosedError();
   if (process.stdout.write(chunk)) return;
-  await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]).catch(() => undefined);
+  const stop = new AbortController(); // removes the losing listener: thousands of waits must not pile up listeners
+  await Promise.race([once(process.stdout, 'drain', { signal: stop.signal }), once(process.stdout, 'close', { signal: stop.signal })]).catch(() => undefined);
+  stop.abort();
   if (closed || process.stdout.destroyed) throw new OutputClosedError();
 }
 

@@ -3,6 +3,7 @@
  * PostgreSQL and returns only what a page draws (one page of the trial table, per-value means, compact points).
  * Column names that come from the client (sort, filters) are checked against the columns the schema has.
  */
+import { resolveHardware } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { loadSettings, workflowUiUrl } from '../services/settings.js';
 import { readOnlyQuery, type Value } from '../store/read-only.js';
@@ -247,6 +248,14 @@ export async function marginals(sweepId: string, axes: SweepSummary['axes'], fil
     .sort((a, b) => order.get(a.axis)! - order.get(b.axis)! || numericFirst(a.value, b.value));
 }
 
+function resolvePreset(name: string): Value {
+  try {
+    return { preset: name, ...resolveHardware(name) } as Value;
+  } catch {
+    return name; // a preset this version no longer has: show the stored name
+  }
+}
+
 function numericFirst(a: string, b: string): number {
   const x = Number(a.replace(/^\[/, '').split(',')[0]); // a bin sorts by its lower edge
   const y = Number(b.replace(/^\[/, '').split(',')[0]);
@@ -295,7 +304,8 @@ export async function trialDetail(id: string): Promise<TrialDetail> {
   ]);
   return {
     trial,
-    simulations,
+    // A preset is stored by name: show the configuration it stands for (what the simulator ran).
+    simulations: simulations.map((s) => ({ ...s, hardware: typeof s['hardware'] === 'string' ? resolvePreset(s['hardware']) : s['hardware'] })),
     epochs: epochs.map((e) => ({
       phase: String(e['phase']),
       epoch: Number(e['epoch']),

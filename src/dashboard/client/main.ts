@@ -296,7 +296,7 @@ async function trialPage(id: string): Promise<void> {
     h('h1', {}, `Trial #${fmt(t['number'])} · ${fmt(t['label'])} `, h('a', { href: `#/sweep/${encodeURIComponent(String(t['sweep_id']))}` }, `(sweep ${String(t['sweep_id'])})`)),
     info,
     h('h2', {}, 'Simulations (speedup factors per accelerator)'),
-    table(simCols.map((k) => ({ key: k, num: k !== 'accelerator' })), d.simulations, { id: 'simulations' }),
+    h('div', { class: 'scroll' }, table(simCols.map((k) => ({ key: k, num: k !== 'accelerator' })), d.simulations, { id: 'simulations' })),
     h(
       'div',
       { class: 'charts' },

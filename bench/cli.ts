@@ -102,11 +102,13 @@ try {
 }
 
 const distAge = statSync(compiledMain).mtime.toISOString();
-if (json) console.log(JSON.stringify({ runs: RUNS, dist_built: distAge, cores: (await import('node:os')).availableParallelism(), results: result }));
+const os = await import('node:os');
+const load = Number(os.loadavg()[0]!.toFixed(1)); // start-up times scale with it: other jobs share the cores
+if (json) console.log(JSON.stringify({ runs: RUNS, dist_built: distAge, cores: os.availableParallelism(), load_average_1m: load, results: result }));
 else {
   const cols = Object.keys(rows[0]!);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => r[c]!.length)));
-  console.log(`\nhwsweep start-up, median of ${RUNS} runs (target: < 0.3 s wall for --help, status, sql)`);
+  console.log(`\nhwsweep start-up, median of ${RUNS} runs (target: < 0.3 s wall for --help, status, sql); 1-minute load average ${load} on ${os.availableParallelism()} cores`);
   console.log(cols.map((c, i) => c.padEnd(width[i]!)).join('  '));
   for (const r of rows) console.log(cols.map((c, i) => r[c]!.padEnd(width[i]!)).join('  '));
 }

@@ -238,8 +238,11 @@ export const artifactIds = {
   masks: (trial: string) => `masks/${trial}`,
   /** The simulator's input of a trial (compressed network description). */
   simInput: (trial: string) => `sim/${trial}`,
-  /** A user-supplied model file (`encodeModelFiles`), stored at launch so workers need no shared filesystem. */
+  /**
+   * A user-supplied model file (`encodeModelFiles`), stored at launch so workers need no shared filesystem. Shared
+   * by content: keep it while any baseline's `recipe.modelFile.sha256` names it (baselines, retries and exports read it).
+   */
   model: (sha256: string) => `model/${sha256}`,
-  /** A compressed trial as evaluated (`encodeExportBundle`), what `hwsweep export` writes out. */
+  /** A compressed trial as evaluated (`encodeExportBundle`): a final output (what `hwsweep export` writes out), keep it. */
   exportBundle: (trial: string) => `export/${trial}`,
 } as const;

@@ -21,7 +21,8 @@ export async function exportTrial(db: Db, trialId: string, dir: string): Promise
       hint: 'trial ids are <sweep-id>/<config-hash>: hwsweep sql "select id, label from trials where sweep_id = \'…\'"',
     });
   }
-  const bytes = await getArtifact(db, artifactIds.exportBundle(trialId));
+  // A trial reused from another sweep (same configuration) exports the network its source computed.
+  const bytes = await getArtifact(db, artifactIds.exportBundle(row.reusedFrom ?? trialId));
   if (!bytes) {
     throw new HwsweepError(
       'INVALID_ARGUMENT',

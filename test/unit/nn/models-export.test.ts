@@ -7,6 +7,7 @@ import { decodeLayerWeights } from '../../../src/compress/model.js';
 import { initBackend } from '../../../src/nn/backend/index.js';
 import { buildFileModel, readModelFiles } from '../../../src/nn/io/index.js';
 import {
+  createModel,
   evaluate,
   getAllWeights,
   getWeights,
@@ -63,9 +64,18 @@ describe('export of a compressed trial', () => {
     ['Kw8 Ka6 (k-means weights and activations)', { clustering: { weightClusters: 8, activationClusters: 6 } }],
     ['W8 weights only', { quantization: { weightBits: 8 } }],
     ['fp32, pruned only', {}],
+    [
+      'zoo lenet5, W8A8',
+      { models: ['lenet5'], quantization: { weightBits: 8, activationBits: 8, calibrationSize: 32 } },
+    ],
   ])('%s: the reloaded export reproduces the measured accuracy; sizes match the storage account', async (_, o) => {
     const t = await trial(o);
-    const { model } = await buildFileModel(readModelFiles(MODEL), 'm');
+    const zoo = 'models' in o; // a zoo network goes through the same export path
+    const build = async () =>
+      zoo
+        ? createModel({ name: 'lenet5', inputShape: [28, 28, 1], numClasses: 10, seed: 5 })
+        : (await buildFileModel(readModelFiles(MODEL), 'm')).model;
+    const model = await build();
     const layers = layerDescriptors(model);
     const pruned = pruneForTrial(t, layers, getWeights(model));
     if (!pruned) throw new Error('not pruned');
@@ -81,7 +91,7 @@ describe('export of a compressed trial', () => {
     const out = await compressForTrial(t, model, data, layers, pruned);
 
     const dir = mkdtempSync(join(tmpdir(), 'export-'));
-    const network = (await buildFileModel(readModelFiles(MODEL), 'n')).model;
+    const network = await build();
     const bundle = decodeExportBundle(out.exportBundle);
     expect(bundle.packedAsFp32).toEqual([]); // every kernel decodes from its packed format to the evaluated values
     const manifest = await writeExport(dir, network, bundle, {
@@ -108,7 +118,7 @@ describe('export of a compressed trial', () => {
       // Kernels in model.json are exactly the packed form decoded; masked positions are zero.
       const all = getAllWeights(back.model);
       for (const l of back.packed.layers) {
-        const k = [...all].find(([name]) => name === `${l.name}/kernel`)?.[1].data;
+        const k = all.get(`${l.name}/kernel`)?.data;
         expect(Array.from(k ?? []), l.name).toEqual(Array.from(decodeLayerWeights(l)));
         const mask = pruned.masks.get(l.name);
         if (mask) expect(Array.from(k ?? []).every((v, i) => mask[i] || v === 0)).toBe(true);

@@ -24,6 +24,8 @@ import {
   initAllWeights,
   layerDescriptors,
   makeSynthetic,
+  SUPPORTED_LAYERS,
+  trainModel,
 } from '../../../src/nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../../../src/shared/layer.js';
 
@@ -161,6 +163,78 @@ describe('model files converted from Keras (tensorflowjs_converter)', () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+/**
+ * A tfjs model using every supported layer class at least once (the Keras fixtures lack some), for 16x16x1 inputs
+ * and 4 classes (the synthetic set): two branches (Concatenate, Add), every pooling kind, a softmax output layer.
+ */
+function everyLayerModel(): tf.LayersModel {
+  const L = tf.layers;
+  const x = tf.input({ shape: [16, 16, 1], name: 'image' });
+  const scaled = L.rescaling({ scale: 2, offset: -1, name: 'scale' }).apply(x) as tf.SymbolicTensor;
+  const padded = L.zeroPadding2d({ padding: 1, name: 'pad' }).apply(scaled) as tf.SymbolicTensor;
+  const c1 = L.conv2d({ filters: 4, kernelSize: 3, name: 'c1', activation: 'relu6' }).apply(
+    padded,
+  ) as tf.SymbolicTensor;
+  const bn = L.batchNormalization({ name: 'bn' }).apply(c1) as tf.SymbolicTensor;
+  const a = L.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthMultiplier: 2, name: 'dw' }).apply(
+    bn,
+  ) as tf.SymbolicTensor;
+  const b = L.conv2d({ filters: 4, kernelSize: 1, name: 'pw', activation: 'tanh' }).apply(bn) as tf.SymbolicTensor;
+  const cat = L.concatenate({ name: 'cat' }).apply([
+    a,
+    L.activation({ activation: 'sigmoid', name: 'sig' }).apply(b) as tf.SymbolicTensor,
+  ]) as tf.SymbolicTensor;
+  const c2 = L.conv2d({ filters: 12, kernelSize: 3, padding: 'same', name: 'c2' }).apply(cat) as tf.SymbolicTensor;
+  const sum = L.add({ name: 'sum' }).apply([cat, c2]) as tf.SymbolicTensor;
+  const act = L.reLU({ maxValue: 6, name: 'relu' }).apply(sum) as tf.SymbolicTensor;
+  const mp = L.maxPooling2d({ poolSize: 2, name: 'mp' }).apply(act) as tf.SymbolicTensor;
+  const ap = L.averagePooling2d({ poolSize: 2, name: 'ap' }).apply(mp) as tf.SymbolicTensor;
+  const gap = L.globalAveragePooling2d({ name: 'gap' }).apply(ap) as tf.SymbolicTensor;
+  const gmp = L.globalMaxPooling2d({ name: 'gmp' }).apply(ap) as tf.SymbolicTensor;
+  const both = L.concatenate({ name: 'pools' }).apply([gap, gmp]) as tf.SymbolicTensor;
+  const r = L.reshape({ targetShape: [2, 12], name: 'reshape' }).apply(both) as tf.SymbolicTensor;
+  const flat = L.flatten({ name: 'flat' }).apply(r) as tf.SymbolicTensor;
+  const drop = L.dropout({ rate: 0.1, name: 'drop' }).apply(flat) as tf.SymbolicTensor;
+  const fc = L.dense({ units: 4, name: 'fc' }).apply(drop) as tf.SymbolicTensor;
+  const out = L.softmax({ name: 'probs' }).apply(fc) as tf.SymbolicTensor;
+  return tf.model({ inputs: x, outputs: out, name: 'every_layer' });
+}
+
+describe('every supported layer type', () => {
+  it('loads from files, gets compute descriptors, trains one epoch and evaluates on the worker backend', async () => {
+    const source = everyLayerModel();
+    const classes = new Set(source.layers.map((l) => l.getClassName()));
+    expect([...classes].sort()).toEqual(Object.keys(SUPPORTED_LAYERS).sort()); // the model covers the whole list
+    const dir = mkdtempSync(join(tmpdir(), 'every-'));
+    await saveLayersModel(source, dir);
+    source.dispose();
+    const built = await buildFileModel(readModelFiles(join(dir, 'model.json')), 'every');
+    expect(built.removedSoftmax).toBe('probs');
+    const d = layerDescriptors(built.model);
+    expect(d.map((l) => [l.name, l.kind, l.inH, l.inC, l.outC, l.outH])).toEqual([
+      ['c1', 'conv', 18, 1, 4, 16], // after ZeroPadding2D(1): 18x18, valid 3x3
+      ['pw', 'conv', 16, 4, 4, 16], // tfjs's topological order of the two branches
+      ['dw', 'depthwise', 16, 4, 8, 16], // depth multiplier 2
+      ['c2', 'conv', 16, 12, 12, 16], // input: concatenation of 8 + 4 channels
+      ['fc', 'fc', 1, 24, 4, 1], // [gap 12 | gmp 12] -> reshape [2, 12] -> flatten 24
+    ]);
+    const data = makeSynthetic({ seed: 2, train: 128, test: 64 });
+    initAllWeights(built.model, 1);
+    const { history } = await trainModel(built.model, data, {
+      epochs: 1,
+      batchSize: 32,
+      optimizer: 'sgd',
+      lr: 0.05,
+      schedule: { kind: 'constant' },
+      seed: 1,
+    });
+    expect(Number.isFinite(history[0]?.loss)).toBe(true);
+    const { accuracy } = await evaluate(built.model, data.test);
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+    built.model.dispose();
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { PathSeg, RawIssue } from './issues.js';
 import type { RawParsedSpec } from './schema.js';
+import { strategyIssues } from './strategy.js';
 import { DATASET_SIZES, FLOAT_BITS, MODELS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
 import { describeValue, interval } from './zod-helpers.js';
 import { gridPoints } from './expand.js';
@@ -57,18 +58,14 @@ export function gridUpperBound(s: SweepSpec): number {
   return lens.reduce((a, b) => a * b, 1);
 }
 
-/** Turns the zod output into a SweepSpec (fills schedule and strategy defaults). */
+/** Turns the zod output into a SweepSpec (fills schedule defaults). */
 export function normalize(r: RawParsedSpec): SweepSpec {
   const sch = r.baseline.schedule;
   const schedule: LrSchedule =
     sch.type === 'step'
       ? { type: 'step', milestones: sch.milestones ?? defaultMilestones(r.baseline.epochs), gamma: sch.gamma ?? 0.1 }
       : { type: sch.type };
-  const strategy: SweepSpec['strategy'] =
-    r.strategy.type === 'random'
-      ? { type: 'random', n: r.strategy.n ?? 1, seed: r.strategy.seed ?? 0 }
-      : { type: 'grid' };
-  return { ...r, strategy, baseline: { ...r.baseline, schedule } };
+  return { ...r, baseline: { ...r.baseline, schedule } };
 }
 
 /** A file model named like a zoo model, or two models sharing a name. */
@@ -229,6 +226,8 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
     if (first !== undefined) add(['accelerators', i], `${describeValue(a)} is listed twice (also at [${first}])`);
     else seen.set(k, i);
   });
+
+  issues.push(...strategyIssues(s));
 
   // Size.
   const points = gridUpperBound(s);

@@ -120,7 +120,7 @@ export function expandSpec(spec: SweepSpec): ExpandResult {
     all.push({ ...params, configHash: hashCanonical(canonical), baselineKey: bKey });
   }
 
-  if (spec.strategy.type === 'grid') return { trials: all, rejected, notes };
+  if (spec.strategy.type !== 'random') return { trials: all, rejected, notes }; // adaptive samplers choose among all
   const { n, seed } = spec.strategy;
   if (n >= all.length) {
     notes.push(

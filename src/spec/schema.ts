@@ -21,6 +21,7 @@ import {
   ROUNDINGS,
   THRESHOLDS,
 } from './types.js';
+import { strategySchema } from './strategy.js';
 import { describeValue, duration, listOf, num, oneOf, str, strictObj, typeError } from './zod-helpers.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -33,30 +34,6 @@ const name = str().superRefine((v, ctx) => {
     });
   }
 });
-
-/** `grid`, `random` is not accepted without n, hence the object form `{ type: random, n, seed }`. */
-const strategy = z.preprocess(
-  (v) => (typeof v === 'string' ? { type: v } : v),
-  strictObj({
-    type: oneOf(['grid', 'random']),
-    n: num({ min: 1, max: 1_000_000, int: true }).optional(),
-    seed: num({ min: 0, max: 2 ** 32 - 1, int: true }).optional(),
-  }).superRefine((s, ctx) => {
-    if (s.type === 'random' && s.n === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['n'],
-        message: 'required by the random strategy (number of trials to sample)',
-      });
-    }
-    if (s.type === 'grid') {
-      for (const k of ['n', 'seed'] as const) {
-        if (s[k] !== undefined)
-          ctx.addIssue({ code: 'custom', path: [k], message: 'only used by the random strategy' });
-      }
-    }
-  }),
-);
 
 const retry = strictObj({
   maxAttempts: num({ min: 1, max: 100, int: true }).default(3),
@@ -210,7 +187,7 @@ function section<T extends z.ZodType>(schema: T) {
 export const specSchema = strictObj({
   name,
   description: str().default(''),
-  strategy: strategy.default({ type: 'grid' }),
+  strategy: strategySchema.prefault('grid'),
   maxParallel: num({ min: 1, max: 1000, int: true }).default(4),
   retry: section(retry),
   data: section(data),

@@ -7,6 +7,7 @@
  * each maps 1:1 to a typed database column. Fields that do not apply to a trial are `null`
  * (e.g. `groupSize` of a magnitude-pruned trial), never `undefined`.
  */
+import type { StrategySpec } from '../search/registry.js';
 
 export const MODELS = ['lenet5', 'vgg', 'resnet8', 'resnet20', 'mobilenet'] as const;
 export type ModelName = (typeof MODELS)[number];
@@ -146,7 +147,8 @@ export interface ModelFileRef {
   pretrained: boolean;
 }
 
-export type Strategy = { type: 'grid' } | { type: 'random'; n: number; seed: number };
+/** The validated `strategy` block: a sampler with its options and an optional pruner (src/search/registry.ts). */
+export type Strategy = StrategySpec;
 
 export interface RetryPolicySpec {
   maxAttempts: number;

@@ -340,7 +340,7 @@ describe('parseSpec validation messages', () => {
     );
     expect(() => parseSpec(text)).toThrowErrorMatchingInlineSnapshot(`
       [HwsweepError: Invalid sweep spec (3 issues):
-        strategy.n: only used by the random strategy
+        strategy.n: only used by the random and nsga2 strategy types
         baseline.schedule.gamma: only used by the step schedule
         models[0].width: 0 is not in (0, 16]]
     `);

@@ -1,0 +1,179 @@
+/**
+ * NSGA-II over the discrete space (Deb et al. 2002), laid out like Optuna's `NSGAIISampler`: generation 0 is
+ * `populationSize` random candidates; once a generation has `populationSize` completed trials, the parent
+ * population is the elite (constrained non-dominated rank, then crowding distance) of the previous parents and
+ * that generation, and each later trial is a child of two parents chosen by binary tournament (constrained
+ * domination), with uniform crossover and per-axis mutation. Trials proposed while a generation is still
+ * running join it (so parallel workers never wait). A child that is not a valid candidate, or that already
+ * ran, is repaired to the nearest untried candidate (`nearestCandidate`): the space is finite and a trial's
+ * configuration is unique within a sweep.
+ */
+import { z } from 'zod';
+import { num, strictObj, typeError } from '../../spec/zod-helpers.js';
+import { readLog, type LogDigest } from '../log.js';
+import { constraintSchema, formatConstraint, objectiveSchema, score, type Constraint, type Objective } from '../metrics.js';
+import { constrainedDominates, eliteIndices } from '../pareto.js';
+import { nearestCandidate, type SearchSpace } from '../space.js';
+import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
+
+/** Optuna's default probability of taking a gene from the second parent in uniform crossover. */
+const SWAPPING_PROB = 0.5;
+
+function keyList<T extends { key: string }>(schema: z.ZodType<T, string>, what: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z
+      .array(schema, { error: typeError(`${what} or a list of them`) })
+      .superRefine((xs, ctx) => {
+        const seen = new Map<string, number>();
+        xs.forEach((x, i) => {
+          const first = seen.get(x.key);
+          if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i], message: `"${x.key}" is listed twice (also at [${first}])` });
+          else seen.set(x.key, i);
+        });
+      }),
+  );
+}
+
+const nsga2Options = strictObj({
+  n: num({ min: 1, max: 1_000_000, int: true }).optional(),
+  seed: num({ min: 0, max: 2 ** 32 - 1, int: true }).default(0),
+  populationSize: num({ min: 2, max: 10_000, int: true }).default(20),
+  objectives: keyList(objectiveSchema, 'a metric name like "accuracy" or "speedup@kang-cx"').optional(),
+  constraints: keyList(constraintSchema, 'a constraint like "accuracyDrop <= 0.01"').default([]),
+  crossoverProb: num({ min: 0, max: 1 }).default(0.9),
+  mutationProb: num({ min: 0, max: 1 }).nullable().default(null),
+})
+  .superRefine((o, ctx) => {
+    if (o.n === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['n'], message: 'required by the nsga2 strategy (number of trials to run)' });
+    } else if (o.populationSize >= o.n) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['populationSize'],
+        message: `${o.populationSize} is not less than n = ${o.n}: every trial would be a random pick of the first generation`,
+      });
+    }
+    if (o.objectives === undefined || o.objectives.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objectives'],
+        message: 'required by the nsga2 strategy (e.g. [accuracy, speedup@kang-cx, modelBytes])',
+      });
+    }
+  })
+  .transform((o) => ({
+    n: o.n ?? 1,
+    seed: o.seed,
+    populationSize: o.populationSize,
+    objectives: o.objectives ?? [],
+    constraints: o.constraints,
+    crossoverProb: o.crossoverProb,
+    mutationProb: o.mutationProb,
+  }));
+export type Nsga2Options = z.output<typeof nsga2Options>;
+
+/** A scored member of a population: trial number, candidate, minimisation vector, constraint violation. */
+interface Member {
+  trial: number;
+  candidate: number;
+  point: number[];
+  penalty: number;
+}
+
+export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): Sampler {
+  const { populationSize: P, objectives, constraints } = options;
+  const N = space.candidates.length;
+  const budget = Math.min(options.n, N);
+  const mutationProb = options.mutationProb ?? 1 / Math.max(1, space.axes.length);
+
+  /** Parent population and its generation from the completed trials (Optuna's `_collect_parent_population`). */
+  function parents({ proposals, finished }: LogDigest): { generation: number; members: Member[] } {
+    const byGeneration = new Map<number, Member[]>();
+    for (const p of proposals) {
+      const f = finished.get(p.trial);
+      if (p.generation === null || f?.state !== 'completed' || f.values === null) continue;
+      const { point, penalty } = score(p.trial, f.values, objectives, constraints);
+      byGeneration.set(p.generation, [
+        ...(byGeneration.get(p.generation) ?? []),
+        { trial: p.trial, candidate: p.candidate, point, penalty },
+      ]);
+    }
+    let members: Member[] = [];
+    let generation = -1;
+    for (;;) {
+      const population = byGeneration.get(generation + 1) ?? [];
+      if (population.length < P) break;
+      const pool = [...members, ...population];
+      members = eliteIndices(
+        pool.map((m) => m.point),
+        pool.map((m) => m.penalty),
+        P,
+      ).map((i) => pool[i] as Member);
+      generation++;
+    }
+    return { generation, members };
+  }
+
+  return {
+    name: 'nsga2',
+    budget,
+    propose(log: SearchLog): Proposal | null {
+      const digest = readLog(log);
+      const { proposals } = digest;
+      const k = proposals.length;
+      if (k >= budget) return null;
+      const taken = new Set(proposals.map((p) => p.candidate));
+      const rng = decisionRng(options.seed, k);
+      const { generation, members } = parents(digest);
+      if (generation < 0) {
+        // First generation: a uniformly random untried candidate.
+        let j = rng.int(N - taken.size);
+        for (let i = 0; i < N; i++) {
+          if (taken.has(i)) continue;
+          if (j-- === 0) return { candidate: i, generation: 0 };
+        }
+        return null;
+      }
+      const tournament = (pool: readonly Member[]): Member => {
+        const a = pool[rng.int(pool.length)] as Member;
+        const b = pool[rng.int(pool.length)] as Member;
+        return constrainedDominates(a.point, a.penalty, b.point, b.penalty) ? a : b;
+      };
+      const genesOf = (m: Member): readonly number[] => space.candidates[m.candidate]?.genes ?? [];
+      let child: number[];
+      if (rng.next() < options.crossoverProb && members.length >= 2) {
+        const p0 = tournament(members);
+        const p1 = tournament(members.filter((m) => m !== p0));
+        const g0 = genesOf(p0);
+        const g1 = genesOf(p1);
+        child = g0.map((g, a) => (rng.next() >= SWAPPING_PROB ? (g1[a] as number) : g));
+      } else {
+        child = [...genesOf(members[rng.int(members.length)] as Member)];
+      }
+      child = child.map((g, a) => (rng.next() < mutationProb ? rng.int(space.axes[a]?.values.length ?? 1) : g));
+      const candidate = nearestCandidate(space, child, taken, rng);
+      return candidate === undefined ? null : { candidate, generation: generation + 1 };
+    },
+  };
+}
+
+function describeNsga2(o: Nsga2Options, space: SearchSpace): string {
+  const N = space.candidates.length;
+  const n = Math.min(o.n, N);
+  const objectives = o.objectives.map((x: Objective) => `${x.direction} ${x.key}`).join(', ');
+  const constraints = o.constraints.length ? `; subject to ${o.constraints.map((c: Constraint) => formatConstraint(c)).join(', ')}` : '';
+  return (
+    `nsga2: ${n} of the ${N} trials (${((100 * n) / Math.max(1, N)).toFixed(0)} %), population ${o.populationSize}, seed ${o.seed}; ` +
+    `${objectives}${constraints}`
+  );
+}
+
+export const nsga2: SamplerDefinition<Nsga2Options> = {
+  name: 'nsga2',
+  summary: 'NSGA-II multi-objective search for the Pareto front of the objectives, with constraints',
+  optionKeys: ['n', 'seed', 'populationSize', 'objectives', 'constraints', 'crossoverProb', 'mutationProb'],
+  options: nsga2Options,
+  create: createNsga2Sampler,
+  describe: describeNsga2,
+};

@@ -1,0 +1,103 @@
+/**
+ * The discrete search space of a sweep: its valid trial configurations (the grid after collapsing and
+ * rejection, in expansion order) seen as points of categorical axes, for samplers that breed or mutate.
+ */
+import { HwsweepError } from '../errors.js';
+import type { Rng } from '../shared/rng.js';
+import { canonicalJson } from '../spec/hash.js';
+import type { TrialConfig } from '../spec/types.js';
+
+/** A parameter that varies across the candidates, with its distinct values as canonical JSON. */
+export interface Axis {
+  /** The `TrialConfig` field, e.g. `pruneRatio`, `weightBits`, `retrain` (varies by LR rule). */
+  name: string;
+  /** Distinct values in order of first appearance; `null` (not applicable) is a value like any other. */
+  values: readonly string[];
+}
+
+export interface Candidate {
+  /** The trial's `configHash` (its identity within a sweep). */
+  configHash: string;
+  /** `genes[a]` indexes `axes[a].values`. */
+  genes: readonly number[];
+}
+
+export interface SearchSpace {
+  /** Candidates in expansion order: candidate i is the i-th trial of the grid expansion. */
+  candidates: readonly Candidate[];
+  axes: readonly Axis[];
+  /** `genes.join(',')` -> candidate index. */
+  byGenes: ReadonlyMap<string, number>;
+}
+
+/** Fields derived from others or identities: not axes of their own. */
+const NOT_AXES: ReadonlySet<string> = new Set(['configHash', 'baselineKey', 'nominalRatio']);
+
+/**
+ * The space spanned by `trials` (all valid trials of a spec, in expansion order: `expandSpec` of the spec
+ * with `strategy: grid`). Axes are the `TrialConfig` fields whose value differs between trials; fields that
+ * do not apply to a trial (null) form their own value, so `method: none` has `pruneRatio` null.
+ * @throws HwsweepError INVALID_ARGUMENT when two trials share a configHash or all their axis values.
+ */
+export function buildSpace(trials: readonly TrialConfig[]): SearchSpace {
+  const fields = trials.length === 0 ? [] : Object.keys(trials[0] as object).filter((k) => !NOT_AXES.has(k));
+  const columns = fields.map((f) => trials.map((t) => canonicalJson((t as unknown as Record<string, unknown>)[f])));
+  const axes: Axis[] = [];
+  const axisColumns: string[][] = [];
+  fields.forEach((name, i) => {
+    const col = columns[i] as string[];
+    const values = [...new Set(col)];
+    if (values.length > 1) {
+      axes.push({ name, values });
+      axisColumns.push(col);
+    }
+  });
+  const index = axes.map((a) => new Map(a.values.map((v, i) => [v, i])));
+  const byGenes = new Map<string, number>();
+  const hashes = new Set<string>();
+  const candidates = trials.map((t, i): Candidate => {
+    const genes = axisColumns.map((col, a) => index[a]?.get(col[i] as string) as number);
+    const key = genes.join(',');
+    if (hashes.has(t.configHash) || byGenes.has(key)) {
+      throw new HwsweepError('INVALID_ARGUMENT', `buildSpace: trial ${i} (${t.configHash}) repeats an earlier trial`, {
+        context: { trial: i, configHash: t.configHash },
+      });
+    }
+    hashes.add(t.configHash);
+    byGenes.set(key, i);
+    return { configHash: t.configHash, genes };
+  });
+  return { candidates, axes, byGenes };
+}
+
+/**
+ * The candidate with these genes if it exists and is not `taken`; otherwise the untaken candidate nearest in
+ * Hamming distance (number of differing axes), ties broken uniformly with `rng`. Undefined when every
+ * candidate is taken. This is the repair step of evolutionary samplers: a child can land on a combination
+ * the grid rejected or collapsed, or on a configuration that already ran.
+ */
+export function nearestCandidate(
+  space: SearchSpace,
+  genes: readonly number[],
+  taken: ReadonlySet<number>,
+  rng: Rng,
+): number | undefined {
+  const exact = space.byGenes.get(genes.join(','));
+  if (exact !== undefined && !taken.has(exact)) return exact;
+  let best: number | undefined;
+  let bestDistance = Infinity;
+  let ties = 0;
+  space.candidates.forEach((c, i) => {
+    if (taken.has(i)) return;
+    let d = 0;
+    for (let a = 0; a < genes.length && d <= bestDistance; a++) if (c.genes[a] !== genes[a]) d++;
+    if (d < bestDistance) {
+      best = i;
+      bestDistance = d;
+      ties = 1;
+    } else if (d === bestDistance && rng.int(++ties) === 0) {
+      best = i; // reservoir sampling: each of the tied candidates is kept with probability 1/ties
+    }
+  });
+  return best;
+}

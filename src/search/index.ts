@@ -29,6 +29,7 @@ export * from './strategy.js';
 export { buildSpace, nearestCandidate, type Axis, type Candidate, type SearchSpace } from './space.js';
 export { readLog, type LogDigest } from './log.js';
 export { replayLog, type ReplayMismatch } from './replay.js';
+export { driveSearch, type DriveResult, type Evaluation } from './drive.js';
 export { planSearch, formatPlan, type SearchPlan } from './plan.js';
 export {
   EPOCH_METRICS,
@@ -44,5 +45,12 @@ export {
   type Objective,
   type ObjectiveMetric,
 } from './metrics.js';
-export { constrainedDominates, crowdingDistances, dominates, eliteIndices, nonDominatedRanks, paretoFront } from './pareto.js';
+export {
+  constrainedDominates,
+  crowdingDistances,
+  dominates,
+  eliteIndices,
+  nonDominatedRanks,
+  paretoFront,
+} from './pareto.js';
 export { hypervolume } from './hypervolume.js';

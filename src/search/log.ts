@@ -30,7 +30,8 @@ export function readLog(log: SearchLog): LogDigest {
   const reports: ReportedEvent[] = [];
   log.forEach((e, seq) => {
     if (e.kind === 'proposed') {
-      if (e.trial !== proposals.length) throw bad(seq, `proposal for trial ${e.trial}, expected trial ${proposals.length}`);
+      if (e.trial !== proposals.length)
+        throw bad(seq, `proposal for trial ${e.trial}, expected trial ${proposals.length}`);
       proposals.push(e);
       return;
     }

@@ -94,7 +94,8 @@ function parseKey(text: string): { metric: ObjectiveMetric; accelerator: string 
   if (def.perAccelerator && accelerator === null) {
     return `${metric} is measured per accelerator: name one, e.g. "${metric}@kang-cx"`;
   }
-  if (!def.perAccelerator && accelerator !== null) return `${metric} does not depend on the accelerator: drop "@${accelerator}"`;
+  if (!def.perAccelerator && accelerator !== null)
+    return `${metric} does not depend on the accelerator: drop "@${accelerator}"`;
   return { metric: metric as ObjectiveMetric, accelerator };
 }
 

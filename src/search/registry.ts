@@ -33,9 +33,13 @@ export const STATIC_SAMPLERS: readonly SamplerName[] = ['grid', 'random'];
 function definitionOf<T>(registry: Record<string, T>, kind: string, name: string): T {
   const d = Object.hasOwn(registry, name) ? registry[name] : undefined;
   if (d === undefined) {
-    throw new HwsweepError('INVALID_ARGUMENT', `unknown ${kind} "${name}" (known: ${Object.keys(registry).join(', ')})`, {
-      context: { kind, name },
-    });
+    throw new HwsweepError(
+      'INVALID_ARGUMENT',
+      `unknown ${kind} "${name}" (known: ${Object.keys(registry).join(', ')})`,
+      {
+        context: { kind, name },
+      },
+    );
   }
   return d;
 }

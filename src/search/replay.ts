@@ -31,7 +31,9 @@ export function replayLog(log: SearchLog, sampler: Sampler, pruner?: Pruner): Re
       return;
     }
     const recorded = { stop: e.stop, rungs: e.rungs };
-    const recomputed = pruner ? pruner.decide(before, { trial: e.trial, step: e.step, value: e.value }) : { stop: false, rungs: [] };
+    const recomputed = pruner
+      ? pruner.decide(before, { trial: e.trial, step: e.step, value: e.value })
+      : { stop: false, rungs: [] };
     if (!isDeepStrictEqual(recorded, recomputed)) out.push({ seq, trial: e.trial, recorded, recomputed });
   });
   return out;

@@ -54,7 +54,11 @@ function parseBlock(
     if (key === 'type' || reserved.includes(key)) continue;
     const users = names.filter((n) => n !== type.data && registry[n]?.optionKeys.includes(key));
     if (!def.optionKeys.includes(key) && users.length > 0) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `only used by the ${enumerate(users)} ${what}${users.length > 1 ? (what === 'strategy' ? ' types' : 's') : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `only used by the ${enumerate(users)} ${what}${users.length > 1 ? (what === 'strategy' ? ' types' : 's') : ''}`,
+      });
       continue;
     }
     options[key] = val;
@@ -87,7 +91,8 @@ export const strategySchema = z.unknown().transform((value, ctx): StrategySpec =
   if (rawPruner !== undefined && rawPruner !== null) {
     const issues: { path: PathSeg[]; message: string }[] = [];
     const sub = {
-      addIssue: (i: { path?: PathSeg[]; message?: string }) => issues.push({ path: i.path ?? [], message: i.message ?? '' }),
+      addIssue: (i: { path?: PathSeg[]; message?: string }) =>
+        issues.push({ path: i.path ?? [], message: i.message ?? '' }),
     } as unknown as z.RefinementCtx;
     pruner = parseBlock(rawPruner, sub, pruners, 'pruner', []);
     for (const i of issues) ctx.addIssue({ code: 'custom', path: ['pruner', ...i.path], message: i.message });
@@ -135,7 +140,12 @@ export function strategyIssues(s: SweepSpec): RawIssue[] {
 function prunerIssues(s: SweepSpec, p: PrunerSpec): RawIssue[] {
   const path: PathSeg[] = ['strategy', 'pruner'];
   if (!s.pruning.methods.some((m) => m !== 'none')) {
-    return [{ path, message: `nothing is retrained (pruning.methods is [${s.pruning.methods.join(', ')}]), so nothing can stop early` }];
+    return [
+      {
+        path,
+        message: `nothing is retrained (pruning.methods is [${s.pruning.methods.join(', ')}]), so nothing can stop early`,
+      },
+    ];
   }
   const epochs = s.retraining.epochs;
   if (epochs === 0) return [{ path, message: 'retraining.epochs is 0, so nothing can stop early' }];

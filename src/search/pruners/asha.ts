@@ -22,7 +22,10 @@ const ashaOptions = strictObj({
 export type AshaOptions = z.output<typeof ashaOptions>;
 
 /** Step (epochs completed) at which rung `rung` ends. */
-export function rungStep(o: Pick<AshaOptions, 'minResource' | 'reductionFactor' | 'minEarlyStoppingRate'>, rung: number): number {
+export function rungStep(
+  o: Pick<AshaOptions, 'minResource' | 'reductionFactor' | 'minEarlyStoppingRate'>,
+  rung: number,
+): number {
   return o.minResource * o.reductionFactor ** (o.minEarlyStoppingRate + rung);
 }
 
@@ -30,7 +33,12 @@ export function rungStep(o: Pick<AshaOptions, 'minResource' | 'reductionFactor' 
  * Whether `value` is promotable among `competing` (which includes it), Optuna's `_is_trial_promotable_to_next_rung`:
  * within the best ⌊n/η⌋ values, or the best one while n < η.
  */
-export function promotable(value: number, competing: readonly number[], reductionFactor: number, direction: Direction): boolean {
+export function promotable(
+  value: number,
+  competing: readonly number[],
+  reductionFactor: number,
+  direction: Direction,
+): boolean {
   const sorted = [...competing].sort((a, b) => a - b);
   const k = Math.max(Math.floor(sorted.length / reductionFactor) - 1, 0);
   return direction === 'maximize' ? value >= (sorted[sorted.length - 1 - k] as number) : value <= (sorted[k] as number);
@@ -76,7 +84,9 @@ export const asha: PrunerDefinition<AshaOptions> = {
   create: createAshaPruner,
   describe(o, maxStep) {
     const steps = createAshaPruner(o).checkpoints(maxStep);
-    const where = steps.length ? `rungs at epochs ${steps.join(', ')} of ${maxStep}` : `no rung before epoch ${maxStep}`;
+    const where = steps.length
+      ? `rungs at epochs ${steps.join(', ')} of ${maxStep}`
+      : `no rung before epoch ${maxStep}`;
     return (
       `asha on ${o.metric} (${o.direction}, ${EPOCH_METRICS[o.metric].source}): ${where}; ` +
       `a trial goes on past a rung only if its value is in the top 1/${o.reductionFactor} of those recorded there so far`

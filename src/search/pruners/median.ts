@@ -9,7 +9,14 @@ import type { z } from 'zod';
 import { num, strictObj } from '../../spec/zod-helpers.js';
 import { readLog } from '../log.js';
 import { EPOCH_METRICS, epochMetricOptions, watchedMetric } from '../metrics.js';
-import { better, type PruneDecision, type Pruner, type PrunerDefinition, type Report, type SearchLog } from '../strategy.js';
+import {
+  better,
+  type PruneDecision,
+  type Pruner,
+  type PrunerDefinition,
+  type Report,
+  type SearchLog,
+} from '../strategy.js';
 
 const medianOptions = strictObj({
   ...epochMetricOptions,
@@ -35,7 +42,8 @@ export function createMedianPruner(o: MedianOptions): Pruner {
     direction: o.direction,
     checkpoints(maxStep: number): number[] {
       const out: number[] = [];
-      for (let s = Math.max(1, o.warmupSteps); s < maxStep; s++) if ((s - o.warmupSteps) % o.intervalSteps === 0) out.push(s);
+      for (let s = Math.max(1, o.warmupSteps); s < maxStep; s++)
+        if ((s - o.warmupSteps) % o.intervalSteps === 0) out.push(s);
       return out;
     },
     decide(log: SearchLog, report: Report): PruneDecision {
@@ -61,7 +69,8 @@ export function createMedianPruner(o: MedianOptions): Pruner {
 
 export const medianRule: PrunerDefinition<MedianOptions> = {
   name: 'median',
-  summary: 'median stopping rule: stop a trial whose best value so far is worse than the median of completed trials at that epoch',
+  summary:
+    'median stopping rule: stop a trial whose best value so far is worse than the median of completed trials at that epoch',
   optionKeys: Object.keys(medianOptions.in.shape),
   options: medianOptions,
   create: createMedianPruner,

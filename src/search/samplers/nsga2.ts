@@ -11,7 +11,14 @@
 import { z } from 'zod';
 import { num, strictObj, typeError } from '../../spec/zod-helpers.js';
 import { readLog, type LogDigest } from '../log.js';
-import { constraintSchema, formatConstraint, objectiveSchema, score, type Constraint, type Objective } from '../metrics.js';
+import {
+  constraintSchema,
+  formatConstraint,
+  objectiveSchema,
+  score,
+  type Constraint,
+  type Objective,
+} from '../metrics.js';
 import { constrainedDominates, eliteIndices } from '../pareto.js';
 import { nearestCandidate, type SearchSpace } from '../space.js';
 import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
@@ -22,16 +29,15 @@ const SWAPPING_PROB = 0.5;
 function keyList<T extends { key: string }>(schema: z.ZodType<T, string>, what: string) {
   return z.preprocess(
     (v) => (typeof v === 'string' ? [v] : v),
-    z
-      .array(schema, { error: typeError(`${what} or a list of them`) })
-      .superRefine((xs, ctx) => {
-        const seen = new Map<string, number>();
-        xs.forEach((x, i) => {
-          const first = seen.get(x.key);
-          if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i], message: `"${x.key}" is listed twice (also at [${first}])` });
-          else seen.set(x.key, i);
-        });
-      }),
+    z.array(schema, { error: typeError(`${what} or a list of them`) }).superRefine((xs, ctx) => {
+      const seen = new Map<string, number>();
+      xs.forEach((x, i) => {
+        const first = seen.get(x.key);
+        if (first !== undefined)
+          ctx.addIssue({ code: 'custom', path: [i], message: `"${x.key}" is listed twice (also at [${first}])` });
+        else seen.set(x.key, i);
+      });
+    }),
   );
 }
 
@@ -46,7 +52,11 @@ const nsga2Options = strictObj({
 })
   .superRefine((o, ctx) => {
     if (o.n === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['n'], message: 'required by the nsga2 strategy (number of trials to run)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['n'],
+        message: 'required by the nsga2 strategy (number of trials to run)',
+      });
     } else if (o.populationSize >= o.n) {
       ctx.addIssue({
         code: 'custom',
@@ -162,7 +172,9 @@ function describeNsga2(o: Nsga2Options, space: SearchSpace): string {
   const N = space.candidates.length;
   const n = Math.min(o.n, N);
   const objectives = o.objectives.map((x: Objective) => `${x.direction} ${x.key}`).join(', ');
-  const constraints = o.constraints.length ? `; subject to ${o.constraints.map((c: Constraint) => formatConstraint(c)).join(', ')}` : '';
+  const constraints = o.constraints.length
+    ? `; subject to ${o.constraints.map((c: Constraint) => formatConstraint(c)).join(', ')}`
+    : '';
   return (
     `nsga2: ${n} of the ${N} trials (${((100 * n) / Math.max(1, N)).toFixed(0)} %), population ${o.populationSize}, seed ${o.seed}; ` +
     `${objectives}${constraints}`

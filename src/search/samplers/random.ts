@@ -14,7 +14,11 @@ const randomOptions = strictObj({
 })
   .superRefine((o, ctx) => {
     if (o.n === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['n'], message: 'required by the random strategy (number of trials to sample)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['n'],
+        message: 'required by the random strategy (number of trials to sample)',
+      });
     }
   })
   .transform((o) => ({ n: o.n ?? 1, seed: o.seed }));

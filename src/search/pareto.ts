@@ -124,7 +124,11 @@ export function eliteIndices(
 ): number[] {
   const ranks = nonDominatedRanks(points, penalties);
   const byRank = new Map<number, number[]>();
-  ranks.forEach((r, i) => byRank.set(r, [...(byRank.get(r) ?? []), i]));
+  ranks.forEach((r, i) => {
+    const members = byRank.get(r);
+    if (members) members.push(i);
+    else byRank.set(r, [i]);
+  });
   const out: number[] = [];
   for (const r of [...byRank.keys()].sort((a, b) => a - b)) {
     const members = byRank.get(r) as number[];

@@ -35,28 +35,31 @@ const NOT_AXES: ReadonlySet<string> = new Set(['configHash', 'baselineKey', 'nom
 
 /**
  * The space spanned by `trials` (all valid trials of a spec, in expansion order: `expandSpec` of the spec
- * with `strategy: grid`). Axes are the `TrialConfig` fields whose value differs between trials; fields that
- * do not apply to a trial (null) form their own value, so `method: none` has `pruneRatio` null.
+ * with `strategy: grid`). Axes are the `TrialConfig` fields whose value differs between trials, except those
+ * whose value follows from another axis (of two fields that determine each other, the first is kept); fields
+ * that do not apply to a trial (null) form their own value, so `method: none` has `pruneRatio` null.
  * @throws HwsweepError INVALID_ARGUMENT when two trials share a configHash or all their axis values.
  */
 export function buildSpace(trials: readonly TrialConfig[]): SearchSpace {
   const fields = trials.length === 0 ? [] : Object.keys(trials[0] as object).filter((k) => !NOT_AXES.has(k));
-  const columns = fields.map((f) => trials.map((t) => canonicalJson((t as unknown as Record<string, unknown>)[f])));
-  const axes: Axis[] = [];
-  const axisColumns: string[][] = [];
-  fields.forEach((name, i) => {
-    const col = columns[i] as string[];
-    const values = [...new Set(col)];
-    if (values.length > 1) {
-      axes.push({ name, values });
-      axisColumns.push(col);
-    }
-  });
+  const varying = fields
+    .map((name) => ({
+      name,
+      column: trials.map((t) => canonicalJson((t as unknown as Record<string, unknown>)[name])),
+    }))
+    .filter((f) => new Set(f.column).size > 1);
+  // A field whose value follows from another axis's value (groupSize from method, when only group-balanced
+  // has one) is no axis of its own: as a gene it would only let mutation and crossover build invalid children.
+  const kept = varying.filter(
+    (f, i) =>
+      !varying.some((g, j) => j !== i && (j < i || !determines(f.column, g.column)) && determines(g.column, f.column)),
+  );
+  const axes: Axis[] = kept.map((f) => ({ name: f.name, values: [...new Set(f.column)] }));
   const index = axes.map((a) => new Map(a.values.map((v, i) => [v, i])));
   const byGenes = new Map<string, number>();
   const hashes = new Set<string>();
   const candidates = trials.map((t, i): Candidate => {
-    const genes = axisColumns.map((col, a) => index[a]?.get(col[i] as string) as number);
+    const genes = kept.map((f, a) => index[a]?.get(f.column[i] as string) as number);
     const key = genes.join(',');
     if (hashes.has(t.configHash) || byGenes.has(key)) {
       throw new HwsweepError('INVALID_ARGUMENT', `buildSpace: trial ${i} (${t.configHash}) repeats an earlier trial`, {
@@ -68,6 +71,17 @@ export function buildSpace(trials: readonly TrialConfig[]): SearchSpace {
     return { configHash: t.configHash, genes };
   });
   return { candidates, axes, byGenes };
+}
+
+/** Whether `a[i]` determines `b[i]` for every i (b is a function of a). */
+function determines(a: readonly string[], b: readonly string[]): boolean {
+  const seen = new Map<string, string>();
+  for (let i = 0; i < a.length; i++) {
+    const prev = seen.get(a[i] as string);
+    if (prev === undefined) seen.set(a[i] as string, b[i] as string);
+    else if (prev !== b[i]) return false;
+  }
+  return true;
 }
 
 /**

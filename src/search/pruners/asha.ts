@@ -60,7 +60,11 @@ export function createAshaPruner(o: AshaOptions): Pruner {
       for (const r of readLog(log).reports) {
         if (r.trial === report.trial) rung += r.rungs.length;
         if (r.value === null) continue;
-        for (const k of r.rungs) atRung.set(k, [...(atRung.get(k) ?? []), r.value]);
+        for (const k of r.rungs) {
+          const values = atRung.get(k);
+          if (values) values.push(r.value);
+          else atRung.set(k, [r.value]);
+        }
       }
       const rungs: number[] = [];
       for (;;) {

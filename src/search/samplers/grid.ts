@@ -7,7 +7,8 @@ import type { SearchSpace } from '../space.js';
 import { proposedCount, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
 
 const gridOptions = strictObj({});
-export type GridOptions = z.output<typeof gridOptions>;
+/** The grid takes no options. */
+export type GridOptions = object;
 
 /** Proposes candidate k for trial k until the space is exhausted. */
 export function createGridSampler(space: SearchSpace): Sampler {
@@ -26,7 +27,7 @@ export const grid: SamplerDefinition<GridOptions> = {
   name: 'grid',
   summary: 'every valid combination of the axes, once, in expansion order',
   optionKeys: [],
-  options: gridOptions,
+  options: gridOptions as z.ZodType<GridOptions>,
   create: (_options, space) => createGridSampler(space),
   describe: (_options, space) => `grid: all ${space.candidates.length} trials in expansion order`,
 };

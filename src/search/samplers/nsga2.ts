@@ -104,10 +104,10 @@ export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): S
       const f = finished.get(p.trial);
       if (p.generation === null || f?.state !== 'completed' || f.values === null) continue;
       const { point, penalty } = score(p.trial, f.values, objectives, constraints);
-      byGeneration.set(p.generation, [
-        ...(byGeneration.get(p.generation) ?? []),
-        { trial: p.trial, candidate: p.candidate, point, penalty },
-      ]);
+      const member = { trial: p.trial, candidate: p.candidate, point, penalty };
+      const population = byGeneration.get(p.generation);
+      if (population) population.push(member);
+      else byGeneration.set(p.generation, [member]);
     }
     let members: Member[] = [];
     let generation = -1;

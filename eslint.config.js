@@ -78,7 +78,7 @@ export default tseslint.config(
   },
   {
     // Pure libraries: no Temporal, Prisma or services code.
-    files: ['src/compress/**/*.ts', 'src/accel/**/*.ts', 'src/spec/**/*.ts'],
+    files: ['src/compress/**/*.ts', 'src/accel/**/*.ts', 'src/spec/**/*.ts', 'src/search/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

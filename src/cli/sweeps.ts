@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { resolveHardware } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
+import { STATIC_SAMPLERS } from '../search/index.js';
 import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams } from '../spec/index.js';
 import type { RunStatus } from '../generated/prisma/client.js';
 import { trialCounts } from '../store/sweeps.js';
@@ -152,11 +153,30 @@ async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChang
 }
 
 /**
+ * Whether the sweep workflow can run this strategy yet: it runs a fixed list of trials (grid, random) to the
+ * end. Adaptive samplers and pruners (src/search) are validated and planned, not run (issue 11, phase 2).
+ */
+export function workflowRunsStrategy(strategy: SweepSpec['strategy']): boolean {
+  return STATIC_SAMPLERS.includes(strategy.type) && strategy.pruner === undefined;
+}
+
+/** @throws HwsweepError INVALID_SPEC when the sweep workflow cannot run the spec's strategy yet. */
+export function assertWorkflowRunsStrategy(spec: SweepSpec): void {
+  if (workflowRunsStrategy(spec.strategy)) return;
+  const s = spec.strategy;
+  throw new HwsweepError('INVALID_SPEC', `strategy ${s.type}${s.pruner ? ` with pruner ${s.pruner.type}` : ''} is validated and planned, but the sweep workflow does not run it yet`, {
+    context: { strategy: s.type, ...(s.pruner ? { pruner: s.pruner.type } : {}) },
+    hint: '`hwsweep launch <spec> --dry-run` prints its plan; strategy grid or random without a pruner runs now',
+  });
+}
+
+/**
  * Launches a spec as a new sweep, or under an existing id: the sweep is extended with the configurations it lacks
  * (known ones keep their number and state; finished ones never run again) and its CANCELLED trials run again.
  * FAILED trials stay as they are (`hwsweep retry --failed` re-runs them).
  */
 export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}): Promise<Launched> {
+  assertWorkflowRunsStrategy(spec);
   const sweepId = opts.id ?? newSweepId(spec);
   await uploadSpecModels(ctx.db, spec); // workers load model files from the artifact store
   return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] });

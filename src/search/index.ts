@@ -30,7 +30,7 @@ export { buildSpace, nearestCandidate, type Axis, type Candidate, type SearchSpa
 export { readLog, type LogDigest } from './log.js';
 export { replayLog, type ReplayMismatch } from './replay.js';
 export { driveSearch, type DriveResult, type Evaluation } from './drive.js';
-export { planSearch, formatPlan, type SearchPlan } from './plan.js';
+export { planSearch, planSweep, formatPlan, type PlannedTrial, type SearchPlan } from './plan.js';
 export {
   EPOCH_METRICS,
   OBJECTIVE_METRICS,

@@ -2,8 +2,11 @@
  * The plan of a search before anything runs (what `launch --dry-run` prints): the configured sampler and
  * pruner, the size of the space, the budget, and the trials the sampler starts with.
  */
+import { describeTrial } from '../spec/describe.js';
+import { expandSpec } from '../spec/expand.js';
+import type { SweepSpec } from '../spec/types.js';
 import { createSampler, describePruner, describeSampler, STATIC_SAMPLERS, type StrategySpec } from './registry.js';
-import type { SearchSpace } from './space.js';
+import { buildSpace, type SearchSpace } from './space.js';
 import type { SearchEvent } from './strategy.js';
 
 export interface SearchPlan {
@@ -62,4 +65,37 @@ export function formatPlan(plan: SearchPlan, label: (candidate: number) => strin
   const rest = plan.budget - plan.first.length;
   if (rest > 0) lines.push(`  … and ${rest} more (${plan.budget} of ${plan.spaceSize} in all)`);
   return lines;
+}
+
+/** A planned trial, as `launch --dry-run --json` prints it. */
+export interface PlannedTrial {
+  /** Trial number. */
+  number: number;
+  candidate: number;
+  generation: number | null;
+  configHash: string;
+  /** `describeTrial` label. */
+  label: string;
+}
+
+/**
+ * The plan of a validated spec's search, as data and as the lines `launch --dry-run` prints: the first
+ * `limit` trials (for nsga2 its whole first generation, when larger), labelled like `describeTrial`.
+ */
+export function planSweep(spec: SweepSpec, limit = 10): { plan: SearchPlan; trials: PlannedTrial[]; lines: string[] } {
+  const all = expandSpec({ ...spec, strategy: { type: 'grid' } }).trials;
+  const space = buildSpace(all);
+  const first = spec.strategy.type === 'nsga2' ? Math.max(limit, spec.strategy.populationSize) : limit;
+  const plan = planSearch(spec.strategy, space, { retrainEpochs: spec.retraining.epochs, limit: first });
+  const label = (c: number): string => {
+    const t = all[c];
+    return t === undefined ? `candidate ${c}` : describeTrial(t);
+  };
+  const trials = plan.first.map((p, number) => ({
+    number,
+    ...p,
+    configHash: all[p.candidate]?.configHash ?? '',
+    label: label(p.candidate),
+  }));
+  return { plan, trials, lines: formatPlan(plan, label) };
 }

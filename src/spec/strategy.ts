@@ -14,9 +14,6 @@ interface Definition {
   options: z.ZodType<object>;
 }
 
-const SAMPLER_NAMES = Object.keys(samplers) as [string, ...string[]];
-const PRUNER_NAMES = Object.keys(pruners) as [string, ...string[]];
-
 /** `a`, `a and b`, `a, b and c`. */
 function enumerate(xs: readonly string[]): string {
   return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;

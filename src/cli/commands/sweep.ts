@@ -4,7 +4,9 @@ import { integerArg, durationArg } from '../args.js';
 import { formatSweepStatus } from '../views.js';
 import { openContext, sweepWorkflowId, type CliContext } from '../context.js';
 import { duration, toJson } from '../format.js';
+import { planSweep } from '../../search/index.js';
 import {
+  assertWorkflowRunsStrategy,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
   launchSweep,
   newSweepId,
@@ -17,6 +19,7 @@ import {
   describePlan,
   toRun,
   waitWithProgress,
+  workflowRunsStrategy,
 } from '../sweeps.js';
 import { resolveSpecModels } from '../models.js';
 import { cancelSignal, pauseSignal, setParallelismSignal } from '../../../workflows/shared.js';
@@ -34,8 +37,8 @@ export function launchCommand(): Command {
     .argument('<spec>', 'sweep spec file (YAML or JSON); see docs/spec.md')
     .option('--wait', 'show a live progress bar until the sweep finishes')
     .option('--id <id>', 'sweep id (default: <name>-<timestamp>-<random>); an existing id extends that sweep')
-    .option('--json', 'print {sweepId, workflowId, uiUrl, plan} as JSON')
-    .option('--dry-run', 'orchestrate and record every trial without training or simulating (checks a deployment)')
+    .option('--json', 'print {sweepId, workflowId, uiUrl, plan} as JSON (with --dry-run also search: the search plan)')
+    .option('--dry-run', 'print the search plan, then orchestrate and record every trial without training or simulating (checks a deployment)')
     .option('--no-reuse', 'run every trial, even when another sweep already completed the same configuration')
     .addOption(
       new Option('--heartbeat-timeout <duration>', 'heartbeat timeout of training activities when no epoch time is known yet')
@@ -48,6 +51,7 @@ export function launchCommand(): Command {
       `
 Examples:
   $ hwsweep launch examples/demo.yaml --wait
+  $ hwsweep launch examples/mo.yaml --dry-run           # the search plan: strategy, pruner, first trials
   $ hwsweep launch my-sweep.yaml --json                 # then: hwsweep status <id>
   $ hwsweep launch bigger-sweep.yaml --id my-sweep-1    # extend my-sweep-1 with the new configurations
 
@@ -56,6 +60,15 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
     )
     .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; reuse: boolean; heartbeatTimeout: number }) => {
       const spec = await resolveSpecModels(readSpec(file), file);
+      const planned = opts.dryRun ? planSweep(spec) : undefined;
+      const search = planned ? { search: { ...planned.plan, first: planned.trials } } : {};
+      if (planned && !opts.json) console.log(planned.lines.join('\n'));
+      if (planned && !workflowRunsStrategy(spec.strategy)) {
+        if (opts.json) console.log(toJson({ started: false, ...search }));
+        else console.log('not started: the sweep workflow does not run this strategy yet (issue 11, phase 2)');
+        return;
+      }
+      assertWorkflowRunsStrategy(spec);
       const ctx = await openContext({ start: true, log: (m) => console.error(m) });
       try {
         const sweepId = opts.id ?? newSweepId(spec);
@@ -63,7 +76,7 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
         const plan = await planLaunch(ctx, spec, sweepId);
         const running = (await sweepWorkflowStatus(ctx, sweepId)) === 'RUNNING';
         if (existing && !running && toRun(plan) === 0) {
-          if (opts.json) console.log(toJson({ sweepId, started: false, plan }));
+          if (opts.json) console.log(toJson({ sweepId, started: false, plan, ...search }));
           else console.log([`Sweep ${sweepId}: nothing to run`, ...describePlan(plan, existing)].join('\n'));
           return;
         }
@@ -73,7 +86,7 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
           reuse: opts.reuse,
           ...(opts.dryRun ? { dryRun: true } : {}),
         });
-        if (opts.json) console.log(toJson({ ...l, started: true, plan }));
+        if (opts.json) console.log(toJson({ ...l, started: true, plan, ...search }));
         else {
           const verb = !existing ? 'started' : l.signalledRunning ? 'extended (its workflow is running)' : 'relaunched';
           console.log([`Sweep ${l.sweepId} ${verb} (workflow ${l.workflowId})`, ...describePlan(plan, existing)].join('\n'));

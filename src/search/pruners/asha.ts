@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import { num, strictObj } from '../../spec/zod-helpers.js';
 import { readLog } from '../log.js';
-import { EPOCH_METRICS, epochMetricOptions, watchedMetric } from '../metrics.js';
+import { epochMetricOptions, watchedMetric } from '../metrics.js';
 import type { Direction, PruneDecision, Pruner, PrunerDefinition, Report, SearchLog } from '../strategy.js';
 
 const ashaOptions = strictObj({
@@ -92,7 +92,7 @@ export const asha: PrunerDefinition<AshaOptions> = {
       ? `rungs at epochs ${steps.join(', ')} of ${maxStep}`
       : `no rung before epoch ${maxStep}`;
     return (
-      `asha on ${o.metric} (${o.direction}, ${EPOCH_METRICS[o.metric].source}): ${where}; ` +
+      `asha on ${o.metric} (${o.direction}): ${where}; ` +
       `a trial goes on past a rung only if its value is in the top 1/${o.reductionFactor} of those recorded there so far`
     );
   },

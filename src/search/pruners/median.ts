@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { num, strictObj } from '../../spec/zod-helpers.js';
 import { readLog } from '../log.js';
-import { EPOCH_METRICS, epochMetricOptions, watchedMetric } from '../metrics.js';
+import { epochMetricOptions, watchedMetric } from '../metrics.js';
 import {
   better,
   type PruneDecision,
@@ -77,7 +77,7 @@ export const medianRule: PrunerDefinition<MedianOptions> = {
   describe(o, maxStep) {
     const steps = createMedianPruner(o).checkpoints(maxStep);
     return (
-      `median on ${o.metric} (${o.direction}, ${EPOCH_METRICS[o.metric].source}): checked at epochs ` +
+      `median on ${o.metric} (${o.direction}): checked at epochs ` +
       `${steps.length ? steps.join(', ') : '(none)'} of ${maxStep}, once ${Math.max(1, o.startupTrials)} trials completed`
     );
   },

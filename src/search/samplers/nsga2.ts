@@ -84,46 +84,53 @@ const nsga2Options = strictObj({
 export type Nsga2Options = z.output<typeof nsga2Options>;
 
 /** A scored member of a population: trial number, candidate, minimisation vector, constraint violation. */
-interface Member {
+export interface Member {
   trial: number;
   candidate: number;
   point: number[];
   penalty: number;
 }
 
-export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): Sampler {
+/**
+ * The parent population and its generation (-1 before the first generation is complete), from the completed
+ * trials of the log, as Optuna's `_collect_parent_population`: generation g counts once it has `populationSize`
+ * completed trials; the parents are then the elite of the previous parents and that generation.
+ */
+export function parentPopulation(
+  options: Pick<Nsga2Options, 'populationSize' | 'objectives' | 'constraints'>,
+  { proposals, finished }: LogDigest,
+): { generation: number; members: Member[] } {
   const { populationSize: P, objectives, constraints } = options;
+  const byGeneration = new Map<number, Member[]>();
+  for (const p of proposals) {
+    const f = finished.get(p.trial);
+    if (p.generation === null || f?.state !== 'completed' || f.values === null) continue;
+    const { point, penalty } = score(p.trial, f.values, objectives, constraints);
+    const member = { trial: p.trial, candidate: p.candidate, point, penalty };
+    const population = byGeneration.get(p.generation);
+    if (population) population.push(member);
+    else byGeneration.set(p.generation, [member]);
+  }
+  let members: Member[] = [];
+  let generation = -1;
+  for (;;) {
+    const population = byGeneration.get(generation + 1) ?? [];
+    if (population.length < P) break;
+    const pool = [...members, ...population];
+    members = eliteIndices(
+      pool.map((m) => m.point),
+      pool.map((m) => m.penalty),
+      P,
+    ).map((i) => pool[i] as Member);
+    generation++;
+  }
+  return { generation, members };
+}
+
+export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): Sampler {
   const N = space.candidates.length;
   const budget = Math.min(options.n, N);
   const mutationProb = options.mutationProb ?? 1 / Math.max(1, space.axes.length);
-
-  /** Parent population and its generation from the completed trials (Optuna's `_collect_parent_population`). */
-  function parents({ proposals, finished }: LogDigest): { generation: number; members: Member[] } {
-    const byGeneration = new Map<number, Member[]>();
-    for (const p of proposals) {
-      const f = finished.get(p.trial);
-      if (p.generation === null || f?.state !== 'completed' || f.values === null) continue;
-      const { point, penalty } = score(p.trial, f.values, objectives, constraints);
-      const member = { trial: p.trial, candidate: p.candidate, point, penalty };
-      const population = byGeneration.get(p.generation);
-      if (population) population.push(member);
-      else byGeneration.set(p.generation, [member]);
-    }
-    let members: Member[] = [];
-    let generation = -1;
-    for (;;) {
-      const population = byGeneration.get(generation + 1) ?? [];
-      if (population.length < P) break;
-      const pool = [...members, ...population];
-      members = eliteIndices(
-        pool.map((m) => m.point),
-        pool.map((m) => m.penalty),
-        P,
-      ).map((i) => pool[i] as Member);
-      generation++;
-    }
-    return { generation, members };
-  }
 
   return {
     name: 'nsga2',
@@ -135,7 +142,7 @@ export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): S
       if (k >= budget) return null;
       const taken = new Set(proposals.map((p) => p.candidate));
       const rng = decisionRng(options.seed, k);
-      const { generation, members } = parents(digest);
+      const { generation, members } = parentPopulation(options, digest);
       if (generation < 0) {
         // First generation: a uniformly random untried candidate.
         let j = rng.int(N - taken.size);

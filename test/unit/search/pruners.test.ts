@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPruner, replayLog, createSampler, buildSpace, type Pruner, type PrunerSpec, type SearchEvent } from '../../../src/search/index.js';
+import {
+  createPruner,
+  replayLog,
+  createSampler,
+  buildSpace,
+  type Pruner,
+  type PrunerSpec,
+  type SearchEvent,
+} from '../../../src/search/index.js';
 import { median } from '../../../src/search/pruners/median.js';
 import { parseSpecObject } from '../../../src/spec/index.js';
 
@@ -34,7 +42,9 @@ describe('asha', () => {
   it('asha checkpoints are the rung ends minResource * eta^(s + k) before the last epoch', () => {
     expect(pruner({ type: 'asha' }).checkpoints(27)).toEqual([1, 3, 9]);
     expect(pruner({ type: 'asha' }).checkpoints(9)).toEqual([1, 3]);
-    expect(pruner({ type: 'asha', minResource: 2, reductionFactor: 2, minEarlyStoppingRate: 1 }).checkpoints(20)).toEqual([4, 8, 16]);
+    expect(
+      pruner({ type: 'asha', minResource: 2, reductionFactor: 2, minEarlyStoppingRate: 1 }).checkpoints(20),
+    ).toEqual([4, 8, 16]);
     expect(pruner({ type: 'asha' }).checkpoints(1)).toEqual([]);
   });
 
@@ -95,10 +105,14 @@ describe('median', () => {
   it('median stops a trial whose best value is below the median of completed trials at that step (hand-computed)', () => {
     const p = pruner({ type: 'median', startupTrials: 2 });
     const log: SearchEvent[] = [];
-    feed(p, [
-      [0, 1, 0.5],
-      [0, 2, 0.6],
-    ], log);
+    feed(
+      p,
+      [
+        [0, 1, 0.5],
+        [0, 2, 0.6],
+      ],
+      log,
+    );
     log.push({ kind: 'finished', trial: 0, state: 'completed', values: null });
     // One completed trial: below startupTrials, nothing stops.
     expect(feed(p, [[1, 1, 0.1]], log)).toEqual([{ stop: false, rungs: [] }]);
@@ -168,9 +182,7 @@ describe(`pruners against Optuna ${fixture.optuna} (test/fixtures/search/optuna-
     expect(reports).toBeGreaterThan(50);
     expect(stops).toBeGreaterThan(10);
     // The recorded log replays to the same decisions.
-    const space = buildSpace(
-      Array.from({ length: 27 }, (_, i) => ({ configHash: `h${i}`, x: i }) as never),
-    );
+    const space = buildSpace(Array.from({ length: 27 }, (_, i) => ({ configHash: `h${i}`, x: i }) as never));
     expect(replayLog(log, createSampler({ type: 'grid' }, space), p)).toEqual([]);
   });
 });

@@ -23,8 +23,8 @@ const load = (file: string): SweepSpec =>
   parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });
 
 describe('examples/*.yaml', () => {
-  it('examples holds the five documented specs', () => {
-    expect(files).toEqual(['demo.yaml', 'kang-aap.yaml', 'kcnn.yaml', 'krp-lr-tracking.yaml', 'quant-zhu.yaml']);
+  it('examples holds the seven documented specs', () => {
+    expect(files).toEqual(['asha.yaml', 'demo.yaml', 'kang-aap.yaml', 'kcnn.yaml', 'krp-lr-tracking.yaml', 'mo.yaml', 'quant-zhu.yaml']);
   });
 
   it.each(files)('%s parses, its accelerators resolve, and it expands without rejections', (file) => {
@@ -36,9 +36,11 @@ describe('examples/*.yaml', () => {
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
   });
 
-  it('example trial counts: demo 12, kang-aap 12, kcnn 24, krp-lr-tracking 9, quant-zhu 54', () => {
+  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-lr-tracking 9, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
     const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
     expect(counts).toEqual({
+      'asha.yaml': 27,
+      'mo.yaml': 128,
       'demo.yaml': 12,
       'kang-aap.yaml': 12,
       'kcnn.yaml': 24,

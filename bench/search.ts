@@ -14,8 +14,8 @@
  *    NSGAIISampler, each over several seeds, beside the whole grid's. Objectives are normalised to [0, 1]
  *    by the grid's range and the reference point is 1.1 in each.
  * 2. Early stopping (examples/asha.yaml: 27 configurations, 9 retraining epochs): synthetic learning curves
- *    (`syntheticCurve`); epochs spent by asha and by the median rule vs the full grid, and the best final
- *    accuracy each keeps vs the grid's best.
+ *    (`syntheticCurve`); epochs spent by asha and by the median rule vs the full grid, in grid order and in
+ *    random orders, and whether the grid's best configuration is among the trials that ran to the end.
  * 3. Strategy overhead: milliseconds per decision on long logs (what the orchestrator pays per call).
  */
 import { execFileSync } from 'node:child_process';
@@ -56,6 +56,8 @@ const log = (m: string): void => void (json ? process.stderr.write(`${m}\n`) : c
 const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
 if (!(SEEDS.length >= 1)) throw new Error(`--seeds = ${args.seeds} is not a positive integer`);
 
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 const readExample = (name: string): SweepSpec =>
   parseSpec(readFileSync(new URL(`../examples/${name}.yaml`, import.meta.url), 'utf8'), {
     file: `examples/${name}.yaml`,
@@ -263,17 +265,22 @@ const gridBest = Math.max(...curves.map((_, i) => finalOf(i)));
 
 interface StopRow {
   strategy: string;
+  order: string;
   trials: number;
+  /** Means over the runs (one run for grid order, one per seed for random order). */
   epochs: number;
   epochsGrid: number;
-  bestKept: number;
-  gridBest: number;
-  rankOfBestKept: number;
   stopped: number;
+  /** Runs whose completed trials include the grid's best configuration. */
+  bestKeptRuns: number;
+  runs: number;
+  /** Mean rank (1 = the grid's best) of the best configuration a run completed. */
+  meanRank: number;
+  gridBest: number;
 }
 const stopRows: StopRow[] = [];
 const ranked = curves.map((_, i) => i).sort((a, b) => finalOf(b) - finalOf(a));
-for (const block of [{ type: 'asha' }, { type: 'median' }, { type: 'asha', reductionFactor: 2 }]) {
+for (const block of [{ type: 'asha' }, { type: 'asha', reductionFactor: 2 }, { type: 'median' }]) {
   const spec = parseSpecObject({
     name: 'bench',
     pruning: { methods: ['magnitude'] },
@@ -281,31 +288,37 @@ for (const block of [{ type: 'asha' }, { type: 'median' }, { type: 'asha', reduc
     strategy: { type: 'grid', pruner: block },
   });
   const pruner = spec.strategy.pruner ? createPruner(spec.strategy.pruner) : undefined;
-  const r = driveSearch(
-    createSampler({ type: 'grid' }, ashaSpace),
-    pruner,
-    (c) => ({ curve: curves[c] ?? [], values: {} }),
-    {
-      parallel: asha.maxParallel,
-    },
-  );
-  const completed = r.log.flatMap((e) => (e.kind === 'finished' && e.state === 'completed' ? [e.trial] : []));
-  const proposals = r.log.filter((e) => e.kind === 'proposed');
-  const candidateOf = (trial: number): number =>
-    proposals[trial]?.kind === 'proposed' ? proposals[trial].candidate : -1;
-  const bestKept = Math.max(...completed.map((t) => finalOf(candidateOf(t))));
-  stopRows.push({
-    strategy: Object.entries(block)
-      .map(([k, v]) => (k === 'type' ? String(v) : `${k} ${v}`))
-      .join(', '),
-    trials: ashaTrials.length,
-    epochs: r.epochs,
-    epochsGrid: r.epochsWithoutStopping,
-    bestKept,
-    gridBest,
-    rankOfBestKept: ranked.findIndex((i) => finalOf(i) === bestKept) + 1,
-    stopped: r.log.filter((e) => e.kind === 'finished' && e.state === 'stopped').length,
-  });
+  const orders: [string, StrategySpec[]][] = [
+    ['grid order', [{ type: 'grid' }]],
+    ['random order', SEEDS.map((seed): StrategySpec => ({ type: 'random', n: ashaTrials.length, seed }))],
+  ];
+  for (const [order, strategies] of orders) {
+    const runs = strategies.map((st) => {
+      const r = driveSearch(createSampler(st, ashaSpace), pruner, (c) => ({ curve: curves[c] ?? [], values: {} }), {
+        parallel: asha.maxParallel,
+      });
+      const candidates = r.log.flatMap((e) => (e.kind === 'proposed' ? [e.candidate] : []));
+      const completed = r.log.flatMap((e) =>
+        e.kind === 'finished' && e.state === 'completed' ? [candidates[e.trial] as number] : [],
+      );
+      const rank = Math.min(...completed.map((c) => ranked.indexOf(c))) + 1;
+      return { r, rank, stopped: r.log.filter((e) => e.kind === 'finished' && e.state === 'stopped').length };
+    });
+    stopRows.push({
+      strategy: Object.entries(block)
+        .map(([k, v]) => (k === 'type' ? String(v) : `${k} ${v}`))
+        .join(', '),
+      order,
+      trials: ashaTrials.length,
+      epochs: mean(runs.map((x) => x.r.epochs)),
+      epochsGrid: mean(runs.map((x) => x.r.epochsWithoutStopping)),
+      stopped: mean(runs.map((x) => x.stopped)),
+      bestKeptRuns: runs.filter((x) => x.rank === 1).length,
+      runs: runs.length,
+      meanRank: mean(runs.map((x) => x.rank)),
+      gridBest,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -364,8 +377,6 @@ const ashaMs = timeIt(() => ashaPruner.decide(reportLog, { trial: 5000, step: 1,
 // ---------------------------------------------------------------------------------------------------------
 // Output.
 // ---------------------------------------------------------------------------------------------------------
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 const gridHv = gridFront.hv;
 const gridHv2 = gridFront.hv2;
 const result = {
@@ -416,14 +427,14 @@ if (json) {
     );
   }
   console.log(
-    `\nEarly stopping: examples/asha.yaml, ${ashaTrials.length} trials x ${EPOCHS} retraining epochs, synthetic learning curves`,
+    `\nEarly stopping: examples/asha.yaml, ${ashaTrials.length} trials x ${EPOCHS} retraining epochs, synthetic learning curves; random order: ${SEEDS.length} seeds (means)`,
   );
   console.log(
-    `${pad('pruner', 30, true)} ${pad('epochs', 7)} ${pad('of', 5)} ${pad('saved', 7)} ${pad('stopped', 7)} ${pad('best kept', 9)} ${pad('grid best', 9)} ${pad('rank', 4)}`,
+    `${pad('pruner', 24, true)} ${pad('order', 12, true)} ${pad('epochs', 7)} ${pad('of', 5)} ${pad('saved', 6)} ${pad('stopped', 7)} ${pad('kept best', 10)} ${pad('best rank', 9)}`,
   );
   for (const r of stopRows) {
     console.log(
-      `${pad(r.strategy, 30, true)} ${pad(r.epochs, 7)} ${pad(r.epochsGrid, 5)} ${pad(`${(100 * (1 - r.epochs / r.epochsGrid)).toFixed(0)} %`, 7)} ${pad(r.stopped, 7)} ${pad(r.bestKept.toFixed(4), 9)} ${pad(r.gridBest.toFixed(4), 9)} ${pad(r.rankOfBestKept, 4)}`,
+      `${pad(r.strategy, 24, true)} ${pad(r.order, 12, true)} ${pad(r.epochs.toFixed(1), 7)} ${pad(r.epochsGrid, 5)} ${pad(`${(100 * (1 - r.epochs / r.epochsGrid)).toFixed(0)} %`, 6)} ${pad(r.stopped.toFixed(1), 7)} ${pad(`${r.bestKeptRuns}/${r.runs}`, 10)} ${pad(r.meanRank.toFixed(1), 9)}`,
     );
   }
   console.log(

@@ -104,8 +104,8 @@ export function parentPopulation(
   const byGeneration = new Map<number, Member[]>();
   for (const p of proposals) {
     const f = finished.get(p.trial);
-    if (p.generation === null || f?.state !== 'completed' || f.values === null) continue;
-    const { point, penalty } = score(p.trial, f.values, objectives, constraints);
+    if (p.generation === null || f?.state !== 'completed') continue;
+    const { point, penalty } = score(p.trial, f.values ?? {}, objectives, constraints); // throws on a missing value
     const member = { trial: p.trial, candidate: p.candidate, point, penalty };
     const population = byGeneration.get(p.generation);
     if (population) population.push(member);

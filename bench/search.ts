@@ -49,7 +49,7 @@ import {
 import { pruneForTrial } from '../src/trial/prune.js';
 
 const { values: args } = parseArgs({
-  options: { json: { type: 'boolean' }, seeds: { type: 'string', default: '10' }, python: { type: 'string' } },
+  options: { json: { type: 'boolean' }, seeds: { type: 'string', default: '20' }, python: { type: 'string' } },
 });
 const json = args.json === true;
 const log = (m: string): void => void (json ? process.stderr.write(`${m}\n`) : console.log(m));
@@ -116,7 +116,7 @@ const table: Record<string, number>[] = moTrials.map((t) => {
       return [l.name, { ...(mask ? { mask } : {}), weightBits: t.weightBits, activationBits: t.activationBits }];
     }),
   );
-  const speedup = simulateNetwork(layers, compression, hw, { cache }).speedup.vsDense ?? 1;
+  const speedup = simulateNetwork(layers, compression, hw, { cache }).speedup.speedup ?? 1;
   const values = { kind: 'fixed' as const, bits: t.weightBits };
   const storage = pruned
     ? prunedModelStorage(layers, pruned, values)

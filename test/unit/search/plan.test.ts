@@ -47,13 +47,13 @@ describe('hwsweep launch --dry-run', () => {
     expect(out[1]).toBe('not started: the sweep workflow does not run this strategy yet (issue 11, phase 2)');
   });
 
-  it('launch --dry-run --json prints the plan with labelled trials', async () => {
+  it('launch --dry-run --json prints the search plan with labelled trials', async () => {
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
     await launchCommand().parseAsync([file('asha'), '--dry-run', '--json'], { from: 'user' });
     const j = JSON.parse(out.join('')) as {
       started: boolean;
-      plan: { budget: number; first: { number: number; label: string }[] };
+      search: { budget: number; first: { number: number; label: string }[] };
     };
     expect(j.started).toBe(false);
     expect(j.search.budget).toBe(27);

@@ -1,11 +1,11 @@
 /**
  * Reproduction report (issue 9, `npm run bench:fidelity`): every headline claim of the five seed papers beside our
- * number (src/reproduce/papers.ts). Usage: `npx tsx bench/fidelity.ts [seed] [--json]`, seed = a preset of
- * `hwsweep reproduce --help`. Prints a table (or one JSON object) and the wall time. Its output is kept in
- * docs/fidelity.md.
+ * number (src/reproduce/papers.ts). Usage: `npx tsx bench/fidelity.ts [seed] [--json | --markdown]`, seed = a preset of
+ * `hwsweep reproduce --help`. Prints a table (`--markdown`: the table of docs/fidelity.md; `--json`: one JSON object)
+ * and the wall time.
  */
 import { pathToFileURL } from 'node:url';
-import { formatClaims, reproduce } from '../src/reproduce/papers.js';
+import { formatClaims, formatClaimsMarkdown, reproduce } from '../src/reproduce/papers.js';
 
 export function main(argv: string[]): void {
   const json = argv.includes('--json');
@@ -17,7 +17,7 @@ export function main(argv: string[]): void {
     process.stdout.write(`${JSON.stringify({ seconds, rows })}\n`);
     return;
   }
-  console.log(formatClaims(rows));
+  console.log(argv.includes('--markdown') ? formatClaimsMarkdown(rows) : formatClaims(rows));
   console.log(`\n${rows.length} claims in ${seconds.toFixed(1)} s`);
 }
 

@@ -248,7 +248,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   result['resnet50_dense_worst_preset_ms'] = worst;
 
-  // ResNet-50 with real masks (SIMULATOR §4.8 expects <= 100 ms).
+  // ResNet-50 with real masks (docs/simulator.md §4.8 expects <= 100 ms).
   const rnMasks = balancedMasks(resnet, 16, 5, 3);
   const rnTimes: number[] = [];
   for (let rep = 0; rep < 3; rep++) {
@@ -369,7 +369,7 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   result['note'] =
-    'measured on 2 shared cores under contention; SCALE-Sim v2 (SIMULATOR.md): ResNet-50 592 s, VGG-16 OOM at 24 GB';
+    'measured on 2 shared cores under contention; SCALE-Sim v2 (docs/simulator.md): ResNet-50 592 s, VGG-16 OOM at 24 GB';
 
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -383,7 +383,7 @@ export async function main(argv: string[]): Promise<void> {
     );
   console.log(`mask generation (setup, not timed above): ${(genBal + genUn).toFixed(0)} ms`);
   console.log('targets: ResNet-50 dense <= 1 ms; VGG-16 masked <= 500 ms first, <= 20 ms each further config');
-  console.log('SCALE-Sim v2 on this machine kind (SIMULATOR.md): ResNet-50 32x32 OS 592 s; VGG-16 killed at 24 GB');
+  console.log('SCALE-Sim v2 on this machine kind (docs/simulator.md): ResNet-50 32x32 OS 592 s; VGG-16 killed at 24 GB');
 }
 
 /** Keeps `NetworkReport` referenced for readers of this module's exports. */

@@ -1,5 +1,5 @@
 /**
- * Energy per action (SIMULATOR §2, §4.7; METHODS §7.5b). Every constant carries its source so a
+ * Energy per action (docs/simulator.md §2, §4.7; METHODS §7.5b). Every constant carries its source so a
  * stored report is self-describing. Energy is a relative indicator; the `eyeriss` preset is in
  * units of one MAC, not pJ.
  */
@@ -37,7 +37,7 @@ const horowitz: Record<string, EnergyConstant> = {
   sramExp: {
     value: 0.48,
     unit: 'exponent of (size/8 kB) fitted to 8 kB/32 kB/1 MB = 10/20/100 pJ',
-    source: `${HOROWITZ}; fit in SIMULATOR.md §2.1 [I]`,
+    source: `${HOROWITZ}; fit in docs/simulator.md §2.1 [I]`,
   },
   dram: {
     value: 20,
@@ -47,11 +47,11 @@ const horowitz: Record<string, EnergyConstant> = {
   mulScaling: {
     value: 64,
     unit: 'E_mul(bw,ba) = 0.2 pJ * bw*ba/64',
-    source: 'SIMULATOR.md §2.1 interpolation (8->32 bit: 15.5x measured, 16x by area) [I]',
+    source: 'docs/simulator.md §2.1 interpolation (8->32 bit: 15.5x measured, 16x by area) [I]',
   },
 };
 
-const ACC = 'Accelergy/Timeloop 45 nm default plug-ins (SIMULATOR.md §2.2)';
+const ACC = 'Accelergy/Timeloop 45 nm default plug-ins (docs/simulator.md §2.2)';
 const accelergy: Record<string, EnergyConstant> = {
   mac8: { value: 0.315, unit: 'pJ per 8-bit mult + 16-bit add', source: `${ACC}, intmac library` },
   gated: { value: 0.018, unit: 'pJ per gated/skipped MAC', source: 'Accelergy STC design int8 MAC, gated action' },

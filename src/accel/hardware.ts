@@ -231,7 +231,7 @@ export function hardwareHash(hw: HardwareConfig): string {
   return createHash('sha256').update(stable(hw)).digest('hex').slice(0, 16);
 }
 
-/** Products per multiplier per cycle for operand widths bw, ba (SIMULATOR §4.4). */
+/** Products per multiplier per cycle for operand widths bw, ba (docs/simulator.md §4.4). */
 export function packingFactor(hw: HardwareConfig, bw: number, ba: number): number {
   const { style, multiplierBits: B, maxFactor } = hw.packing;
   if (style === 'none') return 1;

@@ -1,5 +1,5 @@
 /**
- * Mask statistics for the lock-step window model (SIMULATOR §4.3): one pass packs an HWIO byte mask
+ * Mask statistics for the lock-step window model (docs/simulator.md §4.3): one pass packs an HWIO byte mask
  * into bit rows (one row of `laneLen` bits per (tap, output channel)), hashes the packed words, then
  * group counts come from popcounts (O(weights/32)). Results are cached by (mask hash, g) and
  * (mask hash, g, lane map) so a sweep over array sizes / bit widths reuses them.

@@ -1,7 +1,7 @@
 /**
  * Slow reference (validation only, O(SRAM reads)): a re-implementation of SCALE-Sim v2's CALC-mode DRAM accounting
  * (operand address matrices, per-fold skewed demand order, and the 100-set estimate read buffer of
- * `read_buffer_estimate_bw.py`), used to check the closed-form refetch rule of SIMULATOR.md §1.
+ * `read_buffer_estimate_bw.py`), used to check the closed-form refetch rule of docs/simulator.md §1.
  * Only the order of valid addresses matters for the counts, so cycles are not modelled.
  */
 import type { Dataflow } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * Dense systolic array in closed form: SCALE-Sim v2's COMPUTE_REPORT, DETAILED_ACCESS_REPORT SRAM
- * counts and its CALC-mode DRAM refetch behaviour (SIMULATOR §1). No cycle loop: O(1) per GEMM.
+ * counts and its CALC-mode DRAM refetch behaviour (docs/simulator.md §1). No cycle loop: O(1) per GEMM.
  */
 import type { Dataflow } from './types.js';
 
@@ -20,7 +20,7 @@ export interface SystolicMapping {
   computeUtilPct: number;
 }
 
-/** SIMULATOR §1 table: (Sr, Sc, T) per dataflow and the fold/cycle closed form. */
+/** docs/simulator.md §1 table: (Sr, Sc, T) per dataflow and the fold/cycle closed form. */
 export function mapGemm(M: number, K: number, N: number, R: number, C: number, df: Dataflow): SystolicMapping {
   const [Sr, Sc, T] = df === 'os' ? [M, N, K] : df === 'ws' ? [K, N, M] : [K, M, N];
   const rf = Math.ceil(Sr / R);
@@ -75,7 +75,7 @@ export interface RefetchInput {
 }
 
 /**
- * SIMULATOR §1 DRAM refetch rule (reproduces v2 CALC mode when operands fit). Filter streams that
+ * docs/simulator.md §1 DRAM refetch rule (reproduces v2 CALC mode when operands fit). Filter streams that
  * repeat a fixed address sequence (OS, IS) are computed exactly for v2's flush-every-A buffer by
  * {@link repeatedStreamMisses}; ifmap streams (overlapping windows) keep the §1 working-set test.
  */

@@ -1,5 +1,5 @@
 /**
- * Window histograms (SIMULATOR §4.3) built once per (mask hash, g, lane map) from group counts, or in
+ * Window histograms (docs/simulator.md §4.3) built once per (mask hash, g, lane map) from group counts, or in
  * closed form for an all-ones mask. They are M-independent, so every hardware config that shares the
  * lane map reuses them; {@link ./windows.ts} evaluates cycles from them.
  */

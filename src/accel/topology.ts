@@ -1,5 +1,5 @@
 /**
- * SCALE-Sim topology CSV reader (v2 `topology_utils.py` behaviour, SIMULATOR §1):
+ * SCALE-Sim topology CSV reader (v2 `topology_utils.py` behaviour, docs/simulator.md §1):
  * - conv form `Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels,
  *   Num Filter, Strides,` with an optional 9th field = column stride (else = row stride);
  * - gemm form (`-i gemm`) `Layer, M, N, K,` -> H = M, W = K, Fh = 1, Fw = K, Ch = 1, N filters, stride 1;

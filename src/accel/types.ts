@@ -22,7 +22,7 @@ export type GroupShape = (typeof GroupShapes)[number];
 export const EnergyPresetNames = ['horowitz45', 'accelergy45', 'eyeriss'] as const;
 export type EnergyPresetName = (typeof EnergyPresetNames)[number];
 
-/** Sub-word packing of a native multiplier (METHODS §2.3, §3.4; SIMULATOR §4.4). */
+/** Sub-word packing of a native multiplier (METHODS §2.3, §3.4; docs/simulator.md §4.4). */
 export interface PackingConfig {
   style: PackingStyle;
   /** Native multiplier width B in bits. */
@@ -44,7 +44,7 @@ export interface MemoryConfig {
   doubleBuffered: boolean;
 }
 
-/** Dense / sparse systolic array (SCALE-Sim v2 closed form; SIMULATOR §1, §4.3 sparse WS). */
+/** Dense / sparse systolic array (SCALE-Sim v2 closed form; docs/simulator.md §1, §4.3 sparse WS). */
 export interface SystolicParams {
   rows: number;
   cols: number;

@@ -1,5 +1,5 @@
 /**
- * The lock-step window primitive (SIMULATOR §4.3). Windows w are units of work all lanes (PEs) must
+ * The lock-step window primitive (docs/simulator.md §4.3). Windows w are units of work all lanes (PEs) must
  * finish before the next starts; c[w][p] is the non-zero work of lane p in window w. Statistics are
  * kept as histograms over work values so that the cycle count for any multiplier count m is a short
  * sum: cycles = Σ_w max(steps, ⌈max_p c[w][p] / m⌉).

@@ -1,6 +1,6 @@
 /**
  * Layer model: lowers a conv / depthwise / grouped conv / fc layer to `groups` independent GEMMs
- * (SIMULATOR §4.1) under one of two shape conventions.
+ * (docs/simulator.md §4.1) under one of two shape conventions.
  * - `native`: output size by the framework's floor rule on the padded input, word width = layer bits.
  * - `scalesim`: SCALE-Sim v2's ceil rule `E = ⌈(H − Fh + Sh)/Sh⌉` on the padded size, 1-byte words.
  */

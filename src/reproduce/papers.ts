@@ -530,3 +530,19 @@ export function formatClaims(rows: ClaimRow[]): string {
       .trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...cells.map(line)].join('\n');
 }
+
+/** The report as a Markdown table (docs/fidelity.md). */
+export function formatClaimsMarkdown(rows: ClaimRow[]): string {
+  const num = (v: number | null, unit: string): string =>
+    v === null ? '–' : `${v.toFixed(unit === '%' ? 1 : 3)}${unit}`;
+  const esc = (t: string): string => t.replace(/\|/g, '\\|');
+  return [
+    '| paper | claim | paper value | our setting | ours | ratio | note |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${esc(r.paper)} | ${esc(r.claim)} | ${num(r.paper_value, r.unit)} | ${esc(r.setting)} | ${num(r.ours, r.unit)} | ` +
+        `${r.ratio === null ? '–' : r.ratio.toFixed(3)} | ${esc(r.note)} |`,
+    ),
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 /**
- * Systolic engine: dense OS/WS/IS closed form with SCALE-Sim v2 parity (SIMULATOR §1) and the sparse
+ * Systolic engine: dense OS/WS/IS closed form with SCALE-Sim v2 parity (docs/simulator.md §1) and the sparse
  * weight-stationary variant of §4.3 (K cut into groups of g, each given n mux rows; window = (column
  * fold, group), lane = filter column; K'_j = Σ_q n·⌈max_col c / n⌉).
  */
@@ -75,7 +75,7 @@ export function systolicEngine(ctx: EngineContext): EngineResult {
   dram.filterReads = Math.min(dram.filterReads, sram.filterReads);
   const ofmapDram = compat === 'scalesim' ? dram.ofmapWrites : M * N;
 
-  // K of the GEMM is the flattened (kh, kw, c) axis: groups of g are cut along it (SIMULATOR §4.3).
+  // K of the GEMM is the flattened (kh, kw, c) axis: groups of g are cut along it (docs/simulator.md §4.3).
   const gc = sp.sparse ? countsOf(ctx, sp.sparse.g, 'flat') : null;
   let compute = G * mapP.cycles;
   let useful = wl.denseMacs;

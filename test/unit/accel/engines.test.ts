@@ -86,7 +86,7 @@ describe('AC-11 KRP row engine on the AC-4 layer', () => {
   });
 });
 
-describe('SIMULATOR §4.9 tests 3-5 on the group engine', () => {
+describe('docs/simulator.md §4.9 tests 3-5 on the group engine', () => {
   const l = conv('c', 6, 6, 64, 40, 3, 1, 1);
   const hw = resolveHardware({ base: 'kang-cx', name: 'cx-m4', group: { m: 4, g: 16, windowAxis: 'channel' } });
   it('balanced g:n masks give imbalance exactly 1 and cycles = dense * n/g', () => {

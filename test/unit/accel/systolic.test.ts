@@ -31,7 +31,7 @@ describe('dense systolic core: SCALE-Sim v2 parity', () => {
     expect(s.dramBytes.filter).toBe(34848); // 1-byte words in compat mode
   });
 
-  it('worked numbers of SIMULATOR.md §1: M = 3025, K = 363, N = 96 -> 36 folds of 3119 cycles', () => {
+  it('worked numbers of docs/simulator.md §1: M = 3025, K = 363, N = 96 -> 36 folds of 3119 cycles', () => {
     const m = mapGemm(3025, 363, 96, 32, 32, 'ws');
     expect([m.rf, m.cf, m.folds, m.P, m.cycles]).toEqual([12, 3, 36, 3119, 112283]);
   });

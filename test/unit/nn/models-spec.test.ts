@@ -85,6 +85,10 @@ describe('models: file entries in a spec', () => {
       },
     });
     expect(seen).toEqual(['/work/specs/nets/a/model.json', '/abs/b/model.json']);
+    // Resolved entries (as stored with the sweep) parse to themselves.
+    expect(parseSpecObject({ ...base, models: JSON.parse(JSON.stringify(r.models)) as unknown[] }).models).toEqual(
+      r.models,
+    );
     expect(r.models[1]).toEqual({
       source: 'file',
       name: 'a',

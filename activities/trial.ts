@@ -7,7 +7,8 @@ import { artifactIds, type LayerSimulationRow, type SimulationRow, type TrialPat
 import { compressForTrial } from '../src/trial/compress.js';
 import { decodeMasks, encodeMasks, type StoredPruning } from '../src/trial/masks.js';
 import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
-import { retrainTrainOptions } from '../src/trial/retrain.js';
+import { incrementalPow2, inqPhase } from '../src/trial/inq.js';
+import { needsRetrainPhase, retrainTrainOptions } from '../src/trial/retrain.js';
 import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
 import { layerSimulationRows, simulateAll, simulationRow } from '../src/trial/simulate.js';
 import { loadBaselineModel } from './baseline.js';
@@ -52,7 +53,7 @@ export function createTrialActivities(store: TrialStore) {
     /** Starts the trial, or completes it at once by copying another sweep's result for the same configuration. */
     async startTrial(input: { sweepId: string; number: number; reuse?: boolean }): Promise<TrialStart> {
       const row = await store.trialByNumber(input.sweepId, input.number);
-      const ref = { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: (row.config.retrain?.epochs ?? 0) > 0 };
+      const ref = { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: needsRetrainPhase(row.config) };
       if (input.reuse && row.status === 'PENDING') {
         const reusedFrom = await store.reuseCompleted(row.id);
         if (reusedFrom) return { ...ref, run: false, reusedFrom };
@@ -89,51 +90,83 @@ export function createTrialActivities(store: TrialStore) {
       }
     },
 
-    /** Masked retraining with LR tracking; checkpoints every epoch, resumes from the newest one. */
+    /**
+     * Masked retraining with LR tracking, then (power-of-two trials) the incremental pow2 retraining; checkpoints
+     * every epoch and stores every finished round, so a retried attempt resumes where the last one stopped.
+     */
     async retrainTrial(input: { trialId: string }): Promise<{ retrainedAccuracy: number }> {
       const t = await enter(input.trialId, 'retrain');
-      if (!t.retrain) throw new HwsweepError('INVALID_ARGUMENT', `trial ${input.trialId} has no retraining configured`);
+      if (!needsRetrainPhase(t)) throw new HwsweepError('INVALID_ARGUMENT', `trial ${input.trialId} has no retraining configured`);
       const done = await store.trialResults(input.trialId);
       if (typeof done.retrainedAccuracy === 'number' && (await store.getArtifact(artifactIds.weights(input.trialId, 'retrained')))) {
         return { retrainedAccuracy: done.retrainedAccuracy };
       }
       await ensureBackend();
       const steps = gradualSteps(t);
+      // The weights INQ starts from (the pruned net after its retraining), kept so that a retry skips that training.
+      const inqStart = t.inq ? await store.getArtifact(artifactIds.weights(input.trialId, inqPhase(0))) : undefined;
       // Gradual rounds start from the dense baseline; one-shot retraining from the pruned one.
-      const { model, data, masks } = await stagedModel(input.trialId, t, { applyMasks: steps === 1 });
+      const { model, data, masks } = await stagedModel(input.trialId, t, { applyMasks: steps === 1 || inqStart !== undefined });
+      let finalMasks = masks;
       try {
-        const options = retrainTrainOptions(t.retrain, t.baseline, t.seed);
-        if (steps === 1) {
-          await trainWithCheckpoints({ store, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
-        } else {
-          // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
-          // retried attempt skips finished rounds and resumes the current one from its checkpoint.
-          const layers = layerDescriptors(model);
-          let prev: StoredPruning | undefined;
-          for (let step = 1; step <= steps; step++) {
-            const stage = `retrain-${step}`;
-            const done = await store.getArtifact(artifactIds.weights(input.trialId, stage));
-            const doneMasks = await store.getArtifact(artifactIds.masks(`${input.trialId}/${stage}`));
-            if (done && doneMasks) {
-              loadModelBytes(model, done);
-              prev = decodeMasks(doneMasks);
-              continue;
+        if (inqStart) loadModelBytes(model, inqStart);
+        else if (t.retrain && t.retrain.epochs > 0) {
+          const options = retrainTrainOptions(t.retrain, t.baseline, t.seed);
+          if (steps === 1) {
+            await trainWithCheckpoints({ store, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
+          } else {
+            // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
+            // retried attempt skips finished rounds and resumes the current one from its checkpoint.
+            const layers = layerDescriptors(model);
+            let prev: StoredPruning | undefined;
+            for (let step = 1; step <= steps; step++) {
+              const stage = `retrain-${step}`;
+              const done = await store.getArtifact(artifactIds.weights(input.trialId, stage));
+              const doneMasks = await store.getArtifact(artifactIds.masks(`${input.trialId}/${stage}`));
+              if (done && doneMasks) {
+                loadModelBytes(model, done);
+                prev = decodeMasks(doneMasks);
+                continue;
+              }
+              const cfg = gradualStepConfig(t, step, steps, prev?.masks);
+              const result = pruneForTrial(t, layers, getWeights(model), cfg);
+              const stepMasks = result?.masks ?? new Map<string, Uint8Array>();
+              setWeights(model, masked(getWeights(model), stepMasks));
+              await trainWithCheckpoints({ store, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
+              const bytes = encodeMasks(stepMasks, result?.report);
+              await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
+              await store.putArtifact({ id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
+              prev = { masks: stepMasks, report: result?.report };
             }
-            const cfg = gradualStepConfig(t, step, steps, prev?.masks);
-            const result = pruneForTrial(t, layers, getWeights(model), cfg);
-            const stepMasks = result?.masks ?? new Map<string, Uint8Array>();
-            setWeights(model, masked(getWeights(model), stepMasks));
-            await trainWithCheckpoints({ store, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
-            const bytes = encodeMasks(stepMasks, result?.report);
-            await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
-            await store.putArtifact({ id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
-            prev = { masks: stepMasks, report: result?.report };
+            // The final round's masks and report are the trial's (compression and simulation use them).
+            if (prev) {
+              const bytes = encodeMasks(prev.masks, prev.report);
+              await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
+              finalMasks = prev.masks;
+            }
           }
-          // The final round's masks and report are the trial's (compression and simulation use them).
-          if (prev) {
-            const bytes = encodeMasks(prev.masks, prev.report);
-            await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
+        }
+        if (t.inq) {
+          if (!inqStart) {
+            await store.putArtifact({ id: artifactIds.weights(input.trialId, inqPhase(0)), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
           }
+          await incrementalPow2(model, t, finalMasks, {
+            train: async (step, options) => {
+              await trainWithCheckpoints({ store, owner: input.trialId, phase: inqPhase(step), model, data, options, ...(finalMasks.size ? { masks: finalMasks } : {}) });
+            },
+            restore: async (step) => {
+              const w = await store.getArtifact(artifactIds.weights(input.trialId, inqPhase(step)));
+              const f = await store.getArtifact(artifactIds.masks(`${input.trialId}/${inqPhase(step)}`));
+              if (!w || !f) return undefined;
+              loadModelBytes(model, w);
+              return decodeMasks(f).masks;
+            },
+            save: async (step, frozen) => {
+              // Frozen maps are 0/1 per weight like masks: the same bit-packed encoding.
+              await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${inqPhase(step)}`), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(frozen) });
+              await store.putArtifact({ id: artifactIds.weights(input.trialId, inqPhase(step)), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
+            },
+          });
         }
         const { accuracy } = await evaluate(model, data.test);
         await store.putArtifact({

@@ -142,6 +142,10 @@ export function validateHardware(x: unknown): HardwareConfig {
     if (typeof o[key] !== 'string' || !allowed.includes(o[key]))
       fail(name, `${path}${key}`, o[key], `one of ${allowed.join(', ')}`);
   };
+  // A section of another engine would be ignored silently (a typo'd engine, or a copy-paste): refuse it.
+  for (const key of new Set(Object.values(SECTION_OF))) {
+    if (x[key] !== undefined && key !== SECTION_OF[engine]) fail(name, key, x[key], `used by engine ${String(engine)}`);
+  }
   const sec = (key: string): Obj => {
     const s = x[key];
     if (!isObj(s)) fail(name, key, s, `an object (required by engine ${String(engine)})`);

@@ -169,6 +169,11 @@ export interface LayerCompression {
   /** Weight mask, `[kernelH, kernelW, inC/groups, outC]` (fc `[inC, outC]`), 1 = kept. */
   mask?: Uint8Array;
   weightBits?: number;
+  /**
+   * How the weights are written: `pow2` = 0 or ±2^e (INQ / GSNQ), which shifters can multiply; `fixed` / `float`
+   * need multipliers. Absent = unknown (a shifter machine is then assumed to get weights it can run).
+   */
+  weightFormat?: 'float' | 'fixed' | 'pow2';
   activationBits?: number;
   /** Cluster codes per weight, same layout as `mask`; 0 = zero weight, 1..k = cluster. */
   weightCodes?: Uint16Array | Uint8Array;

@@ -15,6 +15,8 @@ export type ValueEncoding =
   | { kind: 'float32' }
   /** Signed fixed point of `bits` bits (2..32). */
   | { kind: 'fixed'; bits: number }
+  /** Powers of two (INQ / GSNQ, docs/methods.md §6.4): 0 or ±2^e, a sign bit and an exponent code in `bits` bits (2..16). */
+  | { kind: 'pow2'; bits: number }
   /**
    * Cluster codes of `ceil(log2(clusters+1))` bits (code 0 = exact zero), plus `codebooks` codebooks
    * (1 per layer, or outC for per-channel) of `clusters` entries of `codebookBits` bits each
@@ -95,6 +97,9 @@ export function valueWidth(v: ValueEncoding, where = 'valueWidth'): number {
     case 'fixed':
       checkArg(intAtLeast(v.bits, 2) && v.bits <= 32, where, 'bits', v.bits, 'an integer in [2, 32]');
       return v.bits;
+    case 'pow2':
+      checkArg(intAtLeast(v.bits, 2) && v.bits <= 16, where, 'bits', v.bits, 'an integer in [2, 16]');
+      return v.bits;
     case 'clustered':
       checkArg(intAtLeast(v.clusters, 1), where, 'clusters', v.clusters, 'an integer >= 1');
       return ceilLog2(v.clusters + 1);
@@ -107,8 +112,8 @@ export function describeFormat(f: StorageFormat): string {
   const vs =
     v.kind === 'float32'
       ? 'fp32'
-      : v.kind === 'fixed'
-        ? `fixed${v.bits}`
+      : v.kind === 'fixed' || v.kind === 'pow2'
+        ? `${v.kind}${v.bits}`
         : `clustered(K=${v.clusters}${(v.codebooks ?? 1) > 1 ? `x${v.codebooks}` : ''})`;
   const s = f.sparsity;
   const ss =

@@ -46,6 +46,9 @@ export function gridUpperBound(s: SweepSpec): number {
     p.fcPolicy.length,
     p.fcRatio.length,
     q.weightBits.length,
+    q.weightFormat.length,
+    q.pow2.bits.length,
+    q.pow2.signBased.length,
     q.activationBits.length,
     q.threshold.length,
     q.rounding.length,
@@ -155,20 +158,37 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
     unused(['pruning', 'steps'], 'only the gradual schedule uses it and pruning.schedule does not include gradual');
   }
 
-  // Quantization fields that only matter when something is quantized.
+  // Quantization fields that only matter when something is quantized to fixed point.
   const q = s.quantization;
-  const anyQuant = [...q.weightBits, ...q.activationBits].some((b) => b !== FLOAT_BITS);
-  if (!anyQuant) {
-    for (const key of ['threshold', 'rounding', 'percentile']) {
-      unused(['quantization', key], `nothing is quantized (every weightBits and activationBits is ${FLOAT_BITS})`);
-    }
+  const fixedW = q.weightFormat.includes('fixed');
+  const pow2W = q.weightFormat.includes('pow2');
+  const actQuant = q.activationBits.some((b) => b !== FLOAT_BITS);
+  const fixedPoint = (fixedW && q.weightBits.some((b) => b !== FLOAT_BITS)) || actQuant;
+  if (!fixedPoint) {
+    const why = pow2W
+      ? `power-of-two weights take no threshold or rounding, and ${fixedW ? 'every weightBits and ' : 'every '}activationBits is ${FLOAT_BITS}`
+      : `nothing is quantized (every weightBits and activationBits is ${FLOAT_BITS})`;
+    for (const key of ['threshold', 'rounding', 'percentile']) unused(['quantization', key], why);
   } else if (!q.threshold.includes('percentile')) {
     unused(
       ['quantization', 'percentile'],
       'only the percentile threshold uses it and quantization.threshold does not include it',
     );
   }
-  const actQuant = q.activationBits.some((b) => b !== FLOAT_BITS);
+  if (!pow2W)
+    unused(['quantization', 'pow2'], 'only weightFormat pow2 uses it and quantization.weightFormat is [fixed]');
+  if (!fixedW) {
+    unused(
+      ['quantization', 'weightBits'],
+      'pow2 trials take their width from quantization.pow2.bits and weightFormat is [pow2]',
+    );
+  }
+  if (pow2W && q.pow2.epochsPerStep === 0) {
+    unused(
+      ['quantization', 'pow2', 'steps'],
+      'quantization.pow2.epochsPerStep is 0: every weight becomes a power of two at once, with no retraining between steps',
+    );
+  }
   if (!actQuant && !s.clustering.activationClusters.some((k) => k > 0)) {
     unused(['quantization', 'calibrationSize'], 'activations are neither quantized nor clustered');
   }
@@ -176,14 +196,19 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
     unused(['clustering', 'init'], 'every weightClusters and activationClusters is 0 (clustering off)');
   }
 
-  // Retraining.
-  if (!methods.some((m) => m !== 'none')) {
+  // Retraining: epochs and lrRule drive the retraining of pruned nets; optimizer, lr, momentum and batchSize are
+  // also those of the incremental power-of-two retraining (INQ, constant LR).
+  const inq = pow2W && q.pow2.epochsPerStep > 0;
+  const inqKeys = new Set(['optimizer', 'lr', 'momentum', 'batchSize']);
+  const prunes = methods.some((m) => m !== 'none');
+  if (!prunes || s.retraining.epochs === 0) {
     for (const key of Object.keys(s.retraining)) {
-      unused(['retraining', key], `nothing is pruned (pruning.methods is ${methodList}), so nothing is retrained`);
-    }
-  } else if (s.retraining.epochs === 0) {
-    for (const key of Object.keys(s.retraining).filter((k) => k !== 'epochs')) {
-      unused(['retraining', key], 'retraining.epochs is 0');
+      if (inq && inqKeys.has(key)) continue;
+      if (prunes && key === 'epochs') continue;
+      const why = prunes
+        ? 'retraining.epochs is 0'
+        : `nothing is pruned (pruning.methods is ${methodList})${inq ? ' and INQ uses only optimizer, lr, momentum and batchSize' : ', so nothing is retrained'}`;
+      unused(['retraining', key], why);
     }
   }
   const sch = s.baseline.schedule;

@@ -15,7 +15,8 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /**
  * One-line label: model(×width)/dataset, method with its parameters (`r=` requested ratio, `→` the
- * nominal ratio when it differs), bit widths (`W8A8`, or `fp32`), cluster counts (`Kw16 Ka8`), then
+ * nominal ratio when it differs), bit widths (`W8A8`, or `fp32`; `pow2` = power-of-two weights, `pow2-sym`
+ * with one exponent range for both signs), cluster counts (`Kw16 Ka8`), then
  * non-default extras (block groups, gradual schedule, KRP rows, threshold, stochastic rounding,
  * LR rule) and the seed. Labels are for people; use `configHash` as the identity.
  */
@@ -38,6 +39,7 @@ export function describeTrial(t: TrialParams): string {
   parts.push(
     t.weightBits === FLOAT_BITS && t.activationBits === FLOAT_BITS ? 'fp32' : `W${t.weightBits}A${t.activationBits}`,
   );
+  if (t.weightFormat === 'pow2') parts.push(t.pow2SignBased === false ? 'pow2-sym' : 'pow2');
   if (t.threshold !== null && t.threshold !== 'kl')
     parts.push(t.threshold === 'percentile' ? `p${t.percentile}` : t.threshold);
   if (t.rounding === 'stochastic') parts.push('SR');

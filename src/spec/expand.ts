@@ -11,7 +11,7 @@ import type { ExpandResult, SweepSpec, TrialConfig, TrialParams } from './types.
 /**
  * The axes in loop order, outermost first (the last one varies fastest):
  * models × datasets × methods × ratios × groupSizes × groupShape × narrowConvs × schedule × rowsKept × fcPolicy × fcRatio ×
- * weightBits × activationBits × threshold × rounding × weightClusters × activationClusters ×
+ * weightBits × weightFormat × pow2.bits × pow2.signBased × activationBits × threshold × rounding × weightClusters × activationClusters ×
  * clusterInit × lrRule × seeds. Accelerators are not an axis: every trial runs on all of them.
  */
 function axes(s: SweepSpec): { [K in keyof Combo]: readonly Combo[K][] } {
@@ -28,6 +28,9 @@ function axes(s: SweepSpec): { [K in keyof Combo]: readonly Combo[K][] } {
     fcPolicy: s.pruning.fcPolicy,
     fcRatio: s.pruning.fcRatio,
     weightBits: s.quantization.weightBits,
+    weightFormat: s.quantization.weightFormat,
+    pow2Bits: s.quantization.pow2.bits,
+    pow2SignBased: s.quantization.pow2.signBased,
     activationBits: s.quantization.activationBits,
     threshold: s.quantization.threshold,
     rounding: s.quantization.rounding,

@@ -64,12 +64,15 @@ export function shortHash(value: unknown): string {
 
 /**
  * The canonical JSON that `configHash` hashes: every parameter, with `data.path` and `modelFile.path` set to null
- * (locations; a model file is identified by its sha256). A zoo trial's `modelFile: null` is left out, so zoo
- * hashes are the same as before model files existed.
+ * (locations; a model file is identified by its sha256). Fields added later are left out where they hold nothing
+ * new, so older hashes stay valid: a zoo trial's `modelFile: null`, and the weight-format fields unless the weights
+ * are powers of two (for fixed and float weights they follow from `weightBits`).
  */
 export function configCanonical(t: TrialParams): string {
+  const { weightFormat, pow2SignBased, inq, ...rest } = t;
+  const pow2 = weightFormat === 'pow2' ? { weightFormat, pow2SignBased, inq } : {};
   const modelFile = t.modelFile ? { ...t.modelFile, path: null } : undefined;
-  return canonicalJson({ ...t, data: { ...t.data, path: null }, modelFile });
+  return canonicalJson({ ...rest, ...pow2, data: { ...t.data, path: null }, modelFile });
 }
 
 /** The trial's identity: every parameter except `data.path` and `modelFile.path` (locations, not identity). */

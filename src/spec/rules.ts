@@ -20,6 +20,9 @@ export interface Combo {
   fcPolicy: SweepSpec['pruning']['fcPolicy'][number];
   fcRatio: number;
   weightBits: number;
+  weightFormat: SweepSpec['quantization']['weightFormat'][number];
+  pow2Bits: number;
+  pow2SignBased: boolean;
   activationBits: number;
   threshold: SweepSpec['quantization']['threshold'][number];
   rounding: SweepSpec['quantization']['rounding'][number];
@@ -60,7 +63,8 @@ const USES_RATIO: readonly PruneMethod[] = ['magnitude', 'group-balanced', 'filt
  * `none` ignores all pruning fields and is not retrained; only group-balanced reads groupSize,
  * groupShape, narrowConvs and partial; only kernel-row reads rowsKept and fcRatio (and fcRatio only when FC
  * layers are pruned, fcPolicy = prune); kernel-row ignores ratios
- * (its ratio follows from the kernel height); threshold and rounding need a quantized tensor;
+ * (its ratio follows from the kernel height); pow2 weights ignore weightBits (their width is pow2.bits), fixed
+ * weights ignore pow2.bits and pow2.signBased; threshold and rounding need a fixed-point tensor;
  * calibrationSize needs quantized or clustered activations; clusterInit needs clustering.
  */
 export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sharedParts(spec)): TrialParams {
@@ -68,7 +72,9 @@ export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sha
   const prunes = m !== 'none';
   const gbp = m === 'group-balanced';
   const krp = m === 'kernel-row';
-  const quantized = c.weightBits !== FLOAT_BITS || c.activationBits !== FLOAT_BITS;
+  const pow2 = c.weightFormat === 'pow2';
+  // threshold and rounding belong to fixed-point tensors: fixed weights below 32 bits, or quantized activations.
+  const fixedPoint = (!pow2 && c.weightBits !== FLOAT_BITS) || c.activationBits !== FLOAT_BITS;
   const clustered = c.weightClusters > 0 || c.activationClusters > 0;
   const q = spec.quantization;
   const r = spec.retraining;
@@ -89,11 +95,24 @@ export function trialParams(spec: SweepSpec, c: Combo, shared: SharedParts = sha
     rowsKept: krp ? c.rowsKept : null,
     fcPolicy: prunes ? c.fcPolicy : null,
     fcRatio: krp && c.fcPolicy === 'prune' ? c.fcRatio : null,
-    weightBits: c.weightBits,
+    weightBits: pow2 ? c.pow2Bits : c.weightBits,
+    weightFormat: pow2 ? 'pow2' : c.weightBits !== FLOAT_BITS ? 'fixed' : null,
+    pow2SignBased: pow2 ? c.pow2SignBased : null,
+    inq:
+      pow2 && q.pow2.epochsPerStep > 0
+        ? {
+            steps: [...q.pow2.steps],
+            epochsPerStep: q.pow2.epochsPerStep,
+            optimizer: r.optimizer,
+            lr: r.lr,
+            momentum: r.momentum,
+            batchSize: r.batchSize,
+          }
+        : null,
     activationBits: c.activationBits,
-    threshold: quantized ? c.threshold : null,
-    percentile: quantized && c.threshold === 'percentile' ? q.percentile : null,
-    rounding: quantized ? c.rounding : null,
+    threshold: fixedPoint ? c.threshold : null,
+    percentile: fixedPoint && c.threshold === 'percentile' ? q.percentile : null,
+    rounding: fixedPoint ? c.rounding : null,
     calibrationSize: c.activationBits !== FLOAT_BITS || c.activationClusters > 0 ? q.calibrationSize : null,
     weightClusters: c.weightClusters,
     activationClusters: c.activationClusters,
@@ -149,6 +168,9 @@ export function nominalRatio(c: Pick<Combo, 'method' | 'ratio' | 'groupSize' | '
 
 /** Why a grid point cannot run, or undefined when it can. */
 export function rejectionReason(c: Combo): string | undefined {
+  if (c.weightFormat === 'pow2' && c.weightClusters > 0) {
+    return `pow2 weights cannot also be clustered: weightClusters = ${c.weightClusters} would replace the powers of two by k-means centroids (use weightClusters 0 with pow2)`;
+  }
   if (c.method === 'group-balanced' && c.groupShape === 'vector' && c.ratio > 0) {
     const p = prunedPerGroup(c.ratio, c.groupSize);
     if (p === 0) {

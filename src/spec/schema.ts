@@ -20,6 +20,8 @@ import {
   PRUNE_SCHEDULES,
   ROUNDINGS,
   THRESHOLDS,
+  DEFAULT_INQ_STEPS,
+  WEIGHT_FORMATS,
 } from './types.js';
 import { strategySchema } from './strategy.js';
 import { describeValue, duration, listOf, num, oneOf, str, strictObj, typeError } from './zod-helpers.js';
@@ -90,6 +92,14 @@ const model = z.preprocess(
   }),
 );
 
+/**
+ * A section mapping whose fields all have defaults: omitted, or empty in YAML (`pruning:` with
+ * every line below commented out, which parses as null), it takes its fields' defaults.
+ */
+function section<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === null ? undefined : v), schema.prefault({} as z.input<T>));
+}
+
 const ratio = num({ min: 0, max: 1, maxOpen: true });
 const bits = num({ min: 2, max: 16, int: true, also: [FLOAT_BITS] });
 const clusters = num({ min: 0, max: 256, int: true });
@@ -109,13 +119,40 @@ const pruning = strictObj({
   fcRatio: listOf(ratio, 'a ratio').default([0.75]),
 });
 
+/** INQ steps: cumulative fractions in (0, 1], strictly increasing, ending at 1 (every weight quantized). */
+const inqSteps = listOf(num({ min: 0, max: 1, minOpen: true }), 'a fraction').superRefine((xs, ctx) => {
+  xs.forEach((x, i) => {
+    const prev = xs[i - 1];
+    if (i > 0 && prev !== undefined && x <= prev) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `${x} is not greater than the previous step ${prev}` });
+    }
+  });
+  const last = xs[xs.length - 1];
+  if (last !== undefined && last !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [xs.length - 1],
+      message: `the last step is ${last}; it must be 1 (every weight a power of two)`,
+    });
+  }
+});
+
+const pow2 = strictObj({
+  bits: listOf(num({ min: 2, max: 8, int: true }), 'a bit width').default([4]),
+  signBased: listOf(z.boolean({ error: typeError('true or false') }), 'true or false').default([true]),
+  steps: inqSteps.default([...DEFAULT_INQ_STEPS]),
+  epochsPerStep: num({ min: 0, max: 1000, int: true }).default(1),
+});
+
 const quantization = strictObj({
+  weightFormat: listOf(oneOf(WEIGHT_FORMATS), 'a weight format').default(['fixed']),
   weightBits: listOf(bits, 'a bit width').default([FLOAT_BITS]),
   activationBits: listOf(bits, 'a bit width').default([FLOAT_BITS]),
   threshold: listOf(oneOf(THRESHOLDS), 'a threshold rule').default(['kl']),
   percentile: num({ min: 0, max: 100, minOpen: true }).default(99.99),
   rounding: listOf(oneOf(ROUNDINGS), 'a rounding mode').default(['nearest']),
   calibrationSize: num({ min: 1, max: 100_000, int: true }).default(500),
+  pow2: section(pow2),
 });
 
 const clustering = strictObj({
@@ -174,14 +211,6 @@ const accelerator = z
   .transform((v) => v as AcceleratorSpec);
 
 export const DEFAULT_ACCELERATORS = ['kang-cx', 'zhu-array'] as const;
-
-/**
- * A section mapping whose fields all have defaults: omitted, or empty in YAML (`pruning:` with
- * every line below commented out, which parses as null), it takes its fields' defaults.
- */
-function section<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === null ? undefined : v), schema.prefault({} as z.input<T>));
-}
 
 /** Field-level schema. */
 export const specSchema = strictObj({

@@ -54,6 +54,17 @@ export type FcPolicy = (typeof FC_POLICIES)[number];
 export const THRESHOLDS = ['kl', 'max', 'percentile'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
 
+/**
+ * How quantized weights are written: `fixed` = signed fixed point of `weightBits` bits (METHODS §1.4);
+ * `pow2` = 0 or ±2^e (INQ / GSNQ, METHODS §6.4) of `quantization.pow2.bits` bits, reached by incremental
+ * retraining, so multiplications become shifts.
+ */
+export const WEIGHT_FORMATS = ['fixed', 'pow2'] as const;
+export type WeightFormat = (typeof WEIGHT_FORMATS)[number];
+
+/** Default INQ schedule (Zhou et al. 2017): quantize 50 %, then 75 %, 87.5 % and 100 % of each layer's weights. */
+export const DEFAULT_INQ_STEPS: readonly number[] = [0.5, 0.75, 0.875, 1];
+
 export const ROUNDINGS = ['nearest', 'stochastic'] as const;
 export type Rounding = (typeof ROUNDINGS)[number];
 
@@ -97,6 +108,23 @@ export interface RetrainConfig {
   /** Ignored by adam. */
   momentum: number;
   lrRule: LrRule;
+  batchSize: number;
+}
+
+/**
+ * Incremental power-of-two quantization of one trial (METHODS §6.4 step 4): after step k the fraction
+ * `steps[k]` of each layer's kept weights (largest |w| first) are powers of two and frozen; the rest are
+ * retrained `epochsPerStep` epochs at the constant LR `lr`; the last step (1) quantizes everything.
+ */
+export interface InqConfig {
+  /** Cumulative fractions of the kept weights, strictly increasing, the last one 1. */
+  steps: number[];
+  /** Retraining epochs after every step but the last (>= 1; 0 means post-training pow2, `inq: null`). */
+  epochsPerStep: number;
+  optimizer: Optimizer;
+  lr: number;
+  /** Ignored by adam. */
+  momentum: number;
   batchSize: number;
 }
 
@@ -185,6 +213,8 @@ export interface SweepSpec {
     fcRatio: number[];
   };
   quantization: {
+    weightFormat: WeightFormat[];
+    /** Fixed-point weight widths (2..16, 32 = float); pow2 trials take their width from `pow2.bits`. */
     weightBits: number[];
     activationBits: number[];
     threshold: Threshold[];
@@ -192,6 +222,15 @@ export interface SweepSpec {
     percentile: number;
     rounding: Rounding[];
     calibrationSize: number;
+    /** Power-of-two weights (used by `weightFormat: pow2` trials only). */
+    pow2: {
+      /** INQ bit width b: 0 and ±2^e for 2^(b-2) exponents e (one sign bit, one code for zero). */
+      bits: number[];
+      /** true = GSNQ (separate exponent ranges for w > 0 and w < 0), false = INQ (one range from max|W|). */
+      signBased: boolean[];
+      steps: number[];
+      epochsPerStep: number;
+    };
   };
   clustering: {
     weightClusters: number[];
@@ -236,8 +275,14 @@ export interface TrialConfig {
   fcPolicy: FcPolicy | null;
   /** FC magnitude ratio `r_fc` of kernel-row (other methods prune FC layers at pruneRatio); null otherwise. */
   fcRatio: number | null;
-  /** 2..16, or 32 = float (not quantized). */
+  /** 2..16, or 32 = float (not quantized); for pow2 weights the INQ width (`quantization.pow2.bits`). */
   weightBits: number;
+  /** `fixed` or `pow2` when the weights are quantized, null for float weights (weightBits 32). */
+  weightFormat: WeightFormat | null;
+  /** pow2 only: sign-based (GSNQ) or symmetric (INQ) exponent ranges; null otherwise. */
+  pow2SignBased: boolean | null;
+  /** pow2 only: the incremental retraining; null for fixed / float weights and for post-training pow2 (0 epochs per step). */
+  inq: InqConfig | null;
   activationBits: number;
   threshold: Threshold | null;
   percentile: number | null;

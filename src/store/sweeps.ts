@@ -45,6 +45,8 @@ function trialColumns(sweepId: string, number: number, t: TrialConfig) {
     fcPolicy: t.fcPolicy,
     fcRatio: t.fcRatio,
     weightBits: t.weightBits,
+    weightFormat: t.weightFormat ?? null,
+    pow2SignBased: t.pow2SignBased ?? null,
     activationBits: t.activationBits,
     threshold: t.threshold ?? 'none',
     rounding: t.rounding ?? 'none',

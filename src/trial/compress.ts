@@ -8,6 +8,7 @@ import {
   type QuantizedModel,
 } from '../compress/model.js';
 import { countKept, modelStorage, prunedModelStorage, sparsityFor, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
+import { quantizePow2 } from '../compress/quantize/index.js';
 import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
 import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
@@ -42,13 +43,17 @@ export interface LayerRow {
   skipped: string | null;
 }
 
-/** Weights from clustering when clustered, else fixed point (if quantized); activations likewise. */
+/**
+ * Weights from clustering when clustered, else fixed point (if quantized), else powers of two (post-training
+ * pow2; after INQ the weights already are powers of two); activations from clustering or fixed point.
+ */
 function compose(
   q: QuantizedModel | undefined,
   c: ClusteredModel | undefined,
+  pow2: EvalTransforms['weight'],
   use: { quantW: boolean; quantA: boolean; clusterW: boolean; clusterA: boolean },
 ): EvalTransforms {
-  const w = use.clusterW ? c?.transforms.weight : use.quantW ? q?.transforms.weight : undefined;
+  const w = use.clusterW ? c?.transforms.weight : use.quantW ? q?.transforms.weight : pow2;
   const a = use.clusterA ? c?.transforms.activation : use.quantA ? q?.transforms.activation : undefined;
   return { ...(w ? { weight: w } : {}), ...(a ? { activation: a } : {}) };
 }
@@ -67,7 +72,11 @@ export async function compressForTrial(
   pruned: PruneResult | undefined,
 ): Promise<CompressOutcome> {
   const calibration = sampleSplit(data.train, Math.min(t.calibrationSize ?? 256, data.train.n), t.seed);
-  const quantW = t.weightBits < FLOAT_BITS && t.weightClusters === 0;
+  const quantW = t.weightFormat === 'fixed' && t.weightClusters === 0;
+  const pow2 = t.weightFormat === 'pow2';
+  // Post-training power-of-two weights when no INQ retraining made them so already (METHODS §6.4 steps 1-3).
+  const mode = t.pow2SignBased === false ? 'symmetric' : 'sign-based';
+  const pow2Weights: EvalTransforms['weight'] = pow2 && t.inq === null ? (_l, w) => quantizePow2(w, t.weightBits, mode).values : undefined;
   const quantA = t.activationBits < FLOAT_BITS && t.activationClusters === 0;
   const rounding = t.rounding === 'stochastic' ? 'sr' : 'rna';
   const threshold = t.threshold ?? 'max';
@@ -92,7 +101,7 @@ export async function compressForTrial(
         })
       : undefined;
   const use = { quantW, quantA, clusterW: t.weightClusters > 0, clusterA: t.activationClusters > 0 };
-  const transforms = compose(q, c, use);
+  const transforms = compose(q, c, pow2Weights, use);
   const result = await evaluate(model, data.test, { transforms });
 
   // Per-layer input activation density from a few calibration images: the simulator's zero-skipping expectation.
@@ -102,6 +111,7 @@ export async function compressForTrial(
   const values = (l: LayerDescriptor): ValueEncoding => {
     const ct = t.weightClusters > 0 ? c?.weights.get(l.name) : undefined;
     if (ct) return { kind: 'clustered', clusters: Math.max(1, ...ct.codebooks.map((b) => b.length)), codebooks: ct.codebooks.length };
+    if (pow2) return { kind: 'pow2', bits: t.weightBits };
     return quantW ? { kind: 'fixed', bits: t.weightBits } : { kind: 'float32' };
   };
   const storage = pruned
@@ -122,7 +132,7 @@ export async function compressForTrial(
       weights: total,
       kept,
       sparsity: 1 - kept / total,
-      weightBits: quantW ? t.weightBits : FLOAT_BITS,
+      weightBits: quantW || pow2 ? t.weightBits : FLOAT_BITS,
       activationBits: quantA ? t.activationBits : FLOAT_BITS,
       fractionalLength: quantW ? (q?.plans.get(l.name)?.weights.fl ?? null) : null,
       weightClusters: ct ? Math.max(...ct.codebooks.map((b) => b.length)) : null,
@@ -138,6 +148,7 @@ export async function compressForTrial(
       // the storage encoding the accounting above used, so the simulator counts the same bits
       sparsity: reports.has(row.layer) ? sparsityFor(layers[i] as LayerDescriptor, reports.get(row.layer)!) : null,
       weightBits: row.weightBits < FLOAT_BITS ? row.weightBits : null,
+      weightFormat: row.weightBits < FLOAT_BITS ? (pow2 ? 'pow2' : 'fixed') : null,
       activationBits: row.activationBits < FLOAT_BITS ? row.activationBits : null,
       weightClusters: row.weightClusters,
       activationClusters: t.activationClusters > 0 ? t.activationClusters : null,

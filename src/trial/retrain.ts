@@ -1,5 +1,5 @@
 import type { TrainOptions } from '../nn/index.js';
-import type { BaselineRecipe, RetrainConfig } from '../spec/index.js';
+import type { BaselineRecipe, RetrainConfig, TrialConfig } from '../spec/index.js';
 import { baselineSchedule } from './data.js';
 
 /** Training options of a baseline recipe. */
@@ -36,4 +36,12 @@ export function retrainTrainOptions(rt: RetrainConfig, baseline: BaselineRecipe,
     seed: seed + 1,
     evalEachEpoch: true,
   };
+}
+
+/**
+ * Whether the trial has a training phase after pruning: retraining of the pruned net (`retrain`), the incremental
+ * power-of-two retraining (`inq`), or both (the workflow's retrain step runs them in that order).
+ */
+export function needsRetrainPhase(t: Pick<TrialConfig, 'retrain' | 'inq'>): boolean {
+  return (t.retrain?.epochs ?? 0) > 0 || t.inq !== null;
 }

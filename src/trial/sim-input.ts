@@ -12,6 +12,8 @@ export interface SimInput {
   perLayer: {
     name: string;
     weightBits: number | null;
+    /** How quantized weights are written (`pow2`: powers of two, shifts instead of multiplications); absent in older inputs. */
+    weightFormat?: 'fixed' | 'pow2' | null;
     activationBits: number | null;
     weightClusters: number | null;
     activationClusters: number | null;

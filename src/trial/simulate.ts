@@ -23,6 +23,8 @@ export function layerCompression(s: SimInput): Map<string, LayerCompression> {
       ...(mask ? { mask } : {}),
       ...(mask && p.sparsity ? { sparsity: p.sparsity } : {}),
       ...(p.weightBits !== null ? { weightBits: p.weightBits } : {}),
+      // Inputs stored before the weight format existed leave it unknown (undefined); null means float weights.
+      ...(p.weightFormat !== undefined ? { weightFormat: p.weightFormat ?? 'float' } : {}),
       ...(p.activationBits !== null ? { activationBits: p.activationBits } : {}),
       ...(codes && p.weightClusters !== null ? { weightCodes: codes, weightClusters: p.weightClusters } : {}),
       ...(p.activationClusters !== null ? { activationClusters: p.activationClusters } : {}),

@@ -76,7 +76,10 @@ export function krpEngine(ctx: EngineContext): EngineResult {
   const waves = cTiles * kTiles;
   const compute = pixels * perPixel;
   const macsPerPe = kp.rowMux ? S : R * S;
-  const multipliers = kp.shifters ? 0 : kp.pc * kp.pk * macsPerPe;
+  // Shifters multiply by powers of two only: a layer known to hold other weights is counted on multipliers.
+  const fmt = ctx.comp.weightFormat;
+  const shifts = kp.shifters && (fmt === undefined || fmt === 'pow2');
+  const multipliers = shifts ? 0 : kp.pc * kp.pk * macsPerPe;
   const useful = (wl.denseMacs * nnz) / wl.weightElems;
   const kernels = wl.Cg * wl.outC;
   // Kernel-row masks store one row per kernel; any other mask (FC layers, 1x1 convs) is stored sparse too.
@@ -90,7 +93,7 @@ export function krpEngine(ctx: EngineContext): EngineResult {
   return {
     computeCycles: compute,
     usefulMacs: useful,
-    multiplications: kp.shifters ? 0 : useful,
+    multiplications: shifts ? 0 : useful,
     additions: useful,
     slots: compute * kp.pc * kp.pk * macsPerPe,
     loadImbalance: ratio(sumMax, sumMean),
@@ -104,10 +107,14 @@ export function krpEngine(ctx: EngineContext): EngineResult {
     extra: {
       format,
       multipliers,
-      shifters: kp.shifters ? kp.pc * kp.pk * macsPerPe : 0,
+      shifters: shifts ? kp.pc * kp.pk * macsPerPe : 0,
       kernelPes: kp.pc * kp.pk,
       waves,
     },
-    notes: kp.shifters ? ['shifters: power-of-two weights, products counted as shift-adds (multiplications = 0)'] : [],
+    notes: shifts
+      ? ['shifters: power-of-two weights, products counted as shift-adds (multiplications = 0)']
+      : kp.shifters
+        ? [`shifters: the layer's weights are ${fmt}, not powers of two; products counted as multiplications`]
+        : [],
   };
 }

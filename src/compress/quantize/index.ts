@@ -65,4 +65,8 @@ export {
   nearestPow2,
   quantizePow2,
   inqPartition,
+  type LayerPow2Levels,
+  layerPow2Levels,
+  quantizeToLevels,
 } from './pow2.js';
+export { type InqStepResult, inqStep, firstOffGrid } from './inq.js';

@@ -45,6 +45,54 @@ export function nearestPow2(a: number, lv: Pow2Levels): number {
   return a - below < above - a ? below : above;
 }
 
+/** The exponent ranges of one layer (n1 from max|W|, METHODS §6.4 step 1); INQ fixes them when it starts. */
+export interface LayerPow2Levels {
+  bits: number;
+  mode: Pow2Mode;
+  /** Levels of w > 0 and of w < 0 (equal in `symmetric` mode); undefined when that side had no weight. */
+  positive: Pow2Levels | undefined;
+  negative: Pow2Levels | undefined;
+}
+
+/**
+ * Levels for a layer: `symmetric` (INQ) takes `s = max|W|` for both signs, `sign-based` (GSNQ) takes
+ * `s+ = max w` and `s- = max |w|` over w < 0 separately. Only kept weights (mask 1) count.
+ * @param w kernel values (any layout); `mask` 1 = kept, same length
+ */
+export function layerPow2Levels(
+  w: ArrayLike<number>,
+  bits: number,
+  mode: Pow2Mode,
+  mask?: ArrayLike<number>,
+): LayerPow2Levels {
+  checkArg(Number.isInteger(bits) && bits >= 2 && bits <= 16, 'layerPow2Levels', 'bits', bits, 'an integer in [2, 16]');
+  checkArg(
+    mask === undefined || mask.length === w.length,
+    'layerPow2Levels',
+    'mask.length',
+    mask?.length,
+    `equal to ${w.length}`,
+  );
+  let sPos = 0;
+  let sNeg = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (mask !== undefined && !mask[i]) continue;
+    const v = w[i] as number;
+    if (v > sPos) sPos = v;
+    if (-v > sNeg) sNeg = -v;
+  }
+  const positive = pow2Levels(mode === 'symmetric' ? Math.max(sPos, sNeg) : sPos, bits);
+  const negative = mode === 'symmetric' ? positive : pow2Levels(sNeg, bits);
+  return { bits, mode, positive, negative };
+}
+
+/** Nearest level of one value (0 when its sign has no levels: that side had no weight when INQ started). */
+export function quantizeToLevels(v: number, lv: LayerPow2Levels): number {
+  if (v > 0) return lv.positive ? nearestPow2(v, lv.positive) : 0;
+  if (v < 0) return lv.negative ? -nearestPow2(-v, lv.negative) : 0;
+  return 0;
+}
+
 export interface Pow2Result {
   /** Quantized values (same layout as the input). */
   values: Float32Array;
@@ -67,22 +115,10 @@ export function quantizePow2(w: ArrayLike<number>, bits: number, mode: Pow2Mode 
     mode,
     "one of 'symmetric' | 'sign-based'",
   );
-  let sPos = 0;
-  let sNeg = 0;
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i] as number;
-    if (v > sPos) sPos = v;
-    if (-v > sNeg) sNeg = -v;
-  }
-  const positive = pow2Levels(mode === 'symmetric' ? Math.max(sPos, sNeg) : sPos, bits);
-  const negative = mode === 'symmetric' ? positive : pow2Levels(sNeg, bits);
+  const lv = layerPow2Levels(w, bits, mode);
   const values = new Float32Array(w.length);
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i] as number;
-    if (v > 0 && positive) values[i] = nearestPow2(v, positive);
-    else if (v < 0 && negative) values[i] = -nearestPow2(-v, negative);
-  }
-  return { values, positive, negative };
+  for (let i = 0; i < w.length; i++) values[i] = quantizeToLevels(w[i] as number, lv);
+  return { values, positive: lv.positive, negative: lv.negative };
 }
 
 /**

@@ -23,8 +23,17 @@ const load = (file: string): SweepSpec =>
   parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });
 
 describe('examples/*.yaml', () => {
-  it('examples holds the seven documented specs', () => {
-    expect(files).toEqual(['asha.yaml', 'demo.yaml', 'kang-aap.yaml', 'kcnn.yaml', 'krp-lr-tracking.yaml', 'mo.yaml', 'quant-zhu.yaml']);
+  it('examples holds the eight documented specs', () => {
+    expect(files).toEqual([
+      'asha.yaml',
+      'demo.yaml',
+      'kang-aap.yaml',
+      'kcnn.yaml',
+      'krp-gsnq.yaml',
+      'krp-lr-tracking.yaml',
+      'mo.yaml',
+      'quant-zhu.yaml',
+    ]);
   });
 
   it.each(files)('%s parses, its accelerators resolve, and it expands without rejections', (file) => {
@@ -36,7 +45,7 @@ describe('examples/*.yaml', () => {
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
   });
 
-  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-lr-tracking 9, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
+  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-gsnq 8, krp-lr-tracking 9, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
     const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
     expect(counts).toEqual({
       'asha.yaml': 27,
@@ -44,6 +53,7 @@ describe('examples/*.yaml', () => {
       'demo.yaml': 12,
       'kang-aap.yaml': 12,
       'kcnn.yaml': 24,
+      'krp-gsnq.yaml': 8,
       'krp-lr-tracking.yaml': 9,
       'quant-zhu.yaml': 54,
     });
@@ -87,6 +97,35 @@ describe('examples/*.yaml', () => {
       'vgg×0.5/fashion-mnist krp rows=1 fc=0.9 fp32 lr:B s0',
       'vgg×0.5/fashion-mnist krp rows=1 fc=0.9 fp32 lr:constant s0',
     ]);
+  });
+
+  it('krp-gsnq.yaml crosses KRP (FC 0.9 / 0.95) with float weights and GSNQ power-of-two weights at 3, 4, 5 bits', () => {
+    const trials = expandSpec(load('krp-gsnq.yaml')).trials;
+    expect(trials.map((t) => [t.fcRatio, t.weightFormat, t.weightBits, t.pow2SignBased])).toEqual([
+      [0.9, null, 32, null],
+      [0.9, 'pow2', 3, true],
+      [0.9, 'pow2', 4, true],
+      [0.9, 'pow2', 5, true],
+      [0.95, null, 32, null],
+      [0.95, 'pow2', 3, true],
+      [0.95, 'pow2', 4, true],
+      [0.95, 'pow2', 5, true],
+    ]);
+    for (const t of trials) {
+      expect(t.method).toBe('kernel-row');
+      expect(t.retrain?.epochs).toBe(4);
+      // INQ: 50 / 75 / 87.5 / 100 %, one epoch between steps at the retraining LR (constant).
+      if (t.weightFormat === 'pow2')
+        expect(t.inq).toEqual({
+          steps: [0.5, 0.75, 0.875, 1],
+          epochsPerStep: 1,
+          optimizer: 'sgd',
+          lr: 0.0005,
+          momentum: 0.9,
+          batchSize: 64,
+        });
+      else expect(t.inq).toBeNull();
+    }
   });
 
   it('a misspelt preset in an example-like spec is reported by the simulator resolver at its path', () => {

@@ -379,6 +379,10 @@ describe('hashes', () => {
       fcPolicy: 'prune',
       fcRatio: null,
       weightBits: 8,
+      // Fixed-point weights: the format fields are not hashed, so the golden value predates them.
+      weightFormat: 'fixed',
+      pow2SignBased: null,
+      inq: null,
       activationBits: 8,
       threshold: 'kl',
       percentile: null,
@@ -405,6 +409,55 @@ describe('hashes', () => {
     const mutable = structuredClone(params) as unknown as Omit<TrialConfig, 'configHash' | 'baselineKey'>;
     expect(configHash(mutable)).toMatchInlineSnapshot(`"024294c9f649bc96"`);
     expect(baselineKey(mutable)).toMatchInlineSnapshot(`"25d18144c8375b2c"`);
+  });
+
+  it('configHash of a pow2 literal config hashes its weight-format fields (golden value)', () => {
+    const params: Omit<TrialConfig, 'configHash' | 'baselineKey'> = {
+      model: 'lenet5',
+      modelFile: null,
+      width: 1,
+      dataset: 'fashion-mnist',
+      method: 'kernel-row',
+      pruneRatio: null,
+      nominalRatio: null,
+      groupSize: null,
+      groupShape: null,
+      narrowConvs: null,
+      partial: null,
+      schedule: 'one-shot',
+      scheduleSteps: null,
+      rowsKept: 1,
+      fcPolicy: 'prune',
+      fcRatio: 0.9,
+      weightBits: 3,
+      weightFormat: 'pow2',
+      pow2SignBased: true,
+      inq: { steps: [0.5, 0.75, 0.875, 1], epochsPerStep: 1, optimizer: 'sgd', lr: 0.001, momentum: 0.9, batchSize: 64 },
+      activationBits: 32,
+      threshold: null,
+      percentile: null,
+      rounding: null,
+      calibrationSize: null,
+      weightClusters: 0,
+      activationClusters: 0,
+      clusterInit: null,
+      seed: 0,
+      retrain: { epochs: 1, optimizer: 'sgd', lr: 0.001, momentum: 0.9, lrRule: 'A', batchSize: 64 },
+      baseline: {
+        epochs: 4,
+        optimizer: 'sgd',
+        lr: 0.05,
+        momentum: 0.9,
+        schedule: { type: 'step', milestones: [2, 3], gamma: 0.1 },
+        batchSize: 64,
+        weightDecay: 0.0005,
+      },
+      data: { trainSubset: 6000, testSubset: 1000, path: null },
+      accelerators: ['kang-cx', 'zhu-array'],
+    };
+    // Independent reference: Python's json.dumps(p, sort_keys=True, separators=(',', ':')) -> sha256 -> [:16].
+    expect(configHash(params)).toBe('7b1e0b0aecd8ad79');
+    expect(configHash({ ...params, pow2SignBased: false })).not.toBe('7b1e0b0aecd8ad79');
   });
 
   it('configHash does not depend on key order or on data.path', () => {

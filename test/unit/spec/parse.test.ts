@@ -94,6 +94,21 @@ describe('parseSpec defaults', () => {
           ],
           "calibrationSize": 500,
           "percentile": 99.99,
+          "pow2": {
+            "bits": [
+              4,
+            ],
+            "epochsPerStep": 1,
+            "signBased": [
+              true,
+            ],
+            "steps": [
+              0.5,
+              0.75,
+              0.875,
+              1,
+            ],
+          },
           "rounding": [
             "nearest",
           ],
@@ -102,6 +117,9 @@ describe('parseSpec defaults', () => {
           ],
           "weightBits": [
             32,
+          ],
+          "weightFormat": [
+            "fixed",
           ],
         },
         "retraining": {

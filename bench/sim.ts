@@ -341,9 +341,9 @@ export async function main(argv: string[]): Promise<void> {
       simulateNetwork(vgg, comp, hw, { cache });
       return performance.now() - s;
     });
-    const naiveMs = timeIt(() => naiveWindowCycles(vgg, comp, 256, 16, 16), 1, 0);
+    const naiveMs = timeIt(() => naiveWindowCycles(vgg, comp, 64, 16, 16), 1, 0);
     const check = simulateNetwork(vgg, comp, first, { cache }).totals.computeCycles;
-    if (check !== naiveWindowCycles(vgg, comp, 256, 16, 16)) throw new Error('naive window baseline disagrees');
+    if (check !== naiveWindowCycles(vgg, comp, 64, 16, 16)) throw new Error('naive window baseline disagrees');
     result[`${key}_first_ms`] = firstMs;
     result[`${key}_next_ms`] = nextMs;
     result[`${key}_next_max_ms`] = Math.max(...nextTimes);

@@ -3,9 +3,15 @@
  * src/shared/storage-bits.ts, shared with the compression accounting) and the tiled off-chip traffic model
  * (docs/simulator.md §4.6) used by the non-systolic engines. Bits, not bytes, until the very end.
  */
-import { ceilLog2, weightStorageBits } from '../shared/storage-bits.js';
+import {
+  DEFAULT_RELATIVE_INDEX_BITS,
+  ceilLog2,
+  relativeIndexEntries,
+  weightStorageBits,
+} from '../shared/storage-bits.js';
 import type { SparseEncoding, ValueEncoding } from '../shared/storage-bits.js';
 import type { EngineContext } from './engines/common.js';
+import { packedOf } from './engines/common.js';
 import type { HardwareConfig } from './types.js';
 import type { Workload } from './workload.js';
 
@@ -36,14 +42,26 @@ export function layerWeightBits(
   clusters?: number | null,
 ): WeightBits {
   const sparsity = ctx.comp.sparsity ?? (ctx.comp.mask ? inferred() : { kind: 'dense' });
-  return weightBits(ctx.wl, { values: valueEncoding(ctx.bw, clusters), sparsity }, kept);
+  let relativeEntries: number | undefined;
+  const mask = kept.mask;
+  if (sparsity.kind === 'irregular' && sparsity.index === 'relative' && mask) {
+    // One O(weights) walk per mask and index width, cached like the other mask statistics.
+    const bits = sparsity.indexBits ?? DEFAULT_RELATIVE_INDEX_BITS;
+    const key = `${(packedOf(ctx, 'flat') as { hash: string }).hash}|rel${bits}`;
+    relativeEntries = ctx.cache.derived.get(key) as number | undefined;
+    if (relativeEntries === undefined) {
+      relativeEntries = relativeIndexEntries(mask, bits);
+      ctx.cache.derived.set(key, relativeEntries);
+    }
+  }
+  return weightBits(ctx.wl, { values: valueEncoding(ctx.bw, clusters), sparsity }, { ...kept, relativeEntries });
 }
 
 /** Storage of one layer's weights in an explicit format. */
 export function weightBits(
   wl: Workload,
   format: { values: ValueEncoding; sparsity: SparseEncoding },
-  kept: { nnz: number; mask?: Uint8Array | undefined },
+  kept: { nnz: number; mask?: Uint8Array | undefined; relativeEntries?: number | undefined },
 ): WeightBits {
   const b = weightStorageBits(wl.dims, format, kept, `layer ${wl.name}`);
   return { format: b.format, data: b.valueBits, metadata: b.indexBits + b.countBits + b.codebookBits };

@@ -131,8 +131,8 @@ export function describeFormat(f: StorageFormat): string {
   return `${ss}+${vs}`;
 }
 
-/** Entries (kept + fillers) of a relative-index encoding of `mask` in flat order. */
-function relativeEntries(mask: Uint8Array, indexBits: number): number {
+/** Entries (kept + fillers) of a relative-index encoding of `mask` in flat order (one O(N) walk). */
+export function relativeIndexEntries(mask: Uint8Array, indexBits: number): number {
   const span = 2 ** indexBits;
   let entries = 0;
   let gap = 0;
@@ -150,13 +150,14 @@ function relativeEntries(mask: Uint8Array, indexBits: number): number {
  * @param dims kernel dimensions (N = R·S·C·K weights)
  * @param format value + sparsity encoding
  * @param kept `nnz` kept slots (a kept slot whose value is 0 is still stored); `mask` (1 = stored, weight
- *   layout) is needed by the `relative` index only
+ *   layout) is needed by the `relative` index only, unless `relativeEntries` gives {@link relativeIndexEntries}
+ *   of it for the format's index width (callers that cache it)
  * @param where caller name for error messages
  */
 export function weightStorageBits(
   dims: WeightDims,
   format: StorageFormat,
-  kept: { nnz: number; mask?: Uint8Array | undefined },
+  kept: { nnz: number; mask?: Uint8Array | undefined; relativeEntries?: number | undefined },
   where = 'weightStorageBits',
 ): StorageBreakdown {
   const { R, S, C, K } = dims;
@@ -190,13 +191,13 @@ export function weightStorageBits(
         checkArg(Number.isInteger(ib) && ib >= 1 && ib <= 16, where, 'indexBits', ib, 'an integer in [1, 16]');
         const mask = kept.mask;
         checkArg(
-          mask !== undefined,
+          mask !== undefined || kept.relativeEntries !== undefined,
           where,
           'mask',
           'undefined',
           'a mask (relative indices depend on the zero positions)',
         );
-        entries = relativeEntries(mask, ib);
+        entries = kept.relativeEntries ?? relativeIndexEntries(mask as Uint8Array, ib);
         valueBits = entries * vb;
         indexBits = entries * ib;
       }

@@ -78,6 +78,11 @@ export function createBaselineActivities(store: TrialStore) {
       }
     },
 
+    /** Expected epoch time of an owner's training (ms), from what was measured before; null when nothing was. */
+    async estimateEpochMs(input: { owner: string }): Promise<number | null> {
+      return await store.epochTimeEstimateMs(input.owner);
+    },
+
     async markBaselineFailed(input: { key: string }): Promise<void> {
       await store.markBaselineFailed(input.key);
     },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { heartbeatWhileWaiting } from '../activities/heartbeat.js';
 import { TaskQueues } from '../workflows/shared.js';
 import { temporalConnectionOptions, type Settings } from './services/index.js';
 import { PACKAGE_ROOT } from './shared/package-root.js';
@@ -50,7 +51,7 @@ export async function createWorker(opts: {
   deps: WorkerDeps;
   concurrency?: number;
 }): Promise<Worker> {
-  const activities = createActivities({ store: createPrismaTrialStore(opts.deps.db) });
+  const activities = createActivities({ store: createPrismaTrialStore(opts.deps.db, { onRetry: heartbeatWhileWaiting }) });
   const isOrchestration = opts.queue === 'orchestration';
   return await Worker.create({
     connection: opts.connection,

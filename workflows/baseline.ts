@@ -1,10 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { TaskQueues, retryPolicy, type RetrySettings } from './shared.js';
+import { TaskQueues, retryPolicy, trainingHeartbeatTimeoutMs, type RetrySettings } from './shared.js';
 
 export interface BaselineInput {
   key: string;
   retry: RetrySettings;
+  /** Floor of the training heartbeat timeout (see `trainingHeartbeatTimeoutMs`). */
   heartbeatTimeoutMs: number;
 }
 
@@ -13,13 +14,15 @@ export interface BaselineInput {
  * (model, width, dataset, seed, recipe, data) shares one execution: Temporal refuses a second start.
  */
 export async function baselineWorkflow(input: BaselineInput): Promise<{ accuracy: number }> {
+  const { estimateEpochMs, markBaselineFailed } = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes' });
+  // A dead worker is noticed within about one epoch (of an earlier attempt or a comparable baseline) or the floor.
+  const epochMs = await estimateEpochMs({ owner: input.key });
   const { trainBaseline } = proxyActivities<Activities>({
     taskQueue: TaskQueues.train,
     startToCloseTimeout: '24 hours',
-    heartbeatTimeout: input.heartbeatTimeoutMs,
+    heartbeatTimeout: trainingHeartbeatTimeoutMs(input.heartbeatTimeoutMs, epochMs),
     retry: retryPolicy(input.retry),
   });
-  const { markBaselineFailed } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
   try {
     return await trainBaseline({ key: input.key });
   } catch (err) {

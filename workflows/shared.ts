@@ -22,7 +22,9 @@ export interface TrialInput {
   sweepId: string;
   number: number;
   retry: RetrySettings;
-  /** Heartbeat timeout of training activities (they heartbeat every 2 s and after every epoch). */
+  /**
+   * Floor of the heartbeat timeout of training activities (default 30 s); see {@link trainingHeartbeatTimeoutMs}.
+   */
   heartbeatTimeoutMs: number;
   /** Orchestration only: record the trial as started and finished, train and simulate nothing (benchmarks, deployment checks). */
   dryRun?: boolean;
@@ -78,6 +80,18 @@ export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
 export const setParallelismSignal = defineSignal<[number]>('setParallelism');
 export const changeSignal = defineSignal<[SweepChange]>('change');
+
+/**
+ * Heartbeat timeout of a training activity: about one epoch or the floor (30 s by default), whichever is longer.
+ * Training heartbeats every 2 s between batches and once after every epoch, so a live worker is never silent for
+ * more than one epoch; a dead one is noticed after this timeout. `epochMs` is the measured epoch time of the same
+ * owner or of a comparable baseline (null when nothing was measured yet: the floor applies). The factor 1.5 covers
+ * the spread between the estimate and this run's epochs (another batch size, evaluation and the checkpoint write at
+ * the epoch's end); it is a margin, not a fitted constant.
+ */
+export function trainingHeartbeatTimeoutMs(floorMs: number, epochMs: number | null): number {
+  return Math.max(floorMs, epochMs === null ? 0 : Math.ceil(1.5 * epochMs));
+}
 
 /**
  * A trial activity's Temporal retry policy from the spec's `retry` block. The error types it never retries come

@@ -15,7 +15,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { baselineWorkflow } from './baseline.js';
-import { TaskQueues, retryPolicy, type TrialInput, type TrialOutcome } from './shared.js';
+import { TaskQueues, retryPolicy, trainingHeartbeatTimeoutMs, type TrialInput, type TrialOutcome } from './shared.js';
 
 /** The innermost failure's type and message (ActivityFailure / ChildWorkflowFailure wrap the real cause). */
 function describeFailure(err: unknown): { error: string; errorType: string } {
@@ -33,15 +33,18 @@ function describeFailure(err: unknown): { error: string; errorType: string } {
 export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   const retry = retryPolicy(input.retry);
   // Bookkeeping (a few row updates) runs as local activities: no server round trip per call.
-  const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
-  const train = proxyActivities<Activities>({
-    taskQueue: TaskQueues.train,
-    startToCloseTimeout: '24 hours',
-    heartbeatTimeout: input.heartbeatTimeoutMs,
-    retry,
-    // A cancelled trial is recorded only once its training has really stopped (between two batches).
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
+  // Their store calls wait out a database restart (up to 5 min per call, then STORE_UNAVAILABLE is retried here).
+  const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 10 } });
+  /** Training activities, their heartbeat timeout from the measured epoch time (a dead worker noticed within ~1 epoch). */
+  const training = (epochMs: number | null) =>
+    proxyActivities<Activities>({
+      taskQueue: TaskQueues.train,
+      startToCloseTimeout: '24 hours',
+      heartbeatTimeout: trainingHeartbeatTimeoutMs(input.heartbeatTimeoutMs, epochMs),
+      retry,
+      // A cancelled trial is recorded only once its training has really stopped (between two batches).
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
   const cpu = proxyActivities<Activities>({ taskQueue: TaskQueues.train, startToCloseTimeout: '2 hours', retry });
   const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry });
   const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry });
@@ -69,7 +72,7 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
       await wait.awaitBaseline({ key: start.baselineKey }); // running for another trial, or already finished
     }
     await cpu.pruneTrial({ trialId });
-    if (start.retrain) await train.retrainTrial({ trialId });
+    if (start.retrain) await training(await book.estimateEpochMs({ owner: trialId })).retrainTrial({ trialId });
     await cpu.compressTrial({ trialId });
     await sim.simulateTrial({ trialId });
     await book.finishTrial({ trialId, status: 'COMPLETED' });

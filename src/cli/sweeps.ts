@@ -6,6 +6,7 @@ import { workflowUiUrl } from '../services/index.js';
 import { STATIC_SAMPLERS } from '../search/index.js';
 import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams } from '../spec/index.js';
 import type { RunStatus } from '../generated/prisma/client.js';
+import { isTransientDbError } from '../store/db-retry.js';
 import { trialCounts } from '../store/sweeps.js';
 import { TaskQueues, changeSignal, progressQuery, resumeSignal, type SweepChange, type SweepProgress } from '../../workflows/shared.js';
 import { sweepWorkflow, type SweepInput, type SweepResult } from '../../workflows/sweep.js';
@@ -132,8 +133,11 @@ function sweepInput(sweepId: string, spec: Pick<SweepSpec, 'maxParallel' | 'retr
   };
 }
 
-/** Heartbeat timeout of training activities when nothing better is known (see the trial workflow). */
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 120_000;
+/**
+ * Floor of the heartbeat timeout of training activities: a dead worker is noticed within about one measured epoch
+ * or this, whichever is longer (`trainingHeartbeatTimeoutMs` in workflows/shared.ts).
+ */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * Sends a change to the sweep's workflow, starting a new execution when none runs (`signalWithStart`: no race
@@ -330,10 +334,18 @@ export async function waitForSweep(
   const result = handle.result();
   let done = false;
   void result.finally(() => (done = true)).catch(() => undefined);
+  // While the database restarts the sweep waits too; so does the progress display (it skips the update).
+  const update = async (): Promise<void> => {
+    try {
+      onProgress(await sweepProgress(ctx, sweepId));
+    } catch (err) {
+      if (!isTransientDbError(err)) throw err;
+    }
+  };
   while (!done) {
-    onProgress(await sweepProgress(ctx, sweepId));
+    await update();
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
   }
-  onProgress(await sweepProgress(ctx, sweepId));
+  await update();
   return await result;
 }

@@ -41,4 +41,4 @@ export { lrAt, finalLr, type LrSchedule, type BaseSchedule, type LrTracking } fr
 export { trainModel } from './train/trainer.js';
 export { evaluate } from './train/evaluate.js';
 export { kernelGradients } from './train/gradients.js';
-export { saveModelBytes, loadModelBytes } from './train/checkpoint.js';
+export { saveModelBytes, loadModelBytes, artifactProblem } from './train/checkpoint.js';

@@ -60,3 +60,20 @@ export async function recordEpochs(
       val_accuracy = excluded.val_accuracy, duration_ms = excluded.duration_ms, attempt = excluded.attempt,
       runs = epoch_metrics.runs + 1, recorded_at = now()`;
 }
+
+/** See {@link TrialStore.epochTimeEstimateMs}: the first non-empty of the owner's own, its baseline's, comparable baselines' epochs. */
+export async function epochTimeEstimateMs(db: Db, ownerId: string): Promise<number | null> {
+  const rows = await db.$queryRaw<{ tier: number; ms: number | null }[]>`
+    with base as (
+      select b.key, b.model, b.width, b.dataset, b.recipe->'data' as data from baselines b
+      where b.key = ${ownerId} or b.key = (select baseline_key from trials where id = ${ownerId})
+      limit 1)
+    select 1 as tier, max(duration_ms) as ms from epoch_metrics where owner_id = ${ownerId}
+    union all
+    select 2, max(e.duration_ms) from epoch_metrics e join base on e.owner_id = base.key
+    union all
+    select 3, max(e.duration_ms) from epoch_metrics e join baselines b on b.key = e.owner_id
+      join base on b.model = base.model and b.width = base.width and b.dataset = base.dataset and b.recipe->'data' = base.data
+    order by tier`;
+  return rows.find((r) => r.ms !== null)?.ms ?? null;
+}

@@ -1,7 +1,8 @@
 import { deleteArtifacts, getArtifact, putArtifact, artifactUpsert } from './artifacts.js';
 import { baselineRow, completeBaseline, markBaselineFailed, markBaselineRunning } from './baselines.js';
 import type { Db } from './db.js';
-import { epochUpsert } from './metrics.js';
+import { withDbRetry, type DbRetryOptions } from './db-retry.js';
+import { epochTimeEstimateMs, epochUpsert } from './metrics.js';
 import { recordLayerResults, recordSimulation } from './results.js';
 import { reuseCompleted } from './reuse.js';
 import {
@@ -24,8 +25,19 @@ import type { TrialStore } from './trial-store.js';
 /**
  * The {@link TrialStore} on PostgreSQL through Prisma: each method is one statement or one transaction over the
  * tables of prisma/schema.prisma. The contract suite (test/contracts/trial-store.contract.ts) pins its behaviour.
+ * Every method rides out a database outage (`withDbRetry`: transient connection errors are retried with backoff for
+ * `retry.budgetMs`, 5 minutes by default), which is safe because every call is idempotent.
  */
-export function createPrismaTrialStore(db: Db): TrialStore {
+export function createPrismaTrialStore(db: Db, retry: DbRetryOptions = {}): TrialStore {
+  const store = prismaStore(db);
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(store) as [string, (...a: unknown[]) => Promise<unknown>][]) {
+    out[name] = (...args: unknown[]) => withDbRetry(`store.${name}`, () => fn(...args), retry);
+  }
+  return out as unknown as TrialStore;
+}
+
+function prismaStore(db: Db): TrialStore {
   return {
     registerSweep: (s) => registerSweep(db, s),
     setSweepStatus: (id, status) => setSweepStatus(db, id, status),
@@ -53,6 +65,7 @@ export function createPrismaTrialStore(db: Db): TrialStore {
     recordEpoch: async (e, checkpoint) => {
       await db.$transaction([epochUpsert(db, e), ...(checkpoint ? [artifactUpsert(db, checkpoint)] : [])]);
     },
+    epochTimeEstimateMs: (owner) => epochTimeEstimateMs(db, owner),
     getArtifact: (id) => getArtifact(db, id),
     putArtifact: (a) => putArtifact(db, a),
     deleteArtifacts: (ids) => deleteArtifacts(db, ids),

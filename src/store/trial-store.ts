@@ -90,6 +90,12 @@ export interface TrialStore {
    * that resumes after it: the stored rows always agree with the stored checkpoint.
    */
   recordEpoch(e: EpochRecord, checkpoint?: NewArtifact): Promise<void>;
+  /**
+   * How long one training epoch of this owner (trial id or baseline key) is expected to take, in ms: the longest
+   * epoch it recorded itself, else the longest of its baseline, else the longest of any baseline of the same model,
+   * width, dataset and data subsets; null when nothing comparable was ever measured.
+   */
+  epochTimeEstimateMs(ownerId: string): Promise<number | null>;
   /** Artefact bytes, or undefined when absent. Throws ARTIFACT_INVALID when the stored checksum does not match. */
   getArtifact(id: string): Promise<Uint8Array | undefined>;
   /** Upserts an artefact on its id. */

@@ -280,6 +280,29 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       expect(await s.reuseCompleted(id(b))).toBeUndefined();
     });
 
+    it('epochTimeEstimateMs prefers the owner own epochs, then its baseline, then comparable baselines', async () => {
+      const s = store();
+      const rec = sweep(trialsFor([0.5]));
+      await s.registerSweep(rec);
+      const t = await s.trialByNumber(rec.id, 0);
+      const epoch = (ownerId: string, epoch: number, durationMs: number) =>
+        s.recordEpoch({ ownerId, phase: 'p', attempt: 1, epoch, lr: 0.1, loss: 1, accuracy: 0.5, durationMs });
+      // A comparable baseline (same model, width, dataset, data; another seed) measured 7 s epochs.
+      const other = sweep(trialsFor([0.5]));
+      await s.registerSweep(other);
+      const otherKey = (await s.trialByNumber(other.id, 0)).baselineKey;
+      expect(await s.epochTimeEstimateMs(t.id)).not.toBe(7000);
+      await epoch(otherKey, 0, 7000);
+      expect(await s.epochTimeEstimateMs(t.id)).toBeGreaterThanOrEqual(7000); // tier 3 (max over comparable ones)
+      await epoch(t.baselineKey, 0, 2000);
+      await epoch(t.baselineKey, 1, 3000);
+      expect(await s.epochTimeEstimateMs(t.id)).toBe(3000); // tier 2: its baseline's longest epoch
+      expect(await s.epochTimeEstimateMs(t.baselineKey)).toBe(3000); // a baseline's own epochs
+      await epoch(t.id, 0, 1500);
+      expect(await s.epochTimeEstimateMs(t.id)).toBe(1500); // tier 1: its own
+      expect(await s.epochTimeEstimateMs(`contract-nobody-${randomUUID()}`)).toBeNull();
+    });
+
     it('a baseline goes PENDING -> RUNNING -> COMPLETED once; marking it failed afterwards changes nothing', async () => {
       const { s, sweepId } = await oneTrial();
       const key = (await s.trialByNumber(sweepId, 0)).baselineKey;

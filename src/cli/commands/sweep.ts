@@ -41,7 +41,7 @@ export function launchCommand(): Command {
     .option('--dry-run', 'print the search plan, then orchestrate and record every trial without training or simulating (checks a deployment)')
     .option('--no-reuse', 'run every trial, even when another sweep already completed the same configuration')
     .addOption(
-      new Option('--heartbeat-timeout <duration>', 'heartbeat timeout of training activities when no epoch time is known yet')
+      new Option('--heartbeat-timeout <duration>', 'floor of the heartbeat timeout of training activities (the timeout is ~1 measured epoch or this, whichever is longer)')
         .argParser(durationArg('--heartbeat-timeout', 1000, 24 * 3_600_000))
         .default(DEFAULT_HEARTBEAT_TIMEOUT_MS)
         .hideHelp(),

@@ -55,18 +55,55 @@ export function encodeCheckpoint(
   return pack({ kind: 'checkpoint', ...state }, blobs);
 }
 
-/** Restores the weights into `model` and returns the rest of a checkpoint. */
+/**
+ * Why `bytes` cannot be loaded into `model`, or undefined when they can: the file parses, every weight of the
+ * model is there with its size, every float (weights, masks' companions, optimizer slots) is finite, and for a
+ * checkpoint the run state is well-formed (integer epoch >= 0, one history entry per epoch). Only looks: the
+ * model is not touched, so a caller can fall back (e.g. retrain from scratch) with the model as it was.
+ */
+export function artifactProblem(model: tf.LayersModel, bytes: Uint8Array, kind: 'checkpoint' | 'weights'): string | undefined {
+  let parsed: ReturnType<typeof unpack>;
+  try {
+    parsed = unpack(bytes, kind);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const { meta, blobs } = parsed;
+  if (kind === 'checkpoint' && meta['kind'] !== 'checkpoint') return `the bytes hold a "${String(meta['kind'])}" file, not a checkpoint`;
+  for (const w of model.weights) {
+    const size = w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
+    const b = blobs.get(`w/${w.originalName}`);
+    if (!b || b.data.length !== size) return `${w.originalName} needs ${size} values, got ${b ? b.data.length : 'none'}`;
+  }
+  for (const [key, b] of blobs) {
+    if (!(b.data instanceof Float32Array)) continue;
+    const i = b.data.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) return `${key}[${i}] = ${b.data[i]} is not finite`;
+  }
+  if (kind === 'checkpoint') {
+    const st = meta as unknown as Partial<CheckpointState>;
+    if (!Number.isInteger(st.epoch) || (st.epoch ?? -1) < 0) return `epoch ${String(st.epoch)} is not an integer >= 0`;
+    if (!Array.isArray(st.history) || st.history.length !== st.epoch! + 1) {
+      return `its history has ${Array.isArray(st.history) ? st.history.length : 'no'} epochs, expected ${st.epoch! + 1}`;
+    }
+  }
+  return undefined;
+}
+
+function assertLoadable(model: tf.LayersModel, bytes: Uint8Array, kind: 'checkpoint' | 'weights'): void {
+  const why = artifactProblem(model, bytes, kind);
+  if (why !== undefined) {
+    throw new HwsweepError('ARTIFACT_INVALID', `${kind} for model "${model.name}" cannot be loaded: ${why}`, { context: { model: model.name, kind } });
+  }
+}
+
+/** Restores the weights into `model` and returns the rest of a checkpoint. Throws ARTIFACT_INVALID (model untouched) on a bad one. */
 export function decodeCheckpoint(
   model: tf.LayersModel,
   bytes: Uint8Array,
 ): RunMaps & { state: CheckpointState; blobs: Map<string, Blob> } {
+  assertLoadable(model, bytes, 'checkpoint');
   const { meta, blobs } = unpack(bytes, 'checkpoint');
-  if (meta['kind'] !== 'checkpoint') {
-    throw new HwsweepError(
-      'INVALID_ARGUMENT',
-      `checkpoint: the bytes hold a "${String(meta['kind'])}" file, not a checkpoint`,
-    );
-  }
   restoreWeights(model, blobs);
   const state = meta as unknown as CheckpointState;
   return { state, masks: readMaps(blobs, 'm/'), frozen: readMaps(blobs, 'f/'), blobs };
@@ -77,11 +114,15 @@ export function saveModelBytes(model: tf.LayersModel): Uint8Array {
   return pack({ kind: 'weights', model: model.name }, weightBlobs(model));
 }
 
-/** Loads bytes from `saveModelBytes` into a model of the same architecture (`createModel` with the same options). */
+/**
+ * Loads bytes from `saveModelBytes` into a model of the same architecture (`createModel` with the same options).
+ * Validated first ({@link artifactProblem}): non-finite or missing weights throw ARTIFACT_INVALID, model untouched.
+ */
 export function loadModelBytes(model: tf.LayersModel, bytes: Uint8Array): void {
   const { meta, blobs } = unpack(bytes, 'weights');
   if (meta['kind'] !== 'weights' && meta['kind'] !== 'checkpoint') {
     throw new HwsweepError('INVALID_ARGUMENT', `weights: unknown file kind "${String(meta['kind'])}"`);
   }
+  assertLoadable(model, bytes, 'weights');
   restoreWeights(model, blobs);
 }

@@ -1,27 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporal, stopTemporal } from '../../../src/services/temporal.js';
 import { cancelSignal } from '../../../workflows/shared.js';
 import { SweepHarness, tinySpec } from '../../helpers/sweep.js';
-import { TEST_ENV } from '../../helpers/services.js';
-
-/** A `hwsweep worker` in its own process, so that the test can kill -9 it. */
-function spawnWorker(h: SweepHarness, queues: string): ChildProcess {
-  const child = spawn(process.execPath, ['bin/hwsweep.js', 'worker', '--queues', queues], {
-    env: { ...process.env, ...TEST_ENV, DATABASE_URL: h.settings.databaseUrl, HWSWEEP_LOG_LEVEL: 'ERROR' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr?.on('data', () => {}); // drain
-  return child;
-}
-
-async function killed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((r) => {
-    child.once('exit', () => r());
-    child.kill('SIGKILL');
-  });
-}
+import { killed, spawnWorker } from '../../helpers/worker-process.js';
 
 describe('resumability against real services', () => {
   const h = new SweepHarness();

@@ -28,8 +28,14 @@ describe('numeric CLI arguments are validated before anything runs', () => {
     [['launch', 'examples/demo.yaml', '--heartbeat-timeout', 'soon'], /--heartbeat-timeout must be a whole number of milliseconds/],
   ])('hwsweep %j exits 2 with one line naming the argument, and starts nothing', async (args, message) => {
     const err: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    // Captured writes still call their callback: main() waits for stdout/stderr to flush before it returns.
+    const capture = (into: string[]) => (s: string | Uint8Array, a?: unknown, b?: unknown) => {
+      into.push(String(s));
+      for (const cb of [a, b]) if (typeof cb === 'function') (cb as () => void)();
+      return true;
+    };
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture(err) as typeof process.stderr.write);
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture([]) as typeof process.stdout.write);
     expect(await main(['node', 'hwsweep', ...args])).toBe(2);
     expect(err.join('')).toMatch(message);
     expect(err.join('')).not.toMatch(/\n\s+at /); // no stack trace

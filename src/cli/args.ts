@@ -19,11 +19,11 @@ export function integerArg(name: string, min: number, max = Number.MAX_SAFE_INTE
   };
 }
 
-/** A duration in milliseconds (`90000`) or with a unit (`90s`, `2m`, `1h`, `500ms`), in `[minMs, maxMs]`. */
+/** A duration in milliseconds (`90000`) or with a unit (`90s`, `2m`, `1h`, `7d`, `500ms`), in `[minMs, maxMs]`. */
 export function durationArg(name: string, minMs: number, maxMs: number): (value: string) => number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   return (value) => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
     const ms = m ? Number(m[1]) * (units[m[2] ?? 'ms'] ?? Number.NaN) : Number.NaN;
     if (!Number.isFinite(ms) || !Number.isInteger(ms) || ms < minMs || ms > maxMs) {
       throw new InvalidArgumentError(`${name} must be a whole number of milliseconds in [${minMs}, ${maxMs}] (e.g. 90000 or 90s), got "${value}".`);

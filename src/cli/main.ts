@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'pause', summary: 'stop starting new trials (running ones finish)', load: async () => (await import('./commands/sweep.js')).pauseCommand() },
   { name: 'resume', summary: 'start trials again after a pause, or run a cancelled sweep\'s unfinished trials', load: async () => (await import('./commands/sweep.js')).resumeCommand() },
   { name: 'cancel', summary: 'cancel running trials and record them as cancelled', load: async () => (await import('./commands/sweep.js')).cancelCommand() },
+  { name: 'gc', summary: 'delete artefacts nothing needs (old checkpoints, orphans), with sizes', load: async () => (await import('./commands/gc.js')).gcCommand() },
   { name: 'retry', summary: "re-run a sweep's failed and/or cancelled trials in place", load: async () => (await import('./commands/retry.js')).retryCommand() },
   { name: 'parallelism', summary: 'change how many trials of a running sweep run at once', load: async () => (await import('./commands/sweep.js')).parallelismCommand() },
   { name: 'results', summary: "a sweep's trials: accuracies, compression, speedups", load: async () => (await import('./commands/results.js')).resultsCommand() },

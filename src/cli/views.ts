@@ -1,7 +1,8 @@
 import { loadSettings, servicesStatus } from '../services/index.js';
 import { createDb, type Db } from '../store/db.js';
+import { artifactUsage, type ArtifactUsage } from '../store/retention.js';
 import { openContext } from './context.js';
-import { table, toJson, type Cell } from './format.js';
+import { byteSize, table, toJson, type Cell } from './format.js';
 import { sweepProgress, sweepState } from './sweeps.js';
 
 /** `hwsweep status [id]`: services health, recent sweeps, or one sweep's progress. */
@@ -13,9 +14,10 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
     const ctx = await openContext();
     try {
       const p = await sweepProgress(ctx, id);
-      if (json) return { text: toJson(p), healthy };
+      const artifacts = await artifactUsage(ctx.db, id);
+      if (json) return { text: toJson({ ...p, artifacts }), healthy };
       return {
-        text: `${p.sweepId}: ${p.status}${p.statusSource === 'database' ? ' (from the database: Temporal has no history of this sweep)' : ''}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}`,
+        text: `${p.sweepId}: ${p.status}${p.statusSource === 'database' ? ' (from the database: Temporal has no history of this sweep)' : ''}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}\n  ${usageLine(artifacts)} (its trials; baselines are shared)`,
         healthy,
       };
     } finally {
@@ -23,10 +25,12 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
     }
   }
   let sweeps: Record<string, Cell>[] = [];
+  let artifacts: ArtifactUsage | undefined;
   if (health[0]?.healthy) {
     const db = createDb(settings.databaseUrl);
     try {
       sweeps = await recentSweeps(db);
+      artifacts = await artifactUsage(db);
     } catch {
       sweeps = []; // not migrated yet
     } finally {
@@ -42,10 +46,15 @@ export async function formatSweepStatus(id: string | undefined, json: boolean): 
       await ctx.close();
     }
   }
-  if (json) return { text: toJson({ services: health, sweeps }), healthy };
+  if (json) return { text: toJson({ services: health, sweeps, ...(artifacts ? { artifacts } : {}) }), healthy };
   const lines = health.map((h) => `${h.healthy ? '✔' : '✖'} ${h.name.padEnd(9)} ${h.address}${h.embedded ? '' : ' [external]'}${h.healthy ? '' : ` not reachable: ${unreachableHint(h)}`}`);
+  if (artifacts) lines.push(usageLine(artifacts));
   if (sweeps.length) lines.push('', table(sweeps));
   return { text: lines.join('\n'), healthy };
+}
+
+function usageLine(a: ArtifactUsage): string {
+  return `artifacts: ${a.artifacts} stored, ${byteSize(a.bytes)} (checkpoints ${byteSize(a.checkpointBytes)}); \`hwsweep gc\` removes what is no longer needed`;
 }
 
 async function recentSweeps(db: Db): Promise<Record<string, Cell>[]> {

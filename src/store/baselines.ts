@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 import { finite } from './db.js';
+import { releaseTransientArtifacts } from './retention.js';
 import type { BaselineResult, BaselineRow } from './trial-store.js';
 
 export async function baselineRow(db: Db, key: string): Promise<BaselineRow> {
@@ -26,6 +27,7 @@ export async function completeBaseline(db: Db, key: string, r: BaselineResult): 
       finishedAt: new Date(),
     },
   });
+  await releaseTransientArtifacts(db, key); // its checkpoint: the stored weights are what every trial loads
 }
 
 export async function markBaselineFailed(db: Db, key: string): Promise<void> {

@@ -3,6 +3,7 @@ import { describeTrial } from '../spec/index.js';
 import type { RunStatus } from '../generated/prisma/client.js';
 import type { Db, Prisma } from './db.js';
 import { finite } from './db.js';
+import { releaseTransientArtifacts } from './retention.js';
 import type {
   RegisterOutcome,
   RequeueState,
@@ -221,6 +222,8 @@ export async function finishTrial(db: Db, id: string, f: TrialFinish): Promise<v
     select * from t
     on conflict (trial_id, attempt) do update set status = excluded.status, phase = excluded.phase, error = excluded.error,
       error_type = excluded.error_type, activity_attempt = excluded.activity_attempt, finished_at = excluded.finished_at`;
+  // Retention: a completed trial needs its final artefacts only (a failed or cancelled one keeps all for a retry).
+  if (f.status === 'COMPLETED') await releaseTransientArtifacts(db, id);
 }
 
 export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts> {

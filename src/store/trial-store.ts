@@ -18,6 +18,9 @@ import type { Prisma, RunStatus } from '../generated/prisma/client.js';
  *   an epoch was computed (a crash that recomputes an epoch shows as `runs = 2`). `startTrial` on a RUNNING trial
  *   reports `run: true` without counting a new attempt (a retried bookkeeping call, not a new run).
  * - Non-finite numbers (NaN, ±Infinity) are stored as NULL: SQL has no NaN in our columns and JSON has none at all.
+ * - Retention: when a trial or baseline completes, its checkpoints and intermediate training rounds are deleted;
+ *   its final artefacts stay. Running, failed and cancelled owners keep everything a retry resumes from
+ *   (src/store/retention.ts; `hwsweep gc` removes older leftovers).
  * - Calls are safe to make concurrently from many workers; no call holds a lock across calls.
  */
 export interface TrialStore {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expandSpec, parseSpecObject, type TrialConfig } from '../../src/spec/index.js';
-import type { LayerResultRow, LayerSimulationRow, SimulationRow, SweepRecord, TrialStore } from '../../src/store/trial-store.js';
+import { artifactIds, type LayerResultRow, type LayerSimulationRow, type SimulationRow, type SweepRecord, type TrialStore } from '../../src/store/trial-store.js';
 
 /** Read-back and fault hooks the contract needs beyond the port itself (one per implementation). */
 export interface StoreInspector {
@@ -303,13 +303,40 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       expect(await s.epochTimeEstimateMs(`contract-nobody-${randomUUID()}`)).toBeNull();
     });
 
+    it('retention: a completed trial keeps its final artefacts only; a failed one keeps everything a retry resumes from', async () => {
+      const s = store();
+      const rec = sweep(trialsFor([0.25, 0.5]));
+      await s.registerSweep(rec);
+      const [done, failed] = [await s.trialByNumber(rec.id, 0), await s.trialByNumber(rec.id, 1)];
+      const ids = (t: string) => ({
+        transient: [artifactIds.checkpoint(t, 'retrain'), artifactIds.checkpoint(t, 'retrain-2'), artifactIds.weights(t, 'retrain-1'), artifactIds.masks(`${t}/retrain-1`), artifactIds.weights(t, 'inq-0')],
+        final: [artifactIds.weights(t, 'retrained'), artifactIds.masks(t), artifactIds.simInput(t), artifactIds.exportBundle(t)],
+      });
+      const kind = (id: string) => (id.startsWith('ckpt/') ? 'checkpoint' : id.startsWith('weights/') ? 'weights' : id.startsWith('masks/') ? 'masks' : 'other');
+      for (const t of [done, failed]) {
+        await s.startTrial(t.id);
+        for (const id of [...ids(t.id).transient, ...ids(t.id).final]) await s.putArtifact({ id, kind: kind(id), ownerId: t.id, bytes: new Uint8Array([1]) });
+      }
+      await s.finishTrial(done.id, { status: 'COMPLETED' });
+      await s.finishTrial(failed.id, { status: 'FAILED', error: 'x' });
+      const present = async (list: string[]) => Promise.all(list.map(async (id) => (await s.getArtifact(id)) !== undefined));
+      expect(await present(ids(done.id).transient)).toEqual([false, false, false, false, false]);
+      expect(await present(ids(done.id).final)).toEqual([true, true, true, true]);
+      expect(await present([...ids(failed.id).transient, ...ids(failed.id).final])).toEqual(Array(9).fill(true));
+    });
+
     it('a baseline goes PENDING -> RUNNING -> COMPLETED once; marking it failed afterwards changes nothing', async () => {
       const { s, sweepId } = await oneTrial();
       const key = (await s.trialByNumber(sweepId, 0)).baselineKey;
       expect((await s.baseline(key)).status).toBe('PENDING');
       await s.markBaselineRunning(key);
       expect((await s.baseline(key)).status).toBe('RUNNING');
+      await s.putArtifact({ id: artifactIds.checkpoint(key, 'baseline'), kind: 'checkpoint', ownerId: key, bytes: new Uint8Array([1]) });
+      await s.putArtifact({ id: artifactIds.weights(key, 'baseline'), kind: 'weights', ownerId: key, bytes: new Uint8Array([2]) });
       await s.completeBaseline(key, { accuracy: 0.9, loss: Number.NaN, epochs: 2, weightsTotal: 100, artifactId: `weights/${key}/baseline` });
+      // Retention: the checkpoint goes with completion, the weights every trial loads stay.
+      expect(await s.getArtifact(artifactIds.checkpoint(key, 'baseline'))).toBeUndefined();
+      expect(await s.getArtifact(artifactIds.weights(key, 'baseline'))).toEqual(new Uint8Array([2]));
       await s.markBaselineFailed(key);
       await s.completeBaseline(key, { accuracy: 0.1, loss: 1, epochs: 2, weightsTotal: 100, artifactId: 'x' });
       expect(await s.baseline(key)).toMatchObject({ status: 'COMPLETED', accuracy: 0.9 });

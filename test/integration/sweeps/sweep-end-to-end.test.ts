@@ -82,6 +82,15 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
     const cx = async (id: string) => (await h.db.simulation.findFirstOrThrow({ where: { trialId: id, accelerator: 'kang-cx' } })).speedup!;
     expect(await cx(gbp.id)).toBeGreaterThan(1);
     expect(await cx(mag.id)).toBeGreaterThan(0);
+    // Retention: completed trials and their baseline keep their final artefacts, no checkpoint.
+    for (const owner of [...trials.map((t) => t.id), trials[0]!.baselineKey]) {
+      expect(await h.db.artifact.count({ where: { ownerId: owner, kind: 'checkpoint' } })).toBe(0);
+    }
+    for (const t of trials) {
+      const kept = (await h.db.artifact.findMany({ where: { ownerId: t.id }, select: { id: true } })).map((a) => a.id).sort();
+      expect(kept).toEqual([`export/${t.id}`, `masks/${t.id}`, `sim/${t.id}`, `weights/${t.id}/retrained`]);
+    }
+    expect(await h.db.artifact.count({ where: { id: `weights/${trials[0]!.baselineKey}/baseline` } })).toBe(1);
     const sweep = await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } });
     expect(sweep.status).toBe('COMPLETED');
   });
@@ -153,5 +162,12 @@ describe('gradual pruning inside a sweep', () => {
     expect(phases.map((p) => p.phase)).toEqual(['retrain-1', 'retrain-2', 'retrain-3']);
     const sim = await h.db.simulation.findFirstOrThrow({ where: { trialId: t.id } });
     expect(sim.speedup).toBeGreaterThan(1);
+    // The rounds' weights, masks and checkpoints were only needed to resume: gone once the trial completed.
+    expect((await h.db.artifact.findMany({ where: { ownerId: t.id }, select: { id: true } })).map((a) => a.id).sort()).toEqual([
+      `export/${t.id}`,
+      `masks/${t.id}`,
+      `sim/${t.id}`,
+      `weights/${t.id}/retrained`,
+    ]);
   });
 });

@@ -19,7 +19,7 @@ export function createSweepActivities(store: TrialStore) {
      * the sweep runs them any more) and go back to PENDING; the sweep is RUNNING again. A sweep that has no row
      * yet (its spec arrives as a change) is left alone.
      */
-    async openSweep(input: { sweepId: string; workflowId: string; options: Record<string, unknown> }): Promise<SweepRegistration> {
+    async openSweep(input: { sweepId: string; workflowId: string }): Promise<SweepRegistration> {
       const sweep = await store.sweep(input.sweepId);
       if (!sweep) return { total: 0, added: 0, requeued: 0, rejected: 0 };
       const requeued = await store.requeueTrials(input.sweepId, ['RUNNING']);

@@ -130,7 +130,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
 
   const { workflowId } = workflowInfo();
   if (!input.state) {
-    st.total = (await openSweep({ sweepId: input.sweepId, workflowId, options: launchOptions(input) })).total;
+    st.total = (await openSweep({ sweepId: input.sweepId, workflowId })).total;
   }
 
   const settle = (o: TrialOutcome): void => {
@@ -174,10 +174,9 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   try {
     for (;;) {
       while (!cancelling) {
-        const change = changes.shift();
-        if (change) {
+        if (changes.length) {
           // A new spec or requeued trials: register, then fetch again from the first trial (PENDING only).
-          st.total = (await registerSweep({ sweepId: input.sweepId, workflowId, ...change, options: launchOptions(input) })).total;
+          await applyChanges();
           st.cursor = -1;
           queue = [];
           exhausted = false;
@@ -211,6 +210,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       }
       if (cancelling) {
         await condition(() => running.size === 0);
+        await applyChanges(); // a spec sent before the cancel is recorded (its trials then cancelled), never lost
         await cancelPendingTrials({ sweepId: input.sweepId });
         return await finish('CANCELLED');
       }
@@ -223,10 +223,18 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     // Cancelled through Temporal (e.g. `temporal workflow cancel`): the root scope cancelled the children.
     await CancellationScope.nonCancellable(async () => {
       await condition(() => running.size === 0);
+      await applyChanges();
       await cancelPendingTrials({ sweepId: input.sweepId });
       await finish('CANCELLED');
     });
     throw err;
+  }
+
+  /** Registers every pending change (new spec, requeued states), in the order they came. */
+  async function applyChanges(): Promise<void> {
+    for (let c = changes.shift(); c; c = changes.shift()) {
+      st.total = (await registerSweep({ sweepId: input.sweepId, workflowId, ...c, options: launchOptions(input) })).total;
+    }
   }
 
   async function finish(status: 'COMPLETED' | 'CANCELLED'): Promise<SweepResult> {

@@ -281,6 +281,7 @@ export async function pendingTrials(db: Db, sweepId: string, after: number, limi
   return rows.map((r) => r.number);
 }
 
+/** Sets the sweep's status; a sweep without a row (nothing registered yet) is left alone. */
 export async function setSweepStatus(db: Db, id: string, status: RunStatus): Promise<void> {
-  await db.sweep.update({ where: { id }, data: { status, finishedAt: TERMINAL.includes(status) ? new Date() : null } });
+  await db.sweep.updateMany({ where: { id }, data: { status, finishedAt: TERMINAL.includes(status) ? new Date() : null } });
 }

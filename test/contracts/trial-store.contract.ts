@@ -111,6 +111,13 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       expect(await s.trialResults(id)).toMatchObject({ prunedAccuracy: 0.5, achievedRatio: 0.5, accuracy: null, compressionRatio: null });
     });
 
+    it('setSweepStatus of a sweep that has no row yet changes nothing and does not fail', async () => {
+      const s = store();
+      const id = `contract-none-${randomUUID()}`;
+      await expect(s.setSweepStatus(id, 'CANCELLED')).resolves.toBeUndefined();
+      expect(await s.sweep(id)).toBeUndefined();
+    });
+
     it('cancelUnfinishedTrials cancels PENDING and RUNNING trials only', async () => {
       const s = store();
       const rec = sweep(trialsFor([0.25, 0.5, 0.75]));

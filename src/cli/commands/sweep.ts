@@ -39,6 +39,7 @@ export function launchCommand(): Command {
     .option('--id <id>', 'sweep id (default: <name>-<timestamp>-<random>); an existing id extends that sweep')
     .option('--json', 'print {sweepId, workflowId, uiUrl, plan} as JSON (with --dry-run also search: the search plan)')
     .option('--dry-run', 'print the search plan, then orchestrate and record every trial without training or simulating (checks a deployment)')
+    .option('--reuse', 'copy the results of configurations another sweep already completed (the default)')
     .option('--no-reuse', 'run every trial, even when another sweep already completed the same configuration')
     .addOption(
       new Option('--heartbeat-timeout <duration>', 'floor of the heartbeat timeout of training activities (the timeout is ~1 measured epoch or this, whichever is longer)')
@@ -58,7 +59,7 @@ Examples:
 An invalid spec exits 2 and starts nothing. Rejected combinations are listed with their reason. A configuration
 another sweep already completed is copied (trials.reused_from) unless --no-reuse. Workers run trials: \`hwsweep worker\`.`,
     )
-    .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; reuse: boolean; heartbeatTimeout: number }) => {
+    .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; reuse?: boolean; heartbeatTimeout: number }) => {
       const spec = await resolveSpecModels(readSpec(file), file);
       const planned = opts.dryRun ? planSweep(spec) : undefined;
       const search = planned ? { search: { ...planned.plan, first: planned.trials } } : {};
@@ -83,7 +84,7 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
         const l = await launchSweep(ctx, spec, {
           id: sweepId,
           heartbeatTimeoutMs: opts.heartbeatTimeout,
-          reuse: opts.reuse,
+          reuse: opts.reuse ?? true,
           ...(opts.dryRun ? { dryRun: true } : {}),
         });
         if (opts.json) console.log(toJson({ ...l, started: true, plan, ...search }));

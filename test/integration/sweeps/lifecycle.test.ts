@@ -49,6 +49,11 @@ describe('sweep lifecycle: extend, retry, reuse, relaunch', () => {
     }
     const p = await sweepProgress(h.ctx, id);
     expect(p).toMatchObject({ status: 'COMPLETED', statusSource: 'temporal', total: 4, completed: 4 });
+    // Combinations the expansion rejects are part of what launch prints, each with its reason.
+    const withRejects = tinySpec({ name: 'extend', pruning: { methods: ['group-balanced'], ratios: [0.5, 0.52], groupSizes: [4], narrowConvs: 'flat' } });
+    const rejected = await planLaunch(h.ctx, withRejects, id);
+    expect(rejected.rejected).toEqual([{ label: expect.stringContaining('gbp r=0.52'), reason: expect.stringContaining('rounds to p/g = 2/4 like ratio 0.5') }]);
+    expect(describePlan(rejected, true)).toContain('1 combination rejected (not run):');
     expect((await h.db.sweep.findUniqueOrThrow({ where: { id } })).trialCount).toBe(4);
   });
 

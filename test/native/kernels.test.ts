@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createModel, kernelGradients, makeSynthetic, prunableLayers, kernelShape, trainModel } from '../../src/nn/index.js';
 import type { Masks, ModelName, TrainOptions } from '../../src/nn/index.js';
 import { Rng } from '../../src/shared/rng.js';
-import { relError } from '../unit/nn-kernels/helpers.js';
+import { RELU_GRAD } from '../../src/nn/backend/native-kernels.js';
+import { randomValues, relError } from '../unit/nn-kernels/helpers.js';
 import { tolerance, useNative } from './helpers.js';
 
 interface Input {
@@ -165,4 +166,32 @@ describe('the trainer\'s kernels on the native backend match the cpu backend', (
       }
     });
   }
+});
+
+describe("hwsweep's native fast paths (src/nn/backend/native-kernels.ts)", () => {
+  const x = Float32Array.from(randomValues(6 * 5 * 4 * 3, 21), (v, i) => (i % 7 === 0 ? 0 : v)); // zeros included
+  const dy = randomValues(x.length, 22);
+  const shape = [6, 5, 4, 3];
+
+  it(`${RELU_GRAD} on TensorFlow (its fused ReluGrad) equals tfjs's dy * step(x) on cpu`, async () => {
+    const run = (): tf.Tensor => tf.engine().runKernel(RELU_GRAD, { dy: tf.tensor(dy, shape), x: tf.tensor(x, shape) }) as tf.Tensor;
+    await tf.setBackend('cpu');
+    const ref = await run().data();
+    await useNative();
+    expect(relError(ref, await run().data())).toBe(0);
+  });
+
+  it('the ReLU gradient runs through it, with the same values', async () => {
+    const grad = (): tf.Tensor => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(dy, shape))))(tf.tensor(x, shape));
+    await tf.setBackend('cpu');
+    const ref = await grad().data();
+    await useNative();
+    expect(relError(ref, await grad().data())).toBe(0);
+  });
+
+  it('Step keeps NaN as NaN, maps -0 and 0 to 0, and defers other alphas to tfjs-node', async () => {
+    await useNative();
+    expect(Array.from(await tf.step(tf.tensor([NaN, -1, -0, 0, 2e-30, 3])).data())).toEqual([NaN, 0, 0, 0, 1, 1]);
+    expect(Array.from(await tf.step(tf.tensor([-2, 0, 5]), 0.25).data())).toEqual([0.25, 0.25, 1]);
+  });
 });

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { NativeBuild } from './native-cache.js';
+import { registerNativeTrainingKernels } from './native-kernels.js';
 
 /** The npm packages that provide the `tensorflow` backend. */
 export const NATIVE_PACKAGES = {
@@ -126,7 +127,10 @@ export async function loadNative(pkg: string, importer: ModuleImporter = default
     };
   }
   const r = await activate(pkg);
-  if (r.ok) loadedNative = { source: pkg, tensorflow: 'libtensorflow of the package', gpu: r.gpu };
+  if (r.ok) {
+    registerNativeTrainingKernels(NATIVE_TF_NAME);
+    loadedNative = { source: pkg, tensorflow: 'libtensorflow of the package', gpu: r.gpu };
+  }
   return r;
 }
 
@@ -171,7 +175,10 @@ export async function loadNativeBuild(build: NativeBuild): Promise<NativeLoad> {
   if (NATIVE_TF_NAME in tf.engine().registryFactory) tf.removeBackend(NATIVE_TF_NAME);
   tf.registerBackend(NATIVE_TF_NAME, () => new Backend(binding, pkgName), 0);
   const r = await activate(source);
-  if (r.ok) loadedNative = { source, tensorflow: binding.TF_Version, gpu: r.gpu };
+  if (r.ok) {
+    registerNativeTrainingKernels(NATIVE_TF_NAME);
+    loadedNative = { source, tensorflow: binding.TF_Version, gpu: r.gpu };
+  }
   return r;
 }
 

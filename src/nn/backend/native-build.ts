@@ -78,6 +78,15 @@ const PIP_TARGET = [
   ),
 ];
 
+/** Where the binding goes, relative to the build directory (node-pre-gyp's layout). */
+const BINDING = join('lib', `napi-v${NAPI_VERSION}`, 'tfjs_binding.node');
+
+/**
+ * Files of the NVIDIA wheels to keep: every library folder, and the CUDA compiler's `ptxas` and `libdevice`
+ * (TensorFlow's XLA JIT compiles with them; headers and the rest of the toolkit are left out).
+ */
+const CUDA_FILES = /^nvidia\/([^/]+\/lib|cuda_nvcc\/(bin|nvvm))\//;
+
 /** Header folders of the wheel that tensorflow/c/c_api.h and eager/c_api.h include (checked with g++ -M for 2.21). */
 const C_API_HEADERS = /^tensorflow\/include\/(tensorflow\/c|tensorflow\/core\/platform|tsl|xla\/tsl)\//;
 
@@ -102,64 +111,90 @@ export async function buildNative(opts: BuildNativeOptions): Promise<BuildNative
   const source = tfjsNodeSource();
   const finalDir = nativeBuildDir(opts.variant, root);
   const work = `${finalDir}.partial-${process.pid}`;
-  rmSync(work, { recursive: true, force: true });
+  removeStalePartials(finalDir);
   mkdirSync(join(work, 'deps', 'lib'), { recursive: true });
 
-  // 1. Wheels.
   const wheels = join(work, 'wheels');
-  const tfWheel = pipDownload(tools.python, [WHEELS[opts.variant]], wheels, opts.wheelDir, log)[0]!;
-  const cudaWheels =
-    opts.variant === 'gpu' ? pipDownload(tools.python, cudaRequirements(tools.python, tfWheel), wheels, opts.wheelDir, log) : [];
+  // A failed download or extraction leaves nothing behind; a failed compile or check keeps the folder (and its
+  // build.log) for inspection, without the GBs of wheels. The next run starts from scratch either way.
+  let keep = false;
+  try {
+    // 1. Wheels.
+    const tfWheel = pipDownload(tools.python, [WHEELS[opts.variant]], wheels, opts.wheelDir, log)[0]!;
+    const cudaWheels =
+      opts.variant === 'gpu' ? pipDownload(tools.python, cudaRequirements(tools.python, tfWheel), wheels, opts.wheelDir, log) : [];
 
-  // 2. Libraries and headers.
-  const tb = performance.now();
-  log(`extracting libtensorflow from ${basename(tfWheel)} ...`);
-  extract(tools.python, tfWheel, [
-    { prefix: 'tensorflow/libtensorflow_cc.so.2', dest: join(work, 'deps', 'lib', 'libtensorflow_cc.so.2') },
-    { prefix: 'tensorflow/libtensorflow_framework.so.2', dest: join(work, 'deps', 'lib', 'libtensorflow_framework.so.2') },
-    // The C API headers and what they include (4 MB of the wheel's 270 MB of headers).
-    { prefix: 'tensorflow/include/', dest: join(work, 'deps', 'include') + '/', only: C_API_HEADERS },
-  ]);
-  for (const w of cudaWheels) {
-    log(`extracting ${basename(w)} ...`);
-    // TensorFlow's RUNPATH looks in $ORIGIN/../nvidia/<lib>/lib: keep the wheels' nvidia/ tree beside deps/lib.
-    extract(tools.python, w, [{ prefix: 'nvidia/', dest: join(work, 'deps', 'nvidia') + '/', only: /^nvidia\/[^/]+\/lib\// }]);
+    // 2. Libraries and headers.
+    const tb = performance.now();
+    log(`extracting libtensorflow from ${basename(tfWheel)} ...`);
+    extract(tools.python, tfWheel, [
+      { prefix: 'tensorflow/libtensorflow_cc.so.2', dest: join(work, 'deps', 'lib', 'libtensorflow_cc.so.2') },
+      { prefix: 'tensorflow/libtensorflow_framework.so.2', dest: join(work, 'deps', 'lib', 'libtensorflow_framework.so.2') },
+      // The C API headers and what they include (4 MB of the wheel's 270 MB of headers).
+      { prefix: 'tensorflow/include/', dest: join(work, 'deps', 'include') + '/', only: C_API_HEADERS },
+    ]);
+    for (const w of cudaWheels) {
+      log(`extracting ${basename(w)} ...`);
+      // TensorFlow's RUNPATH looks in $ORIGIN/../nvidia/<lib>/lib: keep the wheels' nvidia/ tree beside deps/lib.
+      extract(tools.python, w, [{ prefix: 'nvidia/', dest: join(work, 'deps', 'nvidia') + '/', only: CUDA_FILES }]);
+    }
+    // The binding links -ltensorflow -ltensorflow_framework; the sonames recorded are the real files'.
+    symlinkSync('libtensorflow_cc.so.2', join(work, 'deps', 'lib', 'libtensorflow.so'));
+    symlinkSync('libtensorflow_framework.so.2', join(work, 'deps', 'lib', 'libtensorflow_framework.so'));
+    rmSync(wheels, { recursive: true, force: true });
+
+    // 3. Compile tfjs-node's binding with its own binding.gyp (RUNPATH $ORIGIN/../../deps/lib).
+    keep = true;
+    cpSync(join(source, 'binding'), join(work, 'binding'), { recursive: true });
+    cpSync(join(source, 'binding.gyp'), join(work, 'binding.gyp'));
+    log(`compiling tfjs-node ${TFJS_NODE_VERSION}'s binding against TensorFlow ${TENSORFLOW_VERSION}'s C API (node-gyp) ...`);
+    await nodeGyp(tools, work, join(work, dirname(BINDING)));
+    rmSync(join(work, 'build'), { recursive: true, force: true });
+    rmSync(join(work, 'deps', 'include'), { recursive: true, force: true });
+
+    // 4. Load it in a fresh process and run an op, then publish.
+    log('checking the build (loads TensorFlow and runs a matmul) ...');
+    const check = probe(work, BINDING, opts.variant);
+    const manifest: NativeManifest = {
+      variant: opts.variant,
+      tfjsNode: TFJS_NODE_VERSION,
+      tensorflow: TENSORFLOW_VERSION,
+      wheels: [tfWheel, ...cudaWheels].map((w) => basename(w)),
+      napiVersion: NAPI_VERSION,
+      binding: BINDING,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((performance.now() - tb) / 100) / 10,
+      diskBytes: diskBytes(work),
+      check,
+    };
+    writeFileSync(join(work, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  } catch (err) {
+    rmSync(keep ? wheels : work, { recursive: true, force: true });
+    throw err;
   }
-  // The binding links -ltensorflow -ltensorflow_framework; the sonames recorded are the real files'.
-  symlinkSync('libtensorflow_cc.so.2', join(work, 'deps', 'lib', 'libtensorflow.so'));
-  symlinkSync('libtensorflow_framework.so.2', join(work, 'deps', 'lib', 'libtensorflow_framework.so'));
-
-  // 3. Compile tfjs-node's binding with its own binding.gyp (RUNPATH $ORIGIN/../../deps/lib).
-  cpSync(join(source, 'binding'), join(work, 'binding'), { recursive: true });
-  cpSync(join(source, 'binding.gyp'), join(work, 'binding.gyp'));
-  const bindingRel = join('lib', `napi-v${NAPI_VERSION}`, 'tfjs_binding.node');
-  log(`compiling tfjs-node ${TFJS_NODE_VERSION}'s binding against TensorFlow ${TENSORFLOW_VERSION}'s C API (node-gyp) ...`);
-  await nodeGyp(tools, work, join(work, dirname(bindingRel)));
-  rmSync(join(work, 'build'), { recursive: true, force: true });
-  rmSync(join(work, 'deps', 'include'), { recursive: true, force: true });
-  rmSync(wheels, { recursive: true, force: true });
-
-  // 4. Load it in a fresh process and run an op, then publish.
-  log('checking the build (loads TensorFlow and runs a matmul) ...');
-  const check = probe(work, bindingRel, opts.variant);
-  const manifest: NativeManifest = {
-    variant: opts.variant,
-    tfjsNode: TFJS_NODE_VERSION,
-    tensorflow: TENSORFLOW_VERSION,
-    wheels: [tfWheel, ...cudaWheels].map((w) => basename(w)),
-    napiVersion: NAPI_VERSION,
-    binding: bindingRel,
-    builtAt: new Date().toISOString(),
-    buildSeconds: Math.round((performance.now() - tb) / 100) / 10,
-    diskBytes: diskBytes(work),
-    check,
-  };
-  writeFileSync(join(work, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(finalDir, { recursive: true, force: true });
   renameSync(work, finalDir);
   const build = findNativeBuild(opts.variant, root);
   if (!build) throw new HwsweepError('TOOL_MISSING', `setup native: the build in ${finalDir} did not register`);
   return { build, alreadyBuilt: false, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Removes `<dir>.partial-<pid>` folders of earlier runs whose process is gone (a build in progress is kept). */
+function removeStalePartials(finalDir: string): void {
+  const prefix = `${basename(finalDir)}.partial-`;
+  const root = dirname(finalDir);
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    let alive = pid !== process.pid;
+    try {
+      if (alive) process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(root, name), { recursive: true, force: true });
+  }
 }
 
 interface Tools {
@@ -324,6 +359,8 @@ function extract(python: string, wheel: string, members: Member[]): void {
     "        out = m['dest'] + info.filename[len(m['prefix']):] if m['dest'].endswith('/') else m['dest']",
     '        os.makedirs(os.path.dirname(out), exist_ok=True)',
     "        with z.open(info) as src, open(out, 'wb') as dst: shutil.copyfileobj(src, dst, 1 << 20)",
+    '        mode = (info.external_attr >> 16) & 0o777',
+    '        if mode & 0o111: os.chmod(out, mode)',
     '        n += 1; break',
     'print(n)',
   ].join('\n');

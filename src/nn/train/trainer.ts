@@ -7,6 +7,7 @@ import type { Dataset } from '../data/types.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointState } from './checkpoint.js';
 import { batchLossAndCorrect, evaluate, modelInputShape } from './evaluate.js';
 import { installFastBatchNormGrad } from './bn-grad.js';
+import { useFusedBatchNorm } from '../backend/native-batchnorm.js';
 import {
   applyFrozen,
   applyMasks,
@@ -62,6 +63,7 @@ export async function trainModel(
 ): Promise<{ history: EpochMetrics[] }> {
   validate(opts);
   installFastBatchNormGrad();
+  useFusedBatchNorm(model); // TensorFlow's fused BN kernels when the native backend runs
   const shape = modelInputShape(model);
   if (shape.join() !== data.shape.join()) {
     throw new HwsweepError(

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { checkArg } from '../src/errors.js';
+import { checkArg, type HwsweepError } from '../src/errors.js';
 import { BACKEND_CHOICES, initBackend, nativeInfo, type BackendChoice } from '../src/nn/backend/index.js';
 import { createModel, evaluate, loadDataset, trainModel } from '../src/nn/index.js';
 
@@ -28,7 +28,11 @@ checkArg(Number.isInteger(images) && images >= 64 && images <= 60_000, 'native-e
 checkArg(Number.isInteger(batch) && batch >= 1, 'native-epoch', '--batch', values.batch, 'an integer >= 1');
 
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
-const backend = await initBackend(backendChoice, { log });
+const backend = await initBackend(backendChoice, { log }).catch((err: unknown) => {
+  const e = err as HwsweepError;
+  log(`✖ ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+  process.exit(1);
+});
 const info = nativeInfo();
 const gpuName =
   info?.gpu === true

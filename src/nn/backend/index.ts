@@ -12,6 +12,7 @@
  * kernels of `./kernels`), then the pure-JS `cpu`. Everything else imports `@tensorflow/tfjs` and runs on
  * whatever this module activated.
  */
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { HwsweepError, checkArg } from '../../errors.js';
 import { NATIVE_PACKAGES, defaultImporter, installHint, loadNative, loadNativeBuild, nativeInfo } from './native.js';
@@ -123,16 +124,25 @@ async function loadNativeFor(
   variant: NativeVariant,
   opts: InitBackendOptions,
 ): Promise<NativeLoad & { source?: string }> {
-  const build = findNativeBuild(variant, opts.nativeCache ?? nativeCacheRoot());
+  const root = opts.nativeCache ?? nativeCacheRoot();
+  const build = findNativeBuild(variant, root);
   const pkg = NATIVE_PACKAGES[variant === 'gpu' ? 'tensorflow-gpu' : 'tensorflow'];
   let buildReason = `no hwsweep ${variant} build (hwsweep setup native${variant === 'gpu' ? ' --gpu' : ''})`;
-  if (build) {
+  if (build && variant === 'gpu' && !nvidiaDevicePresent() && findNativeBuild('cpu', root)) {
+    // Without a GPU the CPU build does the same work without loading 5 GB of CUDA libraries.
+    buildReason = 'hwsweep gpu build not loaded: no NVIDIA device (/dev/nvidiactl)';
+  } else if (build) {
     const r = await loadNativeBuild(build);
     if (r.ok) return r;
     buildReason = r.reason;
   }
   const r = await loadNative(pkg, opts.importer ?? defaultImporter);
   return r.ok ? r : { ok: false, reason: `${buildReason}; ${r.reason}` };
+}
+
+/** True when the NVIDIA driver exposes a device node (also inside containers run with the NVIDIA runtime). */
+function nvidiaDevicePresent(): boolean {
+  return existsSync('/dev/nvidiactl') || existsSync('/dev/nvidia0');
 }
 
 function nativeDetail(r: { gpu: boolean }, note = ''): string {

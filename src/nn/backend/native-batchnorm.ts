@@ -8,7 +8,7 @@
  * biased batch variance, the full gradient through the batch statistics). The moving averages are updated with
  * tfjs's formula and tfjs's (biased) variance, so a checkpoint is the same whichever backend wrote it. On any other
  * backend, for inference, and for layouts other than NHWC with both `center` and `scale`, the layer runs tfjs's own
- * code. Measured on the VGG-style net: see docs/gpu-workers.md.
+ * code. Measured on the VGG-style net, 1 thread: 210 -> ~395 training images per CPU-second (README, Training speed).
  */
 import * as tf from '@tensorflow/tfjs';
 

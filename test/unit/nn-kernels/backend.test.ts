@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HwsweepError } from '../../../src/errors.js';
 import { activeBackend, initBackend } from '../../../src/nn/backend/index.js';
 import type { BackendChoice, ModuleImporter } from '../../../src/nn/backend/index.js';
+import { TENSORFLOW_VERSION, TFJS_NODE_VERSION, nativeBuildDir } from '../../../src/nn/backend/native-cache.js';
 
 /** Simulates installing a native package: importing it registers a fake 'tensorflow' backend. */
 function fakeNative(installed: Record<string, { gpu: boolean }>): { importer: ModuleImporter; imported: string[] } {
@@ -127,5 +129,32 @@ describe('initBackend', () => {
     await expect(initBackend('wasm', { threads: 0 })).rejects.toThrowErrorMatchingInlineSnapshot(
       `[HwsweepError: initBackend: threads = 0 is not an integer >= 1]`,
     );
+  });
+});
+
+describe('initBackend with hwsweep builds in the cache', () => {
+  it('a build that cannot load (a corrupt binding) is named in the error, and the previous backend stays', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hwsweep-corrupt-builds-'));
+    for (const variant of ['cpu', 'gpu'] as const) {
+      const dir = nativeBuildDir(variant, root);
+      mkdirSync(join(dir, 'lib', 'napi-v8'), { recursive: true });
+      writeFileSync(join(dir, 'lib', 'napi-v8', 'tfjs_binding.node'), 'not an ELF file');
+      writeFileSync(
+        join(dir, 'build.json'),
+        JSON.stringify({ variant, tfjsNode: TFJS_NODE_VERSION, tensorflow: TENSORFLOW_VERSION, binding: 'lib/napi-v8/tfjs_binding.node' }),
+      );
+    }
+    await initBackend('cpu', quiet);
+    const lines: string[] = [];
+    const { importer } = fakeNative({});
+    await expect(initBackend('tensorflow', { log: (m) => lines.push(m), importer, nativeCache: root })).rejects.toThrow(
+      /backend tensorflow is not available: hwsweep-build: cannot load .*tfjs_binding\.node: .*; cannot import @tensorflow\/tfjs-node/,
+    );
+    // Without an NVIDIA device the GPU build is not even loaded while a CPU build exists; with one, it fails to load.
+    await expect(initBackend('tensorflow-gpu', { ...quiet, importer, nativeCache: root })).rejects.toThrow(
+      /backend tensorflow-gpu is not available: (hwsweep gpu build not loaded: no NVIDIA device|hwsweep-build: cannot load)/,
+    );
+    expect(tf.getBackend()).toBe('cpu');
+    await initBackend('wasm', quiet);
   });
 });

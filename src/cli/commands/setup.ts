@@ -24,7 +24,9 @@ Cache: ${nativeCacheRoot()} (HWSWEEP_NATIVE_CACHE moves it). A second run says "
 Examples:
   $ npx hwsweep setup native                  # CPU: TensorFlow 2.21 with oneDNN
   $ npx hwsweep setup native --gpu            # on a CUDA 12 machine (docs/gpu-workers.md)
-  $ pip download tensorflow-cpu==2.21.0 --no-deps -d wheels/ && npx hwsweep setup native --wheels wheels/`,
+  $ pip download --no-deps --only-binary=:all: --python-version 3.11 --platform manylinux_2_27_x86_64 \\
+      -d wheels/ tensorflow-cpu==2.21.0        # on a connected machine; then, offline:
+  $ npx hwsweep setup native --wheels wheels/`,
     )
     .action(async (opts: { gpu?: boolean; force?: boolean; wheels?: string; json?: boolean }) => {
       const variant = opts.gpu ? 'gpu' : 'cpu';

@@ -106,20 +106,25 @@ export interface TrainChildren {
 }
 
 /**
- * Starts processes 1..count-1 of `plan`: each runs `hwsweep worker --queues train --train-processes 1` against
- * `settings`' PostgreSQL and Temporal. A child that dies is restarted (after 1 s, doubling to 60 s while it keeps
+ * Starts processes 1..count-1 of `plan`: each runs `hwsweep worker --queues train[,sim] --train-processes 1` against
+ * `settings`' PostgreSQL and Temporal. With `sim`, the children also take simulations (pure JavaScript, one event
+ * loop each), so a worker serving every queue spreads them over the cores instead of running them all in the
+ * process that also runs the workflows. A child that dies is restarted (after 1 s, doubling to 60 s while it keeps
  * dying within a minute), so the worker keeps its capacity.
  */
 export function startTrainChildren(opts: {
   settings: Settings;
   plan: TrainProcessPlan;
-  /** Train activities at once per child. @default 1 */
+  /** Train (and sim) activities at once per child. @default 1 */
   concurrency?: number;
+  /** Children poll the sim queue too. @default false */
+  sim?: boolean;
   log?: (line: string) => void;
 }): TrainChildren {
   const log = opts.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   const bin = join(PACKAGE_ROOT, 'bin', 'hwsweep.js');
-  const args = [bin, 'worker', '--queues', 'train', '--train-processes', '1', '--concurrency', String(opts.concurrency ?? 1)];
+  const queues = opts.sim ? 'train,sim' : 'train';
+  const args = [bin, 'worker', '--queues', queues, '--train-processes', '1', '--concurrency', String(opts.concurrency ?? 1)];
   const children = new Map<number, ChildProcess>();
   const exited = new Map<number, Promise<void>>();
   let stopping = false;

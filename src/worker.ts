@@ -87,7 +87,10 @@ export async function startWorkers(opts: {
 }): Promise<WorkerPool> {
   const connection = await connectWorker(opts.settings);
   const plan = opts.trainProcesses;
-  const children = plan && plan.count > 1 && opts.queues.includes('train') ? startTrainChildren({ settings: opts.settings, plan }) : undefined;
+  const children =
+    plan && plan.count > 1 && opts.queues.includes('train')
+      ? startTrainChildren({ settings: opts.settings, plan, sim: opts.queues.includes('sim') })
+      : undefined;
   const workers = await Promise.all(
     opts.queues.map((queue) =>
       createWorker({

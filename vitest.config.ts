@@ -4,7 +4,10 @@ import { findNativeBuild, nativeCacheRoot } from './src/nn/backend/native-cache.
 // The native TensorFlow kernels are tested only where `hwsweep setup native` built the backend: the `native` project
 // exists in the run then, and is reported as not applicable (not as passed) otherwise.
 const nativeBuilt = findNativeBuild('cpu') ?? findNativeBuild('gpu');
-if (!nativeBuilt) console.log(`native: not applicable (no \`hwsweep setup native\` build in ${nativeCacheRoot()}): test/native not run`);
+if (!nativeBuilt && process.env['HWSWEEP_NATIVE_NOTED'] === undefined) {
+  process.env['HWSWEEP_NATIVE_NOTED'] = '1'; // the config is evaluated more than once per run: say it once
+  console.log(`native: not applicable (no \`hwsweep setup native\` build in ${nativeCacheRoot()}): test/native not run`);
+}
 
 // pool 'forks': the Temporal core bridge is a native addon and has crashed in worker threads
 // (temporalio/sdk-typescript#876); tfjs-backend-wasm also prefers its own process.

@@ -44,7 +44,4 @@ export async function openContext(opts: { start?: boolean; log?: (m: string) => 
   };
 }
 
-/** Workflow id of a sweep. */
-export function sweepWorkflowId(sweepId: string): string {
-  return `sweep/${sweepId}`;
-}
+export { sweepWorkflowId } from './sweep-state.js';

@@ -17,7 +17,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'up', summary: 'start embedded PostgreSQL and Temporal', load: async () => (await import('./commands/services.js')).upCommand() },
   { name: 'down', summary: 'stop the embedded services (data is kept)', load: async () => (await import('./commands/services.js')).downCommand() },
-  { name: 'status', summary: "services health and recent sweeps, or one sweep's progress", load: async () => (await import('./commands/sweep.js')).statusCommand() },
+  { name: 'status', summary: "services health and recent sweeps, or one sweep's progress", load: async () => (await import('./commands/status.js')).statusCommand() },
   { name: 'launch', summary: 'validate a sweep spec and start it', load: async () => (await import('./commands/sweep.js')).launchCommand() },
   { name: 'pause', summary: 'stop starting new trials (running ones finish)', load: async () => (await import('./commands/sweep.js')).pauseCommand() },
   { name: 'resume', summary: 'start trials again after a pause, or run a cancelled sweep\'s unfinished trials', load: async () => (await import('./commands/sweep.js')).resumeCommand() },

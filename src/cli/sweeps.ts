@@ -8,9 +8,10 @@ import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams 
 import type { RunStatus } from '../generated/prisma/client.js';
 import { isTransientDbError } from '../store/db-retry.js';
 import { trialCounts } from '../store/sweeps.js';
-import { TaskQueues, changeSignal, progressQuery, resumeSignal, type SweepChange, type SweepProgress } from '../../workflows/shared.js';
+import { TaskQueues, changeSignal, progressQuery, resumeSignal, type SweepChange } from '../../workflows/shared.js';
 import { sweepWorkflow, type SweepInput, type SweepResult } from '../../workflows/sweep.js';
-import { sweepWorkflowId, type CliContext } from './context.js';
+import type { CliContext } from './context.js';
+import { readSweepState, sweepWorkflowId, type SweepState } from './sweep-state.js';
 import { uploadSpecModels } from './models.js';
 import { progressRenderer } from './progress.js';
 
@@ -247,7 +248,7 @@ export async function sweepWorkflowStatus(ctx: CliContext, sweepId: string): Pro
 
 export interface ProgressView {
   sweepId: string;
-  /** RUNNING, PAUSED, CANCELLING while the workflow runs; its final state once closed (see {@link sweepState}). */
+  /** RUNNING, PAUSED, CANCELLING while the workflow runs; its final state once closed (see {@link readSweepState}). */
   status: string;
   /** Where `status` comes from: the workflow (Temporal), or the sweep row when Temporal does not know the sweep. */
   statusSource: 'temporal' | 'database';
@@ -262,33 +263,16 @@ export interface ProgressView {
   startedAt: Date | null;
 }
 
-/**
- * The sweep's state with one source of truth, its workflow: RUNNING / PAUSED / CANCELLING while it runs (the
- * progress query says which), and once closed the final status the workflow itself wrote to the sweep row
- * (COMPLETED or CANCELLED), or Temporal's (FAILED, TERMINATED, TIMED_OUT) when the workflow ended without
- * writing one. Only when Temporal has no history of the sweep (an external cluster's retention expired) does the
- * row speak alone.
- */
-export async function sweepState(
-  ctx: CliContext,
-  sweepId: string,
-  dbStatus: string | undefined,
-): Promise<{ status: string; source: 'temporal' | 'database'; live?: SweepProgress }> {
-  const wf = await sweepWorkflowStatus(ctx, sweepId);
-  if (wf === undefined) {
-    if (dbStatus === undefined) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${sweepId}`, { hint: 'list sweeps with `hwsweep status`' });
-    return { status: dbStatus, source: 'database' };
-  }
-  if (wf === 'RUNNING') {
-    const live = await ctx.client.workflow
-      .getHandle(sweepWorkflowId(sweepId))
-      .query(progressQuery)
-      .catch(() => undefined);
-    const status = live?.cancelling ? 'CANCELLING' : live?.paused ? 'PAUSED' : 'RUNNING';
-    return live ? { status, source: 'temporal', live } : { status, source: 'temporal' };
-  }
-  if (wf === 'COMPLETED') return { status: dbStatus === 'CANCELLED' ? 'CANCELLED' : 'COMPLETED', source: 'temporal' };
-  return { status: wf === 'CANCELED' ? 'CANCELLED' : wf, source: 'temporal' };
+/** The sweep's state ({@link readSweepState}: one source of truth, its workflow), read through this context's client. */
+export async function sweepState(ctx: CliContext, sweepId: string, dbStatus: string | undefined): Promise<SweepState> {
+  return await readSweepState(
+    {
+      status: (id) => sweepWorkflowStatus(ctx, id),
+      progress: (id) => ctx.client.workflow.getHandle(sweepWorkflowId(id)).query(progressQuery),
+    },
+    sweepId,
+    dbStatus,
+  );
 }
 
 /** Progress: counts from the database (always there), state from the workflow ({@link sweepState}). */

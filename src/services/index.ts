@@ -1,7 +1,8 @@
 import { checkExternalPostgres, postgresReady, startPostgres, stopPostgres } from './postgres.js';
 import { redactUrl } from './redact.js';
-import { loadSettings, type Settings } from './settings.js';
-import { startTemporal, stopTemporal, temporalHealthy } from './temporal.js';
+import { loadSettings, temporalConnectionOptions, type Settings } from './settings.js';
+import { startTemporal, stopTemporal } from './temporal.js';
+import { temporalHealthCheck } from './temporal-rpc.js';
 
 export { loadSettings, temporalConnectionOptions, workflowUiUrl, type Settings } from './settings.js';
 export { findTemporalCli, ensureTemporalCli } from './temporal-cli.js';
@@ -45,7 +46,7 @@ export async function servicesDown(s: Settings = loadSettings()): Promise<{ post
 }
 
 export async function servicesStatus(s: Settings = loadSettings()): Promise<ServiceHealth[]> {
-  const [pg, tmp] = await Promise.all([postgresReady(s.databaseUrl), temporalHealthy(s.temporalAddress)]);
+  const [pg, tmp] = await Promise.all([postgresReady(s.databaseUrl), temporalHealthCheck(temporalConnectionOptions(s))]);
   return [
     { name: 'postgres', embedded: s.embeddedPostgres, healthy: pg, address: redactUrl(s.databaseUrl) },
     { name: 'temporal', embedded: s.embeddedTemporal, healthy: tmp, address: s.temporalAddress },

@@ -1,28 +1,15 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Connection } from '@temporalio/client';
 import { HwsweepError } from '../errors.js';
 import type { ServicePorts, StatePaths } from './paths.js';
 import { assertPortFree, isAlive, tail, terminate, waitFor } from './process.js';
 import { ensureTemporalCli } from './temporal-cli.js';
+import { temporalHealthCheck } from './temporal-rpc.js';
 
 /**
  * Embedded Temporal: `temporal server start-dev` persisting to a SQLite file under the state dir, started as
  * a detached daemon (its pid in `<state>/temporal.pid`) so workflow history survives `down`/`up`.
  */
-
-export async function temporalHealthy(address: string, timeoutMs = 3000): Promise<boolean> {
-  let conn: Connection | undefined;
-  try {
-    conn = await Connection.connect({ address, connectTimeout: timeoutMs });
-    const res = await conn.healthService.check({});
-    return Number(res.status) === 1; // HealthCheckResponse.ServingStatus.SERVING
-  } catch {
-    return false;
-  } finally {
-    await conn?.close().catch(() => undefined);
-  }
-}
 
 function readPid(paths: StatePaths): number | undefined {
   if (!existsSync(paths.temporalPid)) return undefined;
@@ -38,7 +25,7 @@ export async function startTemporal(
 ): Promise<string> {
   const address = `127.0.0.1:${ports.temporal}`;
   const running = readPid(paths);
-  if (running && (await temporalHealthy(address))) return address;
+  if (running && (await temporalHealthCheck({ address }))) return address;
   if (running) await terminate(running);
   const cli = await ensureTemporalCli(log);
   await assertPortFree(ports.temporal, 'Temporal', 'HWSWEEP_TEMPORAL_PORT');
@@ -70,7 +57,7 @@ export async function startTemporal(
   const pid = child.pid;
   if (!pid) throw new HwsweepError('SERVICE_UNAVAILABLE', `could not spawn ${cli}`);
   writeFileSync(paths.temporalPid, String(pid));
-  const ok = await waitFor(() => temporalHealthy(address, 1000), {
+  const ok = await waitFor(() => temporalHealthCheck({ address }, 1000), {
     timeoutMs: 90_000,
     intervalMs: 300,
     onWait: () => {

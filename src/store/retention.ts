@@ -104,12 +104,26 @@ export interface ArtifactUsage {
   checkpointBytes: number;
 }
 
+/**
+ * Artefact count and bytes as one SQL query over `$1`, a LIKE pattern of owner ids ({@link artifactOwnerPattern}).
+ * Exported so `hwsweep status` runs the same query through `pg` (without loading Prisma).
+ */
+export const ARTIFACT_USAGE_SQL = `select count(*)::int as n, coalesce(sum(size_bytes), 0)::float8 as bytes,
+    coalesce(sum(size_bytes) filter (where kind = 'checkpoint'), 0)::float8 as ckpt
+  from artifacts where owner_id like $1`;
+
+/** The owner-id pattern of {@link ARTIFACT_USAGE_SQL}: every artefact, or one sweep's trials' (`<sweepId>/…`). */
+export function artifactOwnerPattern(sweepId?: string): string {
+  return sweepId === undefined ? '%' : `${sweepId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
+}
+
+/** An {@link ARTIFACT_USAGE_SQL} row as {@link ArtifactUsage}. */
+export function toArtifactUsage(r: { n: number; bytes: number; ckpt: number } | undefined): ArtifactUsage {
+  return { artifacts: r?.n ?? 0, bytes: r?.bytes ?? 0, checkpointBytes: r?.ckpt ?? 0 };
+}
+
 /** Artefact count and bytes, overall or of one sweep's trials (owner ids `<sweepId>/…`). */
 export async function artifactUsage(db: Db, sweepId?: string): Promise<ArtifactUsage> {
-  const prefix = sweepId === undefined ? '%' : `${sweepId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`;
-  const [r] = await db.$queryRaw<{ n: number; bytes: number; ckpt: number }[]>`
-    select count(*)::int as n, coalesce(sum(size_bytes), 0)::float8 as bytes,
-      coalesce(sum(size_bytes) filter (where kind = 'checkpoint'), 0)::float8 as ckpt
-    from artifacts where owner_id like ${prefix}`;
-  return { artifacts: r?.n ?? 0, bytes: r?.bytes ?? 0, checkpointBytes: r?.ckpt ?? 0 };
+  const [r] = await db.$queryRawUnsafe<{ n: number; bytes: number; ckpt: number }[]>(ARTIFACT_USAGE_SQL, artifactOwnerPattern(sweepId));
+  return toArtifactUsage(r);
 }

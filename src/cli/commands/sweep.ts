@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
 import { integerArg, durationArg } from '../args.js';
-import { formatSweepStatus } from '../views.js';
 import { openContext, sweepWorkflowId, type CliContext } from '../context.js';
 import { duration, toJson } from '../format.js';
 import { planSweep } from '../../search/index.js';
@@ -102,19 +101,6 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
       } finally {
         await ctx.close();
       }
-    });
-}
-
-export function statusCommand(): Command {
-  return new Command('status')
-    .description("health of PostgreSQL and Temporal and the recent sweeps, or one sweep's progress; exits 1 if a service is unhealthy")
-    .argument('[sweep-id]', "show this sweep's progress")
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExamples:\n  $ hwsweep status\n  $ hwsweep status demo-20261121T120000-ab12 --json')
-    .action(async (id: string | undefined, opts: { json?: boolean }) => {
-      const out = await formatSweepStatus(id, Boolean(opts.json));
-      console.log(out.text);
-      if (!out.healthy) process.exitCode = 1;
     });
 }
 

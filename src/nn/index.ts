@@ -25,7 +25,7 @@
  * `kernelGradients` (dL/dw per prunable kernel, e.g. for centroid fine-tuning).
  */
 export type { Dataset, DatasetName, LoadDatasetOptions, Split } from './data/types.js';
-export { DatasetNames, DATASET_GEOMETRY } from './data/types.js';
+export { DATASETS, DATASET_FACTS } from './data/types.js';
 export { loadDataset } from './data/load.js';
 export { makeSynthetic } from './data/synthetic.js';
 export { decodeCifarBatch, CIFAR_RECORD_BYTES } from './data/cifar10.js';

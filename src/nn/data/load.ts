@@ -3,7 +3,7 @@ import { loadCifar10 } from './cifar10.js';
 import { loadClassJson, packageDataDir } from './class-json.js';
 import { subsetSplit } from './subset.js';
 import { makeSynthetic } from './synthetic.js';
-import { DATASET_GEOMETRY, DatasetNames, type Dataset, type DatasetName, type LoadDatasetOptions, type Split } from './types.js';
+import { DATASET_FACTS, DATASETS, type Dataset, type DatasetName, type LoadDatasetOptions, type Split } from './types.js';
 
 /** Full splits read from disk, cached per (name, path) so a worker parses the JSON only once. */
 const cache = new Map<string, { train: Split; test: Split }>();
@@ -40,8 +40,8 @@ function readFull(name: Exclude<DatasetName, 'synthetic'>, path: string | undefi
 export async function loadDataset(name: DatasetName, opts: LoadDatasetOptions = {}): Promise<Dataset> {
   await Promise.resolve();
   const seed = opts.seed ?? 0;
-  if (!(DatasetNames as readonly string[]).includes(name)) {
-    throw new HwsweepError('DATASET_INVALID', `unknown dataset "${String(name)}" (known: ${DatasetNames.join(', ')})`, {
+  if (!(DATASETS as readonly string[]).includes(name)) {
+    throw new HwsweepError('DATASET_INVALID', `unknown dataset "${String(name)}" (known: ${DATASETS.join(', ')})`, {
       context: { name: String(name) },
     });
   }
@@ -50,7 +50,7 @@ export async function loadDataset(name: DatasetName, opts: LoadDatasetOptions = 
     ds = makeSynthetic({ seed, ...opts.synthetic });
   } else {
     const full = readFull(name, opts.path);
-    const { shape, numClasses } = DATASET_GEOMETRY[name];
+    const { shape, numClasses } = DATASET_FACTS[name];
     ds = { name, shape: [...shape], numClasses, train: full.train, test: full.test };
   }
   const size = ds.shape[0] * ds.shape[1] * ds.shape[2];

@@ -1,6 +1,6 @@
 import { checkArg } from '../../errors.js';
 import { Rng } from '../../shared/rng.js';
-import { DATASET_GEOMETRY, type Dataset, type Split } from './types.js';
+import { DATASET_FACTS, type Dataset, type Split } from './types.js';
 
 /**
  * A seeded, learnable synthetic classification set: each class has a fixed random prototype image;
@@ -14,10 +14,11 @@ export function makeSynthetic(opts: {
   shape?: [number, number, number];
   numClasses?: number;
 }): Dataset {
-  const shape = opts.shape ?? DATASET_GEOMETRY.synthetic.shape;
-  const numClasses = opts.numClasses ?? DATASET_GEOMETRY.synthetic.numClasses;
-  const nTrain = opts.train ?? 1024;
-  const nTest = opts.test ?? 256;
+  const defaults = DATASET_FACTS.synthetic;
+  const shape = opts.shape ?? defaults.shape;
+  const numClasses = opts.numClasses ?? defaults.numClasses;
+  const nTrain = opts.train ?? defaults.images.train;
+  const nTest = opts.test ?? defaults.images.test;
   checkArg(numClasses >= 2 && numClasses <= 256, 'makeSynthetic', 'numClasses', numClasses, 'an integer in [2, 256]');
   checkArg(
     shape.every((d) => Number.isInteger(d) && d >= 1),

@@ -1,18 +1,8 @@
 /** Dataset types shared by the loaders, the batcher and the training loop. */
 
-export const DatasetNames = ['fashion-mnist', 'mnist', 'cifar10', 'synthetic'] as const;
-export type DatasetName = (typeof DatasetNames)[number];
+import type { DatasetName } from '../../shared/datasets.js';
 
-/**
- * Per-image shape `[h, w, c]` and class count of each dataset as `loadDataset` returns it (synthetic: its
- * defaults). Lets a spec check a model file against its datasets without loading any images.
- */
-export const DATASET_GEOMETRY: Readonly<Record<DatasetName, { shape: [number, number, number]; numClasses: number }>> = {
-  'fashion-mnist': { shape: [28, 28, 1], numClasses: 10 },
-  mnist: { shape: [28, 28, 1], numClasses: 10 },
-  cifar10: { shape: [32, 32, 3], numClasses: 10 },
-  synthetic: { shape: [16, 16, 1], numClasses: 4 },
-};
+export { DATASETS, DATASET_FACTS, type DatasetName } from '../../shared/datasets.js';
 
 /**
  * One split held in memory.

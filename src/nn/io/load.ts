@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { HwsweepError } from '../../errors.js';
-import { DATASET_GEOMETRY, type DatasetName } from '../data/types.js';
+import { DATASET_FACTS, type DatasetName } from '../data/types.js';
 import { checkBuilt, checkGeometry, checkTopology, toLogits } from '../models/support.js';
 import { arrayBufferOf, readModelFiles, type ModelFiles } from './model-files.js';
 
@@ -55,6 +55,6 @@ export async function inspectModelFile(absPath: string, datasets: readonly Datas
   const files = readModelFiles(absPath);
   const built = await buildFileModel(files, absPath);
   built.model.dispose();
-  for (const d of datasets) checkGeometry(built, { name: d, ...DATASET_GEOMETRY[d] }, absPath);
+  for (const d of datasets) checkGeometry(built, { name: d, ...DATASET_FACTS[d] }, absPath);
   return { sha256: files.sha256 };
 }

@@ -17,7 +17,7 @@ import {
   type ModelFiles,
 } from '../../../src/nn/io/index.js';
 import {
-  DATASET_GEOMETRY,
+  DATASET_FACTS,
   evaluate,
   getAllWeights,
   getWeights,
@@ -264,7 +264,8 @@ describe('model file checks', () => {
     await expect(inspectModelFile(fixture('keras-seq'), ['fashion-mnist', 'cifar10'])).rejects.toThrow(
       /keras-seq\/model\.json: the model takes \[28, 28, 1\] images and predicts 10 classes, but dataset cifar10 has \[32, 32, 3\] images and 10 classes/,
     );
-    expect(DATASET_GEOMETRY.synthetic).toEqual({ shape: [16, 16, 1], numClasses: 4 });
+    const { shape, numClasses } = DATASET_FACTS.synthetic;
+    expect({ shape, numClasses }).toEqual({ shape: [16, 16, 1], numClasses: 4 });
     await expect(inspectModelFile(fixture('keras-seq'), ['synthetic'])).rejects.toThrow(
       /dataset synthetic has \[16, 16, 1\] images and 4 classes/,
     );

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { HwsweepError } from '../../../src/errors.js';
 import { loadDataset } from '../../../src/nn/data/load.js';
-import { DATASET_SIZES, parseSpec } from '../../../src/spec/index.js';
+import { DATASET_FACTS, parseSpec } from '../../../src/spec/index.js';
 
-describe('DATASET_SIZES (the subset limits the spec checks) agree with the loader', () => {
-  it.each(['fashion-mnist', 'mnist', 'synthetic'] as const)('%s: train and test split sizes', async (name) => {
-    const ds = await loadDataset(name);
-    expect({ train: ds.train.n, test: ds.test.n }).toEqual(DATASET_SIZES[name]);
-  });
+describe('DATASET_FACTS (the subset limits and geometry the spec checks) agree with the loader', () => {
+  it.each(['fashion-mnist', 'mnist', 'synthetic'] as const)(
+    '%s: train and test split sizes, image shape and classes',
+    async (name) => {
+      const ds = await loadDataset(name);
+      const facts = DATASET_FACTS[name];
+      expect({ train: ds.train.n, test: ds.test.n }).toEqual(facts.images);
+      expect({ shape: ds.shape, numClasses: ds.numClasses }).toEqual({
+        shape: facts.shape,
+        numClasses: facts.numClasses,
+      });
+    },
+  );
 
   it('the loader refuses a subset larger than its split instead of silently using the whole split', async () => {
     const err = await loadDataset('synthetic', { trainSubset: 1025 }).catch((e: unknown) => e);

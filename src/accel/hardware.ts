@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HwsweepError } from '../errors.js';
-import { DEFAULT_GROUP, presets } from './presets.js';
+import { DEFAULT_CLUSTERED, DEFAULT_GROUP, DEFAULT_KRP, presets } from './presets.js';
 import { Dataflows, EngineKinds, GroupShapes, PackingStyles } from './types.js';
 import type { HardwareConfig } from './types.js';
 
@@ -29,26 +29,17 @@ const SECTION_DEFAULTS: Obj = {
   systolic: { rows: 32, cols: 32, dataflow: 'ws' },
   group: { ...DEFAULT_GROUP },
   'aap-lowcplx': { ...DEFAULT_GROUP },
-  krp: { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true },
+  krp: { ...DEFAULT_KRP },
   subword: { pes: 16, datapathBits: 16, busBits: 32, cMem: 1, tCtrl: 0, ctrlPerMacCycle: 0, outputWords: 'operand' },
-  clustered: {
-    pes: 16,
-    adders: 16,
-    multipliers: 4,
-    denseMacsPerPe: 8,
-    comparators: 16,
-    mode: 'W',
-    pipelined: true,
-    onlineIterations: 0,
-  },
+  clustered: { ...DEFAULT_CLUSTERED },
 };
 /** Fields each section accepts (defaults plus optional ones), for the unknown-field check. */
 const SECTION_KEYS: Record<string, Set<string>> = {
   systolic: new Set(['rows', 'cols', 'dataflow', 'sparse']),
   group: new Set(Object.keys(DEFAULT_GROUP)),
-  krp: new Set(Object.keys(SECTION_DEFAULTS['krp'] as Obj)),
+  krp: new Set(Object.keys(DEFAULT_KRP)),
   subword: new Set(Object.keys(SECTION_DEFAULTS['subword'] as Obj)),
-  clustered: new Set(Object.keys(SECTION_DEFAULTS['clustered'] as Obj)),
+  clustered: new Set(Object.keys(DEFAULT_CLUSTERED)),
 };
 const SECTION_OF: Record<string, string> = {
   systolic: 'systolic',

@@ -2,7 +2,7 @@
  * Hardware presets: the seed papers' machines (METHODS §7.6, all [I] where the paper gives no number)
  * and SCALE-Sim v2's three shipped configs (configs/scale.cfg, google.cfg, eyeriss.cfg).
  */
-import type { GroupParams, HardwareConfig, MemoryConfig, PackingConfig } from './types.js';
+import type { ClusteredParams, GroupParams, HardwareConfig, KrpParams, MemoryConfig, PackingConfig } from './types.js';
 
 const KB = 1024;
 const noPacking: PackingConfig = { style: 'none', multiplierBits: 8, maxFactor: 1 };
@@ -26,6 +26,21 @@ export const DEFAULT_GROUP: GroupParams = {
   windowAxis: 'channel',
   fetchWindowsPerCycle: 1,
   layerOverheadCycles: 0,
+};
+
+/** The METHODS §6.5 kernel-row array: 8x8 kernel-PEs with S multipliers and an R:1 row mux, weights stationary. */
+export const DEFAULT_KRP: KrpParams = { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true };
+
+/** The METHODS §5.3 KCNN PE (see the `kcnn` preset for where each number comes from). */
+export const DEFAULT_CLUSTERED: ClusteredParams = {
+  pes: 16,
+  adders: 16,
+  multipliers: 4,
+  denseMacsPerPe: 8,
+  comparators: 16,
+  mode: 'W',
+  pipelined: true,
+  onlineIterations: 0,
 };
 
 const base = {
@@ -111,16 +126,7 @@ export const presets: Record<string, HardwareConfig> = {
     engine: 'clustered',
     skipZeroActivations: true,
     memory: mem(64, 64, 64),
-    clustered: {
-      pes: 16,
-      adders: 16,
-      multipliers: 4,
-      denseMacsPerPe: 8,
-      comparators: 16,
-      mode: 'W',
-      pipelined: true,
-      onlineIterations: 0,
-    },
+    clustered: { ...DEFAULT_CLUSTERED },
     source:
       'METHODS §5.3/§7.6: A=16 adders, m=4 multipliers per PE, 16 comparators, zero activations skipped ' +
       '(non-zero clustering); reference = the equal-area dense PE: 16 x 32-bit adders (137 um2) + 4 x 8-bit ' +
@@ -131,7 +137,7 @@ export const presets: Record<string, HardwareConfig> = {
     name: 'krp-fpga',
     engine: 'krp',
     memory: mem(64, 64, 64),
-    krp: { pc: 8, pk: 8, rowMux: true, shifters: false, weightStationary: true },
+    krp: { ...DEFAULT_KRP },
     source:
       'METHODS §6.5/§7.6: 8x8 kernel-PEs, S multipliers + R:1 row mux each; reference = the same PEs on dense ' +
       'kernels (R row passes per pixel); FC layers computed dense, stored sparse',

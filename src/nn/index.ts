@@ -31,7 +31,7 @@ export { makeSynthetic } from './data/synthetic.js';
 export { decodeCifarBatch, CIFAR_RECORD_BYTES } from './data/cifar10.js';
 export { epochOrder, miniBatches, type Batch } from './data/batches.js';
 
-export { createModel, initWeights, initAllWeights, ModelNames, type ModelName, type CreateModelOptions } from './models/zoo.js';
+export { createModel, initWeights, initAllWeights, MODELS, type ModelName, type CreateModelOptions } from './models/zoo.js';
 export { SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS, checkGeometry } from './models/support.js';
 export { layerDescriptors, resolvePadding } from './models/descriptors.js';
 export { prunableLayers, getWeights, setWeights, getAllWeights, setAllWeights, kernelShape } from './models/weights.js';

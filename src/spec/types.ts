@@ -8,10 +8,10 @@
  * (e.g. `groupSize` of a magnitude-pruned trial), never `undefined`.
  */
 import type { DatasetName } from '../shared/datasets.js';
+import type { ModelName } from '../shared/models.js';
 import type { StrategySpec } from '../search/registry.js';
 
-export const MODELS = ['lenet5', 'vgg', 'resnet8', 'resnet20', 'mobilenet'] as const;
-export type ModelName = (typeof MODELS)[number];
+export { MODELS, type ModelName } from '../shared/models.js';
 
 export { DATASETS, DATASET_FACTS, type DatasetName } from '../shared/datasets.js';
 

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkArg, HwsweepError } from '../../errors.js';
+import { MODELS, type ModelName } from '../../shared/models.js';
 import { Rng } from '../../shared/rng.js';
 import { lenet5, vgg } from './lenet-vgg.js';
 import { mobilenet, resnet } from './resnet-mobilenet.js';
 import { kernelOf, prunableLayers } from './weights.js';
 
-export const ModelNames = ['lenet5', 'vgg', 'resnet8', 'resnet20', 'mobilenet'] as const;
-export type ModelName = (typeof ModelNames)[number];
+export { MODELS, type ModelName } from '../../shared/models.js';
 
 export interface CreateModelOptions {
   name: ModelName;
@@ -69,7 +69,7 @@ export function createModel(opts: CreateModelOptions): tf.LayersModel {
       model = mobilenet(inputShape, numClasses, width);
       break;
     default:
-      throw new HwsweepError('MODEL_NOT_FOUND', `unknown model "${String(name)}" (known: ${ModelNames.join(', ')})`, {
+      throw new HwsweepError('MODEL_NOT_FOUND', `unknown model "${String(name)}" (known: ${MODELS.join(', ')})`, {
         context: { name: String(name) },
       });
   }

@@ -5,6 +5,7 @@
  */
 import { resolveHardware } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
+import { RunStatus } from '../generated/prisma/enums.js';
 import { loadSettings, workflowUiUrl } from '../services/settings.js';
 import { readOnlyQuery, type Value } from '../store/read-only.js';
 import type { EpochPoint, LayerCompressionRow, LayerCycles, MarginalRow, TrialPoint } from '../plot/types.js';
@@ -78,7 +79,8 @@ export interface SweepListRow {
   temporalUrl: string | null;
 }
 
-const STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'PAUSED'] as const;
+/** Every sweep and trial status, in the schema's order (`RunStatus`). */
+const STATUSES = Object.values(RunStatus);
 const countsSql = (alias: string) => STATUSES.map((s) => `count(*) filter (where ${alias}.status = '${s}')::int as "${s}"`).join(', ');
 
 function sweepRow(r: Row): SweepListRow {
@@ -149,9 +151,13 @@ async function whereClause(sweepId: string, f: TrialFilter): Promise<{ sql: stri
 
 const SPEEDUPS = `(select json_object_agg(s.accelerator, s.speedup) from simulations s where s.trial_id = t.id and s.speedup is not null) as speedups`;
 
+/** A scalar cell of the trial table. */
+export type Cell = string | number | boolean | null;
+
 export interface TrialPage {
   total: number;
-  rows: Record<string, string | number | boolean | null | Record<string, number>>[];
+  /** Trial columns by name, and the speedup per accelerator (absent when not simulated on it). */
+  rows: (Record<string, Cell> & { speedups: Record<string, number> })[];
 }
 
 /**
@@ -183,7 +189,7 @@ export async function trialPage(
     q(`select ${cols.join(', ')}, ${SPEEDUPS} from trials t where ${w.sql} order by ${order} ${dir}, t.number${limit}`, params),
     q(`select count(*)::int as n from trials t where ${w.sql}`, w.params),
   ]);
-  return { total: Number(total[0]?.['n'] ?? 0), rows: rows.map((r) => ({ ...(r as TrialPage['rows'][number]), speedups: (r['speedups'] as Record<string, number> | null) ?? {} })) };
+  return { total: Number(total[0]?.['n'] ?? 0), rows: rows.map((r) => ({ ...r, speedups: (r['speedups'] as Record<string, number> | null) ?? {} }) as TrialPage['rows'][number]) };
 }
 
 /** Every (filtered) trial as a chart point: Pareto and parallel-coordinates data. */

@@ -6,38 +6,10 @@
  */
 import type * as Echarts from 'echarts';
 import { compressionOption, curvesOption, energyOption, layersOption, marginalsOption, paretoCompareOption, paretoOption, parallelOption } from '../../plot/charts.js';
-import type { EpochPoint, LayerCompressionRow, LayerCycles, MarginalRow, TrialPoint } from '../../plot/types.js';
+import type { MarginalRow, TrialPoint } from '../../plot/types.js';
+import type { SweepListRow, SweepSummary, TrialDetail, TrialPage } from '../queries.js';
 
 declare const echarts: typeof Echarts;
-
-interface SweepRow {
-  id: string;
-  name: string;
-  status: string;
-  trialCount: number;
-  counts: Record<string, number>;
-  createdAt: string;
-  finishedAt: string | null;
-  temporalUrl: string | null;
-}
-interface SweepSummary extends SweepRow {
-  axes: { name: string; values: (string | number)[] }[];
-  accelerators: string[];
-  factorColumns: string[];
-}
-type Cell = string | number | boolean | null;
-interface TrialPage {
-  total: number;
-  rows: (Record<string, Cell> & { speedups: Record<string, number> })[];
-}
-interface TrialDetail {
-  trial: Record<string, unknown>;
-  simulations: Record<string, unknown>[];
-  epochs: EpochPoint[];
-  layers: LayerCompressionRow[];
-  layerCycles: LayerCycles[];
-  energy: { accelerator: string; computePj: number; sramPj: number; dramPj: number; dramBytes: number }[];
-}
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -105,7 +77,7 @@ function refreshIn(fn: () => void): void {
   timer = window.setTimeout(fn, REFRESH_MS);
 }
 
-function progress(s: SweepRow): HTMLElement {
+function progress(s: SweepListRow): HTMLElement {
   const done = (s.counts['COMPLETED'] ?? 0) + (s.counts['FAILED'] ?? 0) + (s.counts['CANCELLED'] ?? 0);
   const total = Math.max(s.trialCount, done, 1);
   return h('span', {}, h('span', { class: 'progress' }, h('span', { style: `width:${((100 * done) / total).toFixed(1)}%` })), ` ${done}/${s.trialCount}`);
@@ -114,7 +86,7 @@ function progress(s: SweepRow): HTMLElement {
 // ---------------------------------------------------------------------------------------------------------------- pages
 
 async function sweepsPage(): Promise<void> {
-  const sweeps = await api<SweepRow[]>('/api/sweeps');
+  const sweeps = await api<SweepListRow[]>('/api/sweeps');
   const picked = new Set<string>();
   const compare = h('button', { disabled: '' }, 'compare selected');
   compare.addEventListener('click', () => (location.hash = `#/compare?sweeps=${[...picked].map(encodeURIComponent).join(',')}`));
@@ -139,7 +111,7 @@ async function sweepsPage(): Promise<void> {
         { key: 'id', cell: (r) => h('a', { href: `#/sweep/${encodeURIComponent(String(r['id']))}` }, String(r['id'])) },
         { key: 'name' },
         { key: 'status', cell: (r) => h('span', { class: `status-${String(r['status'])}` }, String(r['status'])) },
-        { key: 'progress', cell: (r) => progress(r as unknown as SweepRow) },
+        { key: 'progress', cell: (r) => progress(r as unknown as SweepListRow) },
         ...['COMPLETED', 'RUNNING', 'FAILED', 'CANCELLED'].map((k) => ({ key: k, title: k.toLowerCase(), num: true, cell: (r: Record<string, unknown>) => String((r['counts'] as Record<string, number>)[k] ?? 0) })),
         { key: 'createdAt', title: 'created' },
         { key: 'temporalUrl', title: 'Temporal', cell: (r) => (r['temporalUrl'] ? h('a', { href: String(r['temporalUrl']), target: '_blank', rel: 'noopener' }, 'workflow') : '') },

@@ -2,15 +2,8 @@ import type { Db } from './db.js';
 import { finite } from './db.js';
 import type { EpochRecord } from './trial-store.js';
 
-export interface EpochRow {
-  epoch: number;
-  lr: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number | undefined;
-  valAccuracy?: number | undefined;
-  durationMs: number;
-}
+/** One epoch's metrics without its owner, phase and attempt (which {@link recordEpoch} takes apart). */
+export type EpochRow = Omit<EpochRecord, 'ownerId' | 'phase' | 'attempt'>;
 
 /**
  * Upserts one epoch's metrics on (owner, phase, epoch). A second write of the same epoch (a crashed attempt

@@ -23,6 +23,7 @@ import {
 import type { ModelStorage } from '../compress/index.js';
 import type { TensorQuantPlan } from '../compress/quantize/plan.js';
 import { HwsweepError } from '../errors.js';
+import type { StorageBreakdown } from '../shared/storage-bits.js';
 import { buildFileModel, readModelFiles, saveLayersModel } from '../nn/io/index.js';
 import {
   getAllWeights,
@@ -42,17 +43,9 @@ export type ExportActivation =
   | { layer: string; format: 'clustered'; centroids: number[] };
 
 /** One layer's storage as counted into the trial's `model_bytes` (`modelStorage`). */
-export interface ExportLayerStorage {
+export interface ExportLayerStorage extends StorageBreakdown {
   name: string;
-  /** Storage format label, e.g. `balanced(g=8)+fixed8`. */
-  format: string;
   weights: number;
-  entries: number;
-  valueBits: number;
-  indexBits: number;
-  countBits: number;
-  codebookBits: number;
-  totalBits: number;
 }
 
 interface BundleMeta {

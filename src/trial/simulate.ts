@@ -59,50 +59,42 @@ const finiteOrNull = (v: number | null | undefined): number | null =>
 /** JSON-safe deep copy (typed arrays and undefined fields dropped the JSON way). */
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 
-/** One `simulations` row without the trial id (the store adds it). Cycles in clock cycles. */
-export interface SimulationColumns {
-  accelerator: string;
-  hardwareHash: string;
-  hardware: unknown;
+/** Columns `simulations` (whole network) and `layer_simulations` (one layer) share. Cycles in clock cycles. */
+interface CostColumns {
   totalCycles: number;
   computeCycles: number;
   memoryStallCycles: number;
   referenceCycles: number;
-  referenceComputeCycles: number;
   speedup: number | null;
+  utilization: number | null;
+  loadImbalance: number | null;
+  denseMacs: number;
+  usefulMacs: number;
+  dramBytes: number;
+  sramBytes: number;
+  energyPj: number | null;
+}
+
+/** One `simulations` row without the trial id (the store adds it). */
+export interface SimulationColumns extends CostColumns {
+  accelerator: string;
+  hardwareHash: string;
+  hardware: unknown;
+  referenceComputeCycles: number;
   computeSpeedup: number | null;
   bitWidthFactor: number | null;
   weightSparsityFactor: number | null;
   activationSkipFactor: number | null;
   clusteringFactor: number | null;
   memoryFactor: number | null;
-  utilization: number | null;
-  loadImbalance: number | null;
-  denseMacs: number;
-  usefulMacs: number;
-  dramBytes: number;
-  sramBytes: number;
   storageBits: number;
-  energyPj: number | null;
   totals: unknown;
 }
 
 /** One `layer_simulations` row without the simulation id. */
-export interface LayerSimulationColumns {
+export interface LayerSimulationColumns extends CostColumns {
   layer: string;
   layerIndex: number;
-  totalCycles: number;
-  computeCycles: number;
-  memoryStallCycles: number;
-  referenceCycles: number;
-  speedup: number | null;
-  utilization: number | null;
-  loadImbalance: number | null;
-  denseMacs: number;
-  usefulMacs: number;
-  dramBytes: number;
-  sramBytes: number;
-  energyPj: number | null;
   stats: unknown;
 }
 

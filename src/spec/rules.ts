@@ -4,6 +4,7 @@
  */
 import { freezeDeep } from './hash.js';
 import { HwsweepError } from '../errors.js';
+import { rna } from '../shared/rounding.js';
 import { FLOAT_BITS, type FileModelSpec, type ModelFileRef, type PruneMethod, type SweepSpec, type TrialParams } from './types.js';
 
 /** One grid point: a value of every swept list (indices into the spec's lists are not kept). */
@@ -44,11 +45,6 @@ export function sharedParts(spec: SweepSpec): SharedParts {
     baseline: freezeDeep(structuredClone(spec.baseline)),
     accelerators: freezeDeep(structuredClone(spec.accelerators)),
   };
-}
-
-/** Round half away from zero (METHODS §0.3 `rna`). */
-export function rna(x: number): number {
-  return Math.sign(x) * Math.floor(Math.abs(x) + 0.5);
 }
 
 /** Weights pruned per full group of `g` for a requested ratio: `p = clamp(rna(r*g), 0, g-1)` (METHODS §1.2). */

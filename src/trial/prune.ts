@@ -1,6 +1,6 @@
 import { pruneModel, type PruneConfig, type PruneResult } from '../compress/index.js';
 import type { LayerDescriptor } from '../shared/layer.js';
-import type { TrialConfig } from '../spec/index.js';
+import { prunedPerGroup, type TrialConfig } from '../spec/index.js';
 
 /**
  * The compression library's pruning config for a trial, or undefined for `method: none`.
@@ -43,7 +43,7 @@ export function gradualStepConfig(t: TrialConfig, step: number, steps: number, p
   if (cfg.method === 'magnitude') cfg.ratio = (cfg.ratio * step) / steps;
   if (cfg.method === 'group-balanced') {
     const g = cfg.groupSize ?? 16;
-    const p = Math.min(Math.max(Math.sign(cfg.ratio * g) * Math.floor(Math.abs(cfg.ratio * g) + 0.5), 0), g - 1);
+    const p = prunedPerGroup(cfg.ratio, g);
     cfg.keep = g - Math.ceil((step * p) / steps);
   }
   return cfg;

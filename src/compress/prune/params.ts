@@ -4,11 +4,9 @@
  * its value and the allowed range.
  */
 import { HwsweepError, checkArg } from '../../errors.js';
+import { rna } from '../../shared/rounding.js';
 
-/** Round half away from zero: `sign(x) * floor(|x| + 0.5)` (METHODS §0.3; not `Math.round`, not `tf.round`). */
-export function rna(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
-}
+export { rna };
 
 export function clamp(x: number, lo: number, hi: number): number {
   return x < lo ? lo : x > hi ? hi : x;

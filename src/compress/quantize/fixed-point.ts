@@ -5,6 +5,7 @@
  * never `tf.round` / `Math.round` (those are half-to-even / half-up for negatives).
  */
 import { checkArg } from '../../errors.js';
+import { rna } from '../../shared/rounding.js';
 
 export const Roundings = ['rna', 'sr'] as const;
 /** `rna` = round half away from zero; `sr` = stochastic rounding (seeded). */
@@ -37,10 +38,7 @@ export function checkFormat(where: string, fmt: FixedPointFormat): void {
   checkArg(Number.isInteger(fmt.fl) && Math.abs(fmt.fl) <= 64, where, 'fl', fmt.fl, 'an integer in [-64, 64]');
 }
 
-/** Round half away from zero: `sign(x)·floor(|x| + 0.5)`. */
-export function rna(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
-}
+export { rna };
 
 /** Integer code range `[qmin, qmax] = [-2^(b-1), 2^(b-1)-1]`. */
 export function codeRange(bits: number): { qmin: number; qmax: number } {

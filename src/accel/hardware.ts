@@ -107,6 +107,19 @@ export function resolveHardware(nameOrConfig: string | object): HardwareConfig {
   return validateHardware(withDefaults);
 }
 
+/**
+ * Why {@link resolveHardware} refuses an accelerator of a spec (its one-line message), or undefined when it
+ * resolves: the `validateAccelerator` the spec parser is given.
+ */
+export function hardwareProblem(spec: unknown): string | undefined {
+  try {
+    resolveHardware(spec as string | object);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /** Validates a fully specified config object (every field present); returns it typed. */
 export function validateHardware(x: unknown): HardwareConfig {
   if (!isObj(x)) fail('(custom)', 'config', x, 'an object');

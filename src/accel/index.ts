@@ -33,7 +33,7 @@ export type {
 } from './types.js';
 export { EngineKinds, Dataflows, EnergyPresetNames } from './types.js';
 export { presets } from './presets.js';
-export { resolveHardware, validateHardware, hardwareHash, packingFactor } from './hardware.js';
+export { resolveHardware, hardwareProblem, validateHardware, hardwareHash, packingFactor } from './hardware.js';
 export type { MaskStatsCache } from './mask-stats.js';
 export { createMaskStatsCache } from './mask-stats.js';
 export type { SimulateOptions } from './simulate.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { resolveHardware } from '../accel/index.js';
+import { hardwareProblem } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
 import { STATIC_SAMPLERS } from '../search/index.js';
@@ -23,17 +23,7 @@ export function readSpec(file: string): SweepSpec {
   } catch (cause) {
     throw new HwsweepError('INVALID_SPEC', `cannot read spec file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`);
   }
-  return parseSpec(text, {
-    file,
-    validateAccelerator: (a) => {
-      try {
-        resolveHardware(a as string | object);
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
-  });
+  return parseSpec(text, { file, validateAccelerator: hardwareProblem });
 }
 
 export interface Launched {

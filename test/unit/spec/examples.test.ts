@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveHardware } from '../../../src/accel/hardware.js';
+import { hardwareProblem } from '../../../src/accel/hardware.js';
 import { describeTrial, expandSpec, parseSpec, type SweepSpec } from '../../../src/spec/index.js';
 
 const dir = join(import.meta.dirname, '../../../examples');
@@ -10,14 +10,7 @@ const files = readdirSync(dir)
   .sort();
 
 /** The simulator's own resolver, injected the way the orchestrator does it. */
-const validateAccelerator = (a: unknown): string | undefined => {
-  try {
-    resolveHardware(a as string | object);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-};
+const validateAccelerator = hardwareProblem;
 
 const load = (file: string): SweepSpec =>
   parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });

@@ -127,8 +127,8 @@ export interface Pruner {
   decide(log: SearchLog, report: Report): PruneDecision;
 }
 
-/** A sampler, as registered: its name, its spec options (a zod object schema) and its factory. */
-export interface SamplerDefinition<TOptions extends object = object> {
+/** What samplers and pruners register alike: a name, docs and their spec options (a zod object schema). */
+interface StrategyDefinition<TOptions extends object> {
   readonly name: string;
   /** One line for docs and `launch --dry-run`. */
   readonly summary: string;
@@ -136,18 +136,19 @@ export interface SamplerDefinition<TOptions extends object = object> {
   readonly optionKeys: readonly string[];
   /** Validates its options (unknown keys rejected) and fills in defaults. */
   readonly options: z.ZodType<TOptions>;
+}
+
+/** A sampler, as registered: its name, its spec options and its factory. */
+export interface SamplerDefinition<TOptions extends object = object> extends StrategyDefinition<TOptions> {
   create(options: TOptions, space: SearchSpace): Sampler;
   /** Human description of the configured sampler, for the plan. */
   describe(options: TOptions, space: SearchSpace): string;
 }
 
 /** A pruner, as registered (see `SamplerDefinition`). */
-export interface PrunerDefinition<TOptions extends object = object> {
-  readonly name: string;
-  readonly summary: string;
-  readonly optionKeys: readonly string[];
-  readonly options: z.ZodType<TOptions>;
+export interface PrunerDefinition<TOptions extends object = object> extends StrategyDefinition<TOptions> {
   create(options: TOptions): Pruner;
+  /** Human description of the configured pruner, for the plan. */
   describe(options: TOptions, maxStep: number): string;
 }
 

@@ -12,13 +12,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { integerArg } from '../src/cli/args.js';
 import { loadSettings, servicesDown, servicesStatus, servicesUp } from '../src/services/index.js';
 import { PACKAGE_ROOT } from '../src/shared/package-root.js';
 
 const json = process.argv.includes('--json');
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs: expected a positive integer, got ${process.argv[runsArg + 1]}`);
+const RUNS = runsArg > 0 ? integerArg('--runs', 1)(process.argv[runsArg + 1] ?? '') : 7;
 const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
 
 // Peak RSS of the child, written by the child itself at exit (no dependency on GNU time).

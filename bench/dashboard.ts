@@ -17,15 +17,13 @@ import { startDashboard } from '../src/dashboard/server.js';
 import { loadSettings, servicesUp } from '../src/services/index.js';
 import { parseSpecObject } from '../src/spec/index.js';
 import { createDb } from '../src/store/db.js';
+import { integerArg } from '../src/cli/args.js';
 import { migrate } from '../src/store/migrate.js';
 import { createPrismaTrialStore } from '../src/store/prisma-store.js';
 
 const json = process.argv.includes('--json');
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const TRIALS = arg('--trials', 10_000);
+const trialsAt = process.argv.indexOf('--trials');
+const TRIALS = trialsAt > 0 ? integerArg('--trials', 1)(process.argv[trialsAt + 1] ?? '') : 10_000;
 const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
 
 const base = await servicesUp(loadSettings(), log);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { HwsweepError } from '../../errors.js';
+import { integerArg } from '../args.js';
 
 /** Opens `url` in the desktop's browser (xdg-open / open / start); a failure only prints the URL again. */
 function openBrowser(url: string): void {
@@ -14,17 +14,15 @@ function openBrowser(url: string): void {
 export function dashboardCommand(): Command {
   return new Command('dashboard')
     .description('a local web app over the results (read-only): sweeps, Pareto fronts, parallel coordinates, trial curves, per-layer cycles; refreshes while sweeps run')
-    .option('--port <n>', 'port to listen on (0 = any free port)', '8400')
+    .option('--port <n>', 'port to listen on (0 = any free port)', integerArg('--port', 0, 65_535), 8400)
     .option('--host <addr>', 'address to listen on (the data is not protected: keep it local)', '127.0.0.1')
     .option('--open', 'open it in the default browser')
     .addHelpText('after', '\nExamples:\n  $ hwsweep dashboard --open\n  $ hwsweep dashboard --port 9000\n\nIt reads PostgreSQL through the read-only role (`hwsweep sql` uses the same); Ctrl-C stops it.')
-    .action(async (opts: { port: string; host: string; open?: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HwsweepError('INVALID_ARGUMENT', `--port: "${opts.port}" is not a port number (0-65535)`, { context: { port: opts.port } });
+    .action(async ({ port, host, open }: { port: number; host: string; open?: boolean }) => {
       const { startDashboard } = await import('../../dashboard/server.js');
-      const d = await startDashboard({ port, host: opts.host });
+      const d = await startDashboard({ port, host });
       console.log(`hwsweep dashboard on ${d.url} (Ctrl-C to stop)`);
-      if (opts.open) openBrowser(d.url);
+      if (open) openBrowser(d.url);
       await new Promise<void>((resolve) => {
         const stop = () => void d.close().then(resolve);
         process.once('SIGINT', stop);

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { redactUrl, servicesDown } from '../../services/index.js';
 import { applyToThisProcess, planTrainProcesses } from '../../train-processes.js';
 import { installRuntime, startWorkers } from '../../worker.js';
-import { parseCount } from './worker.js';
+import { integerArg } from '../args.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
 import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
@@ -28,12 +28,11 @@ export function demoCommand(): Command {
     .description('start embedded services and workers, run a small real sweep (LeNet-5 on Fashion-MNIST), print results')
     .option('--spec <file>', 'sweep spec to run', DEMO_SPEC)
     .option('--down', 'stop the embedded services at the end')
-    .option('--train-processes <n>', 'training processes (this one + n-1 children); default: one per core')
+    .option('--train-processes <n>', 'training processes (this one + n-1 children); default: one per core', integerArg('--train-processes', 1))
     .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ hwsweep demo --spec examples/kang-aap.yaml\n  $ hwsweep demo --train-processes 1   # train in this process only')
-    .action(async (opts: { spec: string; down?: boolean; trainProcesses?: string }) => {
+    .action(async (opts: { spec: string; down?: boolean; trainProcesses?: number }) => {
       const spec = await resolveSpecModels(readSpec(opts.spec), opts.spec);
-      const requested = opts.trainProcesses === undefined ? undefined : parseCount('--train-processes', opts.trainProcesses);
-      const plan = planTrainProcesses({ requested, backend: process.env['HWSWEEP_BACKEND'] ?? 'auto' });
+      const plan = planTrainProcesses({ requested: opts.trainProcesses, backend: process.env['HWSWEEP_BACKEND'] ?? 'auto' });
       applyToThisProcess(plan);
       console.error(`[hwsweep] ${plan.reason}`);
       installRuntime();

@@ -1,14 +1,9 @@
 import { Command, Option } from 'commander';
-import { HwsweepError } from '../../errors.js';
+import { integerArg } from '../args.js';
 import { PlotKinds, type PlotKind } from '../../plot/types.js';
 
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 100 || n > 10_000) throw new HwsweepError('INVALID_ARGUMENT', `${name}: "${v}" is not an integer number of pixels in [100, 10000]`, { context: { [name]: v } });
-    return n;
-  };
-}
+/** A figure side in pixels, in [100, 10000]. */
+const pixels = (name: string) => integerArg(name, 100, 10_000);
 
 export function plotCommand(): Command {
   return new Command('plot')
@@ -18,8 +13,8 @@ export function plotCommand(): Command {
     .requiredOption('--out <file>', 'output file: .svg or .png')
     .option('--x <axis>', 'pareto: an accelerator (speedup axis; default the first) or "size" (model bytes)')
     .option('--trial <id|number>', 'curves / layers: the trial (default: the most accurate completed one)')
-    .option('--width <px>', 'figure width', positiveInt('--width'), 900)
-    .option('--height <px>', 'figure height', positiveInt('--height'), 560)
+    .option('--width <px>', 'figure width', pixels('--width'), 900)
+    .option('--height <px>', 'figure height', pixels('--height'), 560)
     .addHelpText(
       'after',
       `

@@ -2,12 +2,13 @@
  * `hwsweep reproduce [seed]`: the reproduction report of the seed papers (issue 9; docs/fidelity.md): every headline
  * claim with the paper's number, our setting, our number and the ratio.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { integerArg } from '../args.js';
 import { SEEDS, formatClaims, reproduce } from '../../reproduce/papers.js';
 
 export interface ReproduceCliOptions {
   json?: boolean;
-  randomSeed?: string;
+  randomSeed?: number;
 }
 
 /** The command's action: runs the report and prints it (table or one JSON object). */
@@ -16,8 +17,7 @@ export function runReproduce(
   opts: ReproduceCliOptions,
   write: (s: string) => void = (s) => process.stdout.write(s),
 ): void {
-  const randomSeed = opts.randomSeed === undefined ? 1 : Number(opts.randomSeed);
-  const rows = reproduce(seed, randomSeed);
+  const rows = reproduce(seed, opts.randomSeed ?? 1);
   write(opts.json ? `${JSON.stringify(rows)}\n` : `${formatClaims(rows)}\n`);
 }
 
@@ -29,10 +29,7 @@ export function reproduceCommand(): Command {
     )
     .argument('[seed]', `one paper by its preset: ${SEEDS.join(', ')} (kang-lowcplx = kang-cx); all when omitted`)
     .addOption(
-      new Option('--random-seed <n>', 'seed of the synthetic weights').default('1').argParser((v) => {
-        if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`--random-seed = ${v} is not a non-negative integer`);
-        return v;
-      }),
+      new Option('--random-seed <n>', 'seed of the synthetic weights').default(1).argParser(integerArg('--random-seed', 0)),
     )
     .option('--json', 'print the rows as JSON: [{paper, preset, claim, unit, paper_value, setting, ours, ratio, note}]')
     .addHelpText(

@@ -1,23 +1,15 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
 import { DEFAULT_TIMEOUT_MS, fieldKind, readOnlyQuery, streamReadOnlyQuery, type RawRow, type ReadOnlyField, type ReadOnlySink, type ReadOnlySummary } from '../../store/read-only.js';
 import { OUTPUT_FORMATS, csvRecord, jsonKeys, jsonObject, jsonValue, rawTable, uniqueNames, type OutputFormat } from '../format.js';
 import { note, writeOut } from '../output.js';
+import { integerArg } from '../args.js';
 
 /** @deprecated import it from src/store/read-only.ts (kept so existing callers keep working while they switch). */
 export { readOnlyQuery } from '../../store/read-only.js';
 
 /** Rows a table holds in memory unless `--limit` says otherwise; machine formats stream without a limit. */
 export const TABLE_ROW_LIMIT = 10_000;
-
-function integerOption(name: string, min: number): (v: string) => number {
-  return (v) => {
-    if (!/^\d+$/.test(v.trim()) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-    }
-    return Number(v);
-  };
-}
 
 interface FormatFlags {
   format?: OutputFormat;
@@ -49,8 +41,8 @@ export function sqlCommand(): Command {
       .description('run one read-only query over the results (as the reader role; docs/sql.md)')
       .argument('<query>', 'one SELECT (or WITH … SELECT, VALUES, TABLE)'),
   )
-    .option('--limit <rows>', `stop after this many rows; 0 = no limit (default: ${TABLE_ROW_LIMIT} for tables, none otherwise)`, integerOption('--limit', 0))
-    .option('--timeout <ms>', 'server time the query may use, in ms', integerOption('--timeout', 1), 30_000)
+    .option('--limit <rows>', `stop after this many rows; 0 = no limit (default: ${TABLE_ROW_LIMIT} for tables, none otherwise)`, integerArg('--limit', 0))
+    .option('--timeout <ms>', 'server time the query may use, in ms', integerArg('--timeout', 1), 30_000)
     .addHelpText(
       'after',
       `${FORMAT_HELP}

@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
+import { integerArg, numberArg } from '../args.js';
 import {
   EnergyPresetNames,
   formatReportTable,
@@ -30,18 +31,6 @@ export interface SimulateCliOptions {
   weightBits?: number;
   activationBits?: number;
   activationDensity?: number;
-}
-
-/** A commander parser for a number in `[lo, hi]` (integers only when `integer`), naming the option on error. */
-function numberIn(option: string, lo: number, hi: number, integer: boolean): (v: string) => number {
-  return (v) => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < lo || x > hi || (integer && !Number.isInteger(x)))
-      throw new InvalidArgumentError(
-        `${option} = ${v} is not ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`,
-      );
-    return x;
-  };
 }
 
 function readText(file: string, what: string): string {
@@ -180,13 +169,13 @@ export function simulateCommand(): Command {
     .option(
       '--weight-bits <b>',
       'weight width of every layer (a masks file entry overrides)',
-      numberIn('--weight-bits', 2, 32, true),
+      integerArg('--weight-bits', 2, 32),
     )
-    .option('--activation-bits <b>', 'activation width of every layer', numberIn('--activation-bits', 1, 32, true))
+    .option('--activation-bits <b>', 'activation width of every layer', integerArg('--activation-bits', 1, 32))
     .option(
       '--activation-density <d>',
       'fraction of non-zero input activations of every layer (used only by hardware with skipZeroActivations)',
-      numberIn('--activation-density', 0, 1, false),
+      numberArg('--activation-density', 0, 1),
     )
     .addOption(new Option('--energy <model>', 'energy table').choices([...EnergyPresetNames]).default('horowitz45'))
     .option('--gemm', 'read the topology as `-i gemm` rows (Layer, M, N, K)')

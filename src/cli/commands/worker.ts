@@ -3,6 +3,7 @@ import { loadSettings } from '../../services/index.js';
 import { createDb } from '../../store/db.js';
 import { migrate } from '../../store/migrate.js';
 import { HwsweepError } from '../../errors.js';
+import { integerArg } from '../args.js';
 import { TRAIN_CHILD_ENV, applyToThisProcess, exitWithParent, planTrainProcesses } from '../../train-processes.js';
 import { TaskQueues, installRuntime, startWorkers, type QueueName } from '../../worker.js';
 
@@ -16,28 +17,24 @@ export function parseQueues(v: string): QueueName[] {
   return names as QueueName[];
 }
 
-/** A `--flag <n>` value: an integer >= 1, or a one-line error naming the flag. */
-export function parseCount(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new HwsweepError('INVALID_ARGUMENT', `${flag}: "${v}" is not an integer >= 1`);
-  return n;
-}
-
 export function workerCommand(): Command {
   return new Command('worker')
     .description('run a worker: orchestration (workflows), train (tfjs training/eval) and/or sim (simulator) queues')
     .option('--queues <list>', 'comma-separated task queues', 'orchestration,train,sim')
-    .option('--concurrency <n>', 'activities at once on the train and sim queues', '1')
+    .option('--concurrency <n>', 'activities at once on the train and sim queues', integerArg('--concurrency', 1), 1)
     .option('--backend <name>', 'tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu', 'auto')
-    .option('--train-processes <n>', 'training processes (this one + n-1 children polling the train queue); default: one per core, or one per GPU')
+    .option(
+      '--train-processes <n>',
+      'training processes (this one + n-1 children polling the train queue); default: one per core, or one per GPU',
+      integerArg('--train-processes', 1),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ hwsweep worker                                   # everything, on this machine: one training process per core\n  $ hwsweep worker --queues train                    # a GPU machine: one training process per GPU\n  $ hwsweep worker --queues train --train-processes 1 --backend wasm\n  $ hwsweep worker --queues sim,orchestration --concurrency 2',
     )
-    .action(async (opts: { queues: string; concurrency: string; backend: string; trainProcesses?: string }) => {
+    .action(async (opts: { queues: string; concurrency: number; backend: string; trainProcesses?: number }) => {
       const queues = parseQueues(opts.queues);
-      const concurrency = parseCount('--concurrency', opts.concurrency);
-      const requested = opts.trainProcesses === undefined ? undefined : parseCount('--train-processes', opts.trainProcesses);
+      const { concurrency, trainProcesses: requested } = opts;
       const child = process.env[TRAIN_CHILD_ENV] !== undefined;
       if (child) exitWithParent();
       process.env['HWSWEEP_BACKEND'] = opts.backend;

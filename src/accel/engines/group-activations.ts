@@ -1,6 +1,6 @@
 /**
  * Exact zero-activation skipping for the group engine: per output pixel and tap, lane work =
- * popcount(weight bits & activation bits) of the group (METHODS §7.2 `skipZeroAct`); padding zeros
+ * popcount(weight bits & activation bits) of the group (METHODS §7.2, `skipZeroActivations`); padding zeros
  * are skipped too. Cost O(pixels · taps · outC · ⌈C/32⌉); meant for calibration-size layers.
  */
 import { HwsweepError } from '../../errors.js';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HwsweepError } from '../errors.js';
-import { DEFAULT_CLUSTERED, DEFAULT_GROUP, DEFAULT_KRP, presets } from './presets.js';
+import { DEFAULT_CLUSTERED, DEFAULT_GROUP, DEFAULT_KRP, DEFAULT_MACHINE, DEFAULT_MEMORY, presets } from './presets.js';
 import { Dataflows, EngineKinds, GroupShapes, PackingStyles } from './types.js';
 import type { HardwareConfig } from './types.js';
 
@@ -49,21 +49,11 @@ const SECTION_OF: Record<string, string> = {
   subword: 'subword',
   clustered: 'clustered',
 };
+// Own copies of the nested defaults: a resolved custom config never shares an object with a preset.
 const TOP_DEFAULTS: Obj = {
-  clockMHz: 200,
-  weightBits: 8,
-  activationBits: 8,
-  accumulatorBits: 32,
-  skipZeroActivations: false,
-  packing: { style: 'none', multiplierBits: 8, maxFactor: 1 },
-  memory: {
-    ifmapSramBytes: 65536,
-    filterSramBytes: 65536,
-    ofmapSramBytes: 65536,
-    dramBytesPerCycle: 16,
-    overlap: true,
-    doubleBuffered: true,
-  },
+  ...DEFAULT_MACHINE,
+  packing: { ...DEFAULT_MACHINE.packing },
+  memory: { ...DEFAULT_MEMORY },
 };
 const TOP_KEYS = new Set([
   'name',

@@ -43,14 +43,21 @@ export const DEFAULT_CLUSTERED: ClusteredParams = {
   onlineIterations: 0,
 };
 
-const base = {
+/**
+ * The machine-wide fields every preset starts from. `resolveHardware` gives them (with {@link DEFAULT_MEMORY}) to a
+ * custom config that leaves them out, and a SCALE-Sim .cfg, which has no such fields, gets them too.
+ */
+export const DEFAULT_MACHINE = {
   clockMHz: 200,
   weightBits: 8,
   activationBits: 8,
   accumulatorBits: 32,
   skipZeroActivations: false,
   packing: noPacking,
-};
+} satisfies Partial<HardwareConfig>;
+
+/** 64 kB ifmap, filter and ofmap SRAMs, 16 DRAM bytes per cycle, memory time overlapped, double-buffered. */
+export const DEFAULT_MEMORY: MemoryConfig = mem(64, 64, 64);
 
 /**
  * Zhu et al.'s fixed part, calibrated (docs/simulator.md §5.2, docs/fidelity.md): the abstract gives speedups
@@ -63,7 +70,7 @@ export const ZHU_CTRL_PER_MAC_CYCLE = 1.16;
 
 export const presets: Record<string, HardwareConfig> = {
   'kang-cx': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'kang-cx',
     engine: 'group',
     clockMHz: 1000,
@@ -76,7 +83,7 @@ export const presets: Record<string, HardwareConfig> = {
       'buffer row (misaligned groups cost a cycle)',
   },
   'kang-lowcplx': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'kang-lowcplx',
     engine: 'aap-lowcplx',
     memory: mem(64, 64, 64),
@@ -87,7 +94,7 @@ export const presets: Record<string, HardwareConfig> = {
       'running dense weights 4 per cycle (4 cycles per window)',
   },
   'lixiao-fpga': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'lixiao-fpga',
     engine: 'group',
     packing: { style: 'dsp', multiplierBits: 16, maxFactor: 2 },
@@ -99,7 +106,7 @@ export const presets: Record<string, HardwareConfig> = {
       'groups fetched per cycle; reference = the same packed INT8 machine on dense weights',
   },
   'zhu-array': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'zhu-array',
     engine: 'subword',
     weightBits: 16,
@@ -121,7 +128,7 @@ export const presets: Record<string, HardwareConfig> = {
       'outputs leave the array as 16-bit words [I]',
   },
   kcnn: {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'kcnn',
     engine: 'clustered',
     skipZeroActivations: true,
@@ -133,7 +140,7 @@ export const presets: Record<string, HardwareConfig> = {
       'multipliers (282 um2) = 3320 um2 = 7.9 MACs (419 um2 each, Horowitz ISSCC 2014 45 nm) -> 8 MACs per PE',
   },
   'krp-fpga': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'krp-fpga',
     engine: 'krp',
     memory: mem(64, 64, 64),
@@ -143,7 +150,7 @@ export const presets: Record<string, HardwareConfig> = {
       'kernels (R row passes per pixel); FC layers computed dense, stored sparse',
   },
   'scalesim-scale': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'scalesim-scale',
     engine: 'systolic',
     memory: { ...mem(64, 64, 64, 64), overlap: false },
@@ -151,7 +158,7 @@ export const presets: Record<string, HardwareConfig> = {
     source: 'SCALE-Sim v2 configs/scale.cfg: 32x32 OS, 64/64/64 kB',
   },
   'scalesim-google': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'scalesim-google',
     engine: 'systolic',
     memory: { ...mem(6144, 6144, 2048, 10), overlap: false },
@@ -159,7 +166,7 @@ export const presets: Record<string, HardwareConfig> = {
     source: 'SCALE-Sim v2 configs/google.cfg: 256x256 WS (TPU v1), 6144/6144/2048 kB',
   },
   'scalesim-eyeriss': {
-    ...base,
+    ...DEFAULT_MACHINE,
     name: 'scalesim-eyeriss',
     engine: 'systolic',
     memory: { ...mem(36, 36, 36, 10), overlap: false },

@@ -4,6 +4,7 @@
  */
 import { HwsweepError } from '../errors.js';
 import { validateHardware } from './hardware.js';
+import { DEFAULT_MACHINE } from './presets.js';
 import type { HardwareConfig } from './types.js';
 
 interface Entry {
@@ -94,12 +95,8 @@ export function parseScaleSimCfg(text: string, file = '<config>'): HardwareConfi
   return validateHardware({
     name,
     engine: 'systolic',
-    clockMHz: 200,
-    weightBits: 8,
-    activationBits: 8,
-    accumulatorBits: 32,
-    skipZeroActivations: false,
-    packing: { style: 'none', multiplierBits: 8, maxFactor: 1 },
+    ...DEFAULT_MACHINE,
+    packing: { ...DEFAULT_MACHINE.packing },
     memory: {
       ifmapSramBytes: ifm * 1024,
       filterSramBytes: fil * 1024,

@@ -122,25 +122,23 @@ export function formatConstraint(c: Constraint): string {
   return `${c.key} ${c.op} ${c.bound}`;
 }
 
+/** zod: a string read by `parse`, which returns the value or, as a string, why it refuses it. */
+function parsedString<T extends object>(parse: (v: string) => T | string) {
+  return str().transform((v, ctx): T => {
+    const r = parse(v);
+    if (typeof r === 'string') {
+      ctx.addIssue({ code: 'custom', message: r });
+      return z.NEVER;
+    }
+    return r;
+  });
+}
+
 /** zod: an objective string, parsed. */
-export const objectiveSchema = str().transform((v, ctx): Objective => {
-  const o = parseObjective(v);
-  if (typeof o === 'string') {
-    ctx.addIssue({ code: 'custom', message: o });
-    return z.NEVER;
-  }
-  return o;
-});
+export const objectiveSchema = parsedString(parseObjective);
 
 /** zod: a constraint string, parsed. */
-export const constraintSchema = str().transform((v, ctx): Constraint => {
-  const c = parseConstraint(v);
-  if (typeof c === 'string') {
-    ctx.addIssue({ code: 'custom', message: c });
-    return z.NEVER;
-  }
-  return c;
-});
+export const constraintSchema = parsedString(parseConstraint);
 
 /** How far `value` is outside the constraint (0 when satisfied). */
 export function violation(c: Constraint, value: number): number {

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkArg } from '../errors.js';
-import { evaluate, getWeights, kernelShape, prunableLayers, setWeights } from '../nn/index.js';
+import { evaluate, getWeights, kernelShape, prunableLayers, withTransforms } from '../nn/index.js';
 import type { EvalTransforms, Masks, Split } from '../nn/index.js';
 import { Rng } from '../shared/rng.js';
 import { snapToCentroids } from './cluster/assign.js';
@@ -108,28 +108,10 @@ export async function predictLogits(
   split: Split,
   opts: { transforms?: EvalTransforms; batchSize?: number } = {},
 ): Promise<Float32Array> {
-  const t = opts.transforms;
-  const targets = t?.layers ?? prunableLayers(model);
   const size = split.x.length / split.n;
   const shape = (model.inputs[0]?.shape ?? []).slice(1).map(Number);
   const batch = opts.batchSize ?? 256;
-  const saved = t?.weight ? getWeights(model) : undefined;
-  const patched: { layer: tf.layers.Layer; call: tf.layers.Layer['call'] }[] = [];
-  try {
-    if (t?.weight && saved) {
-      const fn = t.weight;
-      setWeights(model, new Map(targets.map((n) => [n, fn(n, saved.get(n) as Float32Array, kernelShape(model, n))])));
-    }
-    if (t?.activation) {
-      const fn = t.activation;
-      for (const name of targets) {
-        const layer = model.getLayer(name);
-        const call = layer.call.bind(layer);
-        patched.push({ layer, call: layer.call });
-        layer.call = (inputs, kwargs) =>
-          call(fn(name, (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor), kwargs);
-      }
-    }
+  return await withTransforms(model, opts.transforms, async () => {
     const parts: Float32Array[] = [];
     for (let s = 0; s < split.n; s += batch) {
       const b = Math.min(batch, split.n - s);
@@ -149,10 +131,7 @@ export async function predictLogits(
       o += p.length;
     }
     return out;
-  } finally {
-    for (const p of patched) p.layer.call = p.call;
-    if (saved) setWeights(model, new Map(targets.map((n) => [n, saved.get(n) as Float32Array])));
-  }
+  });
 }
 
 /** METHODS §3.2 step 7 "relative error": `‖y_q − y_ref‖₁ / ‖y_ref‖₁` over the logits of `split`. */

@@ -39,6 +39,6 @@ export { prunableLayers, getWeights, setWeights, getAllWeights, setAllWeights, k
 export type { EpochMetrics, EvalTransforms, Masks, TrainHooks, TrainOptions } from './train/types.js';
 export { lrAt, finalLr, type LrSchedule, type BaseSchedule, type LrTracking } from './train/schedule.js';
 export { trainModel } from './train/trainer.js';
-export { evaluate } from './train/evaluate.js';
+export { evaluate, withTransforms } from './train/evaluate.js';
 export { kernelGradients } from './train/gradients.js';
 export { saveModelBytes, loadModelBytes, artifactProblem } from './train/checkpoint.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkArg } from '../../errors.js';
 import type { Split } from '../data/types.js';
-import { kernelOf, prunableLayers } from '../models/weights.js';
+import { kernelOf, kernelShape, prunableLayers, setWeights } from '../models/weights.js';
 import type { EvalTransforms } from './types.js';
 
 /** Forward pass in inference mode over `x` `[b, h, w, c]`; returns mean loss * b and correct count as tensors. */
@@ -40,34 +40,7 @@ export async function evaluate(
   const shape = modelInputShape(model);
   const numClasses = Number(model.outputs[0]?.shape[1]);
   const imageSize = shape[0] * shape[1] * shape[2];
-  const t = opts.transforms;
-  const targets = t?.layers ?? prunableLayers(model);
-  const savedKernels = new Map<string, tf.Tensor>();
-  const patched: { layer: tf.layers.Layer; call: tf.layers.Layer['call'] }[] = [];
-  try {
-    if (t?.weight) {
-      for (const name of targets) {
-        const v = kernelOf(model, name);
-        const old = tf.clone(v.read());
-        savedKernels.set(name, old);
-        const w = t.weight(name, old.dataSync() as Float32Array, v.shape as number[]);
-        const nt = tf.tensor(w, v.shape as number[]);
-        v.write(nt);
-        nt.dispose();
-      }
-    }
-    if (t?.activation) {
-      const fn = t.activation;
-      for (const name of targets) {
-        const layer = model.getLayer(name);
-        const call = layer.call.bind(layer);
-        patched.push({ layer, call: layer.call });
-        layer.call = (inputs, kwargs) => {
-          const x = Array.isArray(inputs) ? inputs[0] : inputs;
-          return call(fn(name, x as tf.Tensor), kwargs);
-        };
-      }
-    }
+  return await withTransforms(model, opts.transforms, async () => {
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < split.n; start += batchSize) {
@@ -84,11 +57,45 @@ export async function evaluate(
       correct += c ?? 0;
     }
     return { loss: lossSum / split.n, accuracy: correct / split.n };
+  });
+}
+
+/**
+ * Runs `body` with `transforms` applied to `model`, and leaves the model exactly as it was afterwards (also when
+ * `body` or a transform throws): the kernel of each target layer (`transforms.layers`, default every prunable
+ * layer) is replaced by `weight(layer, kernel, kernelShape)`, and its input activation is mapped by `activation`.
+ * The one implementation of the transform hook, for `evaluate` and for callers that need other outputs (logits).
+ */
+export async function withTransforms<T>(
+  model: tf.LayersModel,
+  transforms: EvalTransforms | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  const t = transforms;
+  const targets = t?.layers ?? prunableLayers(model);
+  const saved = new Map<string, Float32Array>();
+  const patched: { layer: tf.layers.Layer; call: tf.layers.Layer['call'] }[] = [];
+  try {
+    if (t?.weight) {
+      const fn = t.weight;
+      for (const name of targets) saved.set(name, kernelOf(model, name).read().dataSync() as Float32Array);
+      setWeights(model, new Map(targets.map((n) => [n, fn(n, saved.get(n) as Float32Array, kernelShape(model, n))])));
+    }
+    if (t?.activation) {
+      const fn = t.activation;
+      for (const name of targets) {
+        const layer = model.getLayer(name);
+        const call = layer.call.bind(layer);
+        patched.push({ layer, call: layer.call });
+        layer.call = (inputs, kwargs) => {
+          const x = Array.isArray(inputs) ? inputs[0] : inputs;
+          return call(fn(name, x as tf.Tensor), kwargs);
+        };
+      }
+    }
+    return await body();
   } finally {
     for (const p of patched) p.layer.call = p.call;
-    for (const [name, old] of savedKernels) {
-      kernelOf(model, name).write(old);
-      old.dispose();
-    }
+    setWeights(model, saved);
   }
 }

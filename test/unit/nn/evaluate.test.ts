@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/nn/backend/index.js';
-import { createModel, evaluate, getAllWeights, loadDataset, trainModel, type Dataset } from '../../../src/nn/index.js';
+import {
+  createModel,
+  evaluate,
+  getAllWeights,
+  loadDataset,
+  trainModel,
+  withTransforms,
+  type Dataset,
+} from '../../../src/nn/index.js';
 
 let data: Dataset;
 let model: tf.LayersModel;
@@ -99,5 +107,29 @@ describe('evaluate', () => {
     expect(zeroed.accuracy).toBeCloseTo(data.test.y.filter((y) => y === cls).length / data.test.n, 10);
     // and the layer is unpatched afterwards
     expect((await evaluate(model, data.test)).accuracy).toBe(identity.accuracy);
+  });
+
+  it('withTransforms leaves the model as it was when the body throws', async () => {
+    const before = getAllWeights(model);
+    const calls = new Map(['conv1', 'fc3'].map((n) => [n, model.getLayer(n).call]));
+    const tensors = tf.memory().numTensors;
+    const transforms = {
+      weight: (_l: string, w: Float32Array) => new Float32Array(w.length),
+      activation: (_l: string, x: tf.Tensor) => tf.zerosLike(x),
+      layers: ['conv1', 'fc3'],
+    };
+    await expect(
+      withTransforms(model, transforms, async () => {
+        // inside, the transforms are in force: the kernels read zero and the layers are patched
+        expect(Math.max(...getAllWeights(model).get('fc3/kernel')!.data.map(Math.abs))).toBe(0);
+        expect(model.getLayer('fc3').call).not.toBe(calls.get('fc3'));
+        throw new Error('body failed');
+      }),
+    ).rejects.toThrow('body failed');
+    const after = getAllWeights(model);
+    for (const [k, v] of before) expect(after.get(k)!.data).toEqual(v.data);
+    for (const [n, call] of calls) expect(model.getLayer(n).call).toBe(call);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect((await evaluate(model, data.test)).accuracy).toBe(reference(model, data).accuracy);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Dashboard at scale: a 10,000-trial sweep's page in headless Chromium (wall time from navigation until every chart
- * has rendered and the trial table is filled), and each JSON endpoint the page calls (median of 5).
+ * has rendered and the trial table is filled), and each JSON endpoint the page calls (median of 5; bytes of the JSON,
+ * and on the wire to a client that accepts gzip, as browsers do).
  *
  *   npm run bench:dashboard                       # table
  *   npm run bench:dashboard -- --trials 20000 --json
@@ -10,6 +11,7 @@
  * accelerators' simulations per trial), as a dry run has none. Uses a database `hwsweep_bench_dashboard` on the
  * embedded PostgreSQL of HWSWEEP_* (started if down; left running).
  */
+import { get as httpGet } from 'node:http';
 import { chromium } from 'playwright-core';
 import pg from 'pg';
 import { createSweepActivities } from '../activities/sweep.js';
@@ -83,7 +85,15 @@ log(`filled results in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const dash = await startDashboard({ port: 0 });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rows: { measurement: string; ms: number; bytes?: number }[] = [];
+const rows: { measurement: string; ms: number; bytes?: number; gzipBytes?: number }[] = [];
+/** Bytes on the wire when the client accepts gzip, as a browser does (fetch() would hide them: it decodes). */
+const gzipBytes = (url: string): Promise<number> =>
+  new Promise((resolve, reject) =>
+    httpGet(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => (n += c.length)).on('end', () => resolve(n));
+    }).on('error', reject),
+  );
 const api = `${dash.url}api/sweeps/${encodeURIComponent(sweepId)}`;
 for (const [name, url] of [
   ['summary', api],
@@ -102,7 +112,7 @@ for (const [name, url] of [
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     times.push(performance.now() - s);
   }
-  rows.push({ measurement: `GET ${name}`, ms: median(times), bytes });
+  rows.push({ measurement: `GET ${name}`, ms: median(times), bytes, gzipBytes: await gzipBytes(url) });
 }
 
 const browser = await chromium.launch({
@@ -140,6 +150,7 @@ if (json) console.log(JSON.stringify({ trials: reg.total, load_average_1m: Numbe
 else {
   console.log(`\nDashboard with ${reg.total} trials (target: sweep page < 2000 ms); 1-minute load average ${load} on ${(await import('node:os')).availableParallelism()} cores`);
   const w = Math.max(...rows.map((r) => r.measurement.length));
-  console.log(`${'measurement'.padEnd(w)}  ${'ms'.padStart(8)}  ${'bytes'.padStart(9)}`);
-  for (const r of rows) console.log(`${r.measurement.padEnd(w)}  ${r.ms.toFixed(0).padStart(8)}  ${(r.bytes === undefined ? '' : String(r.bytes)).padStart(9)}`);
+  const cell = (n: number | undefined) => (n === undefined ? '' : String(n)).padStart(10);
+  console.log(`${'measurement'.padEnd(w)}  ${'ms'.padStart(8)}  ${'bytes'.padStart(10)}  ${'gzip bytes'.padStart(10)}`);
+  for (const r of rows) console.log(`${r.measurement.padEnd(w)}  ${r.ms.toFixed(0).padStart(8)}  ${cell(r.bytes)}  ${cell(r.gzipBytes)}`);
 }

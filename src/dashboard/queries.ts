@@ -9,6 +9,7 @@ import { RunStatus } from '../generated/prisma/enums.js';
 import { loadSettings, workflowUiUrl } from '../services/settings.js';
 import { readOnlyQuery, type Value } from '../store/read-only.js';
 import type { EpochPoint, LayerCompressionRow, LayerCycles, MarginalRow, TrialPoint } from '../plot/types.js';
+import { pointsFromColumns, type TrialPointColumns } from './point-columns.js';
 
 type Row = Record<string, Value>;
 
@@ -114,15 +115,18 @@ export interface SweepSummary extends SweepListRow {
 
 /** One sweep: counts, the axes that vary (and their values) and the accelerators it was simulated on. */
 export async function sweepSummary(id: string): Promise<SweepSummary> {
-  const rows = await q(`${SWEEP_SELECT} where s.id = $1 group by s.id`, [id]);
-  if (!rows[0]) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${id}`, { context: { sweep: id } });
   const { candidateAxes, factorColumns } = await readSchema();
-  const distinct = await q(`select ${candidateAxes.map((c) => `json_agg(distinct ${ident(c)}) as ${ident(c)}`).join(', ')} from trials where sweep_id = $1`, [id]);
+  // Three independent reads, at once (the summary is on the critical path of every page load).
+  const [rows, distinct, acc] = await Promise.all([
+    q(`${SWEEP_SELECT} where s.id = $1 group by s.id`, [id]),
+    q(`select ${candidateAxes.map((c) => `json_agg(distinct ${ident(c)}) as ${ident(c)}`).join(', ')} from trials where sweep_id = $1`, [id]),
+    q(`select distinct s.accelerator from simulations s join trials t on t.id = s.trial_id where t.sweep_id = $1 order by 1`, [id]),
+  ]);
+  if (!rows[0]) throw new HwsweepError('INVALID_ARGUMENT', `no sweep with id ${id}`, { context: { sweep: id } });
   const axes = candidateAxes
     .map((name) => ({ name, values: ((distinct[0]?.[name] as (string | number | null)[] | null) ?? []).filter((v): v is string | number => v !== null) }))
     .filter((a) => a.values.length > 1)
     .map((a) => ({ name: a.name, values: a.values.sort((x, y) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)))) }));
-  const acc = await q(`select distinct s.accelerator from simulations s join trials t on t.id = s.trial_id where t.sweep_id = $1 order by 1`, [id]);
   return { ...sweepRow(rows[0]), axes, accelerators: acc.map((r) => String(r['accelerator'])), factorColumns };
 }
 
@@ -192,27 +196,47 @@ export async function trialPage(
   return { total: Number(total[0]?.['n'] ?? 0), rows: rows.map((r) => ({ ...r, speedups: (r['speedups'] as Record<string, number> | null) ?? {} }) as TrialPage['rows'][number]) };
 }
 
-/** Every (filtered) trial as a chart point: Pareto and parallel-coordinates data. */
-export async function trialPoints(sweepId: string, axes: string[], filter: TrialFilter = {}): Promise<TrialPoint[]> {
+/** What the points of a sweep are made of: its varying axes and the accelerators it was simulated on ({@link sweepSummary}). */
+export type SweepShape = Pick<SweepSummary, 'id' | 'axes' | 'accelerators'>;
+
+/**
+ * Every (filtered) trial as chart data (Pareto fronts, parallel coordinates) in columns ({@link TrialPointColumns}),
+ * as the JSON text PostgreSQL builds: one row, so the server neither parses nor re-serialises 10,000 objects and the
+ * cursor is fetched once. Trials in `number` order; a trial simulated twice on one accelerator shows its newest run.
+ */
+export async function trialPointColumnsJson(sweep: SweepShape, filter: TrialFilter = {}): Promise<string> {
   const { trialColumns } = await readSchema();
-  const w = await whereClause(sweepId, filter);
-  const axisCols = axes.filter((a) => trialColumns.has(a) && !NOT_AXES.has(a));
+  const w = await whereClause(sweep.id, filter);
+  const params = [...w.params];
+  const param = (v: unknown): string => `$${params.push(v)}::text`;
+  const axisCols = sweep.axes.map((a) => a.name).filter((a) => trialColumns.has(a) && !NOT_AXES.has(a));
+  const column = (expr: string) => `coalesce(json_agg(${expr} order by tr.number), '[]'::json)`;
+  // One column per accelerator (a pivot): a dense array per accelerator, null where the trial has no speedup on it.
+  const accs = sweep.accelerators.map((name, i) => ({ name: param(name), col: `a${i}` }));
+  const sim = accs.length
+    ? `, sim as (
+         select s.trial_id, ${accs.map((a) => `(array_agg(s.speedup order by s.id desc) filter (where s.accelerator = ${a.name}))[1] as ${a.col}`).join(', ')}
+         from simulations s join tr on tr.id = s.trial_id where s.speedup is not null group by s.trial_id)`
+    : '';
   const rows = await q(
-    `select t.id, t.number, t.label, t.status::text as status, t.accuracy, t.model_bytes,
-       ${axisCols.length ? `json_build_object(${axisCols.map((a) => `'${a}', t.${ident(a)}`).join(', ')})` : `'{}'::json`} as axes, ${SPEEDUPS}
-     from trials t where ${w.sql} order by t.number`,
-    w.params,
+    `with tr as (
+       select t.id, t.number, t.label, t.status::text as status, t.accuracy, t.model_bytes${axisCols.map((a) => `, t.${ident(a)}`).join('')}
+       from trials t where ${w.sql})${sim}
+     select json_build_object(
+       'id', ${column('tr.id')}, 'number', ${column('tr.number')}, 'label', ${column('tr.label')},
+       'status', ${column('tr.status')}, 'accuracy', ${column('tr.accuracy')}, 'modelBytes', ${column('tr.model_bytes')},
+       'axes', json_build_object(${axisCols.map((a) => `'${a}', ${column(`tr.${ident(a)}`)}`).join(', ')}),
+       'speedup', json_build_object(${accs.map((a) => `${a.name}, ${column(`sim.${a.col}`)}`).join(', ')})
+     )::text as columns
+     from tr${accs.length ? ' left join sim on sim.trial_id = tr.id' : ''}`,
+    params,
   );
-  return rows.map((r) => ({
-    id: String(r['id']),
-    number: Number(r['number']),
-    label: String(r['label']),
-    status: String(r['status']),
-    accuracy: toNum(r['accuracy']),
-    modelBytes: toNum(r['model_bytes']),
-    axes: (r['axes'] as TrialPoint['axes']) ?? {},
-    speedup: (r['speedups'] as Record<string, number> | null) ?? {},
-  }));
+  return String(rows[0]?.['columns']);
+}
+
+/** Every (filtered) trial as a chart point ({@link trialPointColumnsJson}, decoded): `hwsweep plot`'s data. */
+export async function trialPoints(sweep: SweepShape, filter: TrialFilter = {}): Promise<TrialPoint[]> {
+  return pointsFromColumns(JSON.parse(await trialPointColumnsJson(sweep, filter)) as TrialPointColumns);
 }
 
 /** Numeric axes with more values than this are grouped into this many equal-width bins in the marginals. */

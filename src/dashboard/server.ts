@@ -1,26 +1,29 @@
 /**
  * `hwsweep dashboard`: a small node:http server over the read-only role. Serves the page (public/), the client
  * (client/*.ts bundled once at start by esbuild, in memory), ECharts from node_modules (no CDN: works offline)
- * and a JSON API that does its aggregation in PostgreSQL.
+ * and a JSON API that does its aggregation in PostgreSQL; bodies over 8 KiB are gzipped when the client accepts it.
  *
  * API (all GET, JSON unless said):
  * - `/api/sweeps`: every sweep with counts per status and its Temporal UI link
  * - `/api/sweeps/<id>`: counts, the axes that vary (with values), accelerators, speedup factor columns
  * - `/api/sweeps/<id>/trials?sort=<col|speedup:acc>&desc=1&page=0&size=50&status=FAILED&f.<axis>=<value>`: one page
  * - `/api/sweeps/<id>/trials.csv?…`: every filtered row as CSV
- * - `/api/sweeps/<id>/points?…` and `/marginals?…`: chart data for the same filters
+ * - `/api/sweeps/<id>/points?…`: chart data for the same filters, as columns (src/dashboard/point-columns.ts)
+ * - `/api/sweeps/<id>/marginals?…`: per-value means for the same filters
  * - `/api/trials/<id>`: one trial, its simulations, curves and per-layer data
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
 import { build } from 'esbuild';
 import { csv, type Cell } from '../cli/format.js';
 import { HwsweepError } from '../errors.js';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
 import { closeReadOnly } from '../store/read-only.js';
-import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPoints, type SweepSummary, type TrialFilter } from './queries.js';
+import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPointColumnsJson, type SweepShape, type SweepSummary, type TrialFilter } from './queries.js';
 
 const DASHBOARD_DIR = join(PACKAGE_ROOT, 'src', 'dashboard');
 
@@ -60,8 +63,31 @@ function intParam(params: URLSearchParams, name: string, dflt: number): number {
   return n;
 }
 
-type Handler = (m: RegExpMatchArray, url: URL) => Promise<{ type: string; body: string | Buffer }>;
-const json = (v: unknown) => ({ type: 'application/json; charset=utf-8', body: JSON.stringify(v) });
+interface Reply {
+  type: string;
+  body: string | Buffer;
+  /** The same bytes on every request (the page, the client bundle, ECharts): compressed once, then reused. */
+  fixed?: boolean;
+}
+type Handler = (m: RegExpMatchArray, url: URL) => Promise<Reply>;
+
+const gzipAsync = promisify(gzip);
+/** Smaller bodies go out as they are: compressing them saves less than it costs. */
+const COMPRESS_MIN_BYTES = 8 * 1024;
+
+/** Whether an `Accept-Encoding` header accepts gzip: `gzip`, or else `*`, listed without `q=0`. */
+export function acceptsGzip(header: string | undefined): boolean {
+  const quality = new Map<string, number>();
+  for (const part of (header ?? '').split(',')) {
+    const [coding = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    quality.set(coding, q === undefined ? 1 : Number(q.slice(2)));
+  }
+  return (quality.get('gzip') ?? quality.get('*') ?? 0) > 0;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const json = (v: unknown): Reply => ({ type: JSON_TYPE, body: JSON.stringify(v) });
 
 export interface DashboardServer {
   server: Server;
@@ -77,26 +103,31 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
     Promise.resolve(readFileSync(join(DASHBOARD_DIR, 'public', 'style.css'), 'utf8')),
   ]);
   const echartsJs = readFileSync(echartsFile());
-  // A sweep's axes are fixed when its trials are registered: remember them briefly instead of every API call
-  // re-aggregating the trials (each page load calls four endpoints).
-  const axesCache = new Map<string, { at: number; axes: Promise<SweepSummary['axes']> }>();
-  const sweepAxes = (id: string): Promise<SweepSummary['axes']> => {
-    const hit = axesCache.get(id);
-    if (hit && Date.now() - hit.at < 10_000) return hit.axes;
-    const axes = sweepSummary(id).then((s) => s.axes);
-    axesCache.set(id, { at: Date.now(), axes });
-    axes.catch(() => axesCache.delete(id));
-    return axes;
+  // A sweep's axes are fixed when its trials are registered, its accelerators by its spec: remember them briefly
+  // instead of every API call re-aggregating the trials. A page load calls four endpoints at once: the summary's own
+  // (fresh) computation serves the other three.
+  const shapes = new Map<string, { at: number; shape: Promise<SweepShape> }>();
+  const freshSummary = (id: string): Promise<SweepSummary> => {
+    const shape = sweepSummary(id);
+    shapes.set(id, { at: Date.now(), shape });
+    shape.catch(() => {
+      if (shapes.get(id)?.shape === shape) shapes.delete(id);
+    });
+    return shape;
   };
-  const axesOf = async (id: string): Promise<string[]> => (await sweepAxes(id)).map((a) => a.name);
+  const sweepShape = (id: string): Promise<SweepShape> => {
+    const hit = shapes.get(id);
+    return hit && Date.now() - hit.at < 10_000 ? hit.shape : freshSummary(id);
+  };
+  const axesOf = async (id: string): Promise<string[]> => (await sweepShape(id)).axes.map((a) => a.name);
 
   const routes: [RegExp, Handler][] = [
-    [/^\/$/, async () => ({ type: 'text/html; charset=utf-8', body: indexHtml })],
-    [/^\/app\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: clientJs })],
-    [/^\/style\.css$/, async () => ({ type: 'text/css; charset=utf-8', body: css })],
-    [/^\/vendor\/echarts\.min\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: echartsJs })],
+    [/^\/$/, async () => ({ type: 'text/html; charset=utf-8', body: indexHtml, fixed: true })],
+    [/^\/app\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: clientJs, fixed: true })],
+    [/^\/style\.css$/, async () => ({ type: 'text/css; charset=utf-8', body: css, fixed: true })],
+    [/^\/vendor\/echarts\.min\.js$/, async () => ({ type: 'text/javascript; charset=utf-8', body: echartsJs, fixed: true })],
     [/^\/api\/sweeps$/, async () => json(await listSweeps())],
-    [/^\/api\/sweeps\/([^/]+)$/, async (m) => json(await sweepSummary(decodeURIComponent(m[1]!)))],
+    [/^\/api\/sweeps\/([^/]+)$/, async (m) => json(await freshSummary(decodeURIComponent(m[1]!)))],
     [
       /^\/api\/sweeps\/([^/]+)\/trials(\.csv)?$/,
       async (m, url) => {
@@ -118,10 +149,27 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
         return { type: 'text/csv; charset=utf-8', body: `${csv(flat as Record<string, Cell>[])}\n` };
       },
     ],
-    [/^\/api\/sweeps\/([^/]+)\/points$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await trialPoints(id, await axesOf(id), filterFrom(url.searchParams))); }],
-    [/^\/api\/sweeps\/([^/]+)\/marginals$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await marginals(id, await sweepAxes(id), filterFrom(url.searchParams))); }],
+    [
+      /^\/api\/sweeps\/([^/]+)\/points$/,
+      async (m, url) => {
+        const id = decodeURIComponent(m[1]!);
+        return { type: JSON_TYPE, body: await trialPointColumnsJson(await sweepShape(id), filterFrom(url.searchParams)) };
+      },
+    ],
+    [/^\/api\/sweeps\/([^/]+)\/marginals$/, async (m, url) => { const id = decodeURIComponent(m[1]!); return json(await marginals(id, (await sweepShape(id)).axes, filterFrom(url.searchParams))); }],
     [/^\/api\/trials\/([^/]+)$/, async (m) => json(await trialDetail(decodeURIComponent(m[1]!)))],
   ];
+
+  // gzip when the client accepts it: the 10,000-trial points payload is ~1 MB of JSON, ~0.15 MB gzipped.
+  const fixedGzip = new Map<string, Promise<Buffer>>();
+  async function encoded(req: IncomingMessage, path: string, out: Reply): Promise<{ body: string | Buffer; gzipped: boolean }> {
+    const bytes = typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.length;
+    if (bytes < COMPRESS_MIN_BYTES || !acceptsGzip(req.headers['accept-encoding'])) return { body: out.body, gzipped: false };
+    if (!out.fixed) return { body: await gzipAsync(out.body, { level: constants.Z_BEST_SPEED }), gzipped: true };
+    let once = fixedGzip.get(path);
+    if (!once) fixedGzip.set(path, (once = gzipAsync(out.body, { level: constants.Z_BEST_COMPRESSION })));
+    return { body: await once, gzipped: true };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -134,8 +182,14 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
       if (!m) continue;
       try {
         const out = await h(m, url);
-        res.writeHead(200, { 'content-type': out.type, 'cache-control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : out.body);
+        const { body, gzipped } = await encoded(req, url.pathname, out);
+        res.writeHead(200, {
+          'content-type': out.type,
+          'cache-control': 'no-store',
+          vary: 'accept-encoding',
+          ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
       } catch (err) {
         const bad = err instanceof HwsweepError && err.code === 'INVALID_ARGUMENT';
         const notFound = bad && /^no (sweep|trial) with id/.test(err.message);

@@ -38,7 +38,7 @@ export async function figureOption(req: FigureRequest): Promise<EChartsOption> {
   const axes = summary.axes.map((a) => a.name);
   switch (req.kind) {
     case 'pareto': {
-      const points = await trialPoints(req.sweepId, axes);
+      const points = await trialPoints(summary);
       if (req.x === 'size') return paretoOption(points, { kind: 'size' });
       const acc = req.x ?? summary.accelerators[0];
       if (!acc || !summary.accelerators.includes(acc))
@@ -46,7 +46,7 @@ export async function figureOption(req: FigureRequest): Promise<EChartsOption> {
       return paretoOption(points, { kind: 'speedup', accelerator: acc });
     }
     case 'parallel':
-      return parallelOption(await trialPoints(req.sweepId, axes), axes, summary.accelerators);
+      return parallelOption(await trialPoints(summary), axes, summary.accelerators);
     case 'curves':
     case 'layers': {
       const d = await trialDetail(await pickTrial(req.sweepId, req.trial));

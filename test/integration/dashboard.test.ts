@@ -1,8 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pointsFromColumns, type TrialPointColumns } from '../../src/dashboard/point-columns.js';
+import type { SweepSummary } from '../../src/dashboard/queries.js';
 import { startDashboard, type DashboardServer } from '../../src/dashboard/server.js';
 import { writeFigure } from '../../src/plot/figure.js';
 import { SweepHarness, tinySpec } from '../helpers/sweep.js';
@@ -138,6 +142,38 @@ describe('hwsweep dashboard in headless Chromium, on a real sweep', () => {
     await open(`#/compare?trials=${ids.map(encodeURIComponent).join(',')}`);
     expect(await page.locator('#compare-trials thead th').count()).toBe(3); // field + one column per trial
     expect(await marks(`compare-curves-${ids[0]}`)).toBeGreaterThan(0);
+  });
+
+  it('the points payload (columns) holds every trial as the database does, read row by row; big bodies go gzipped', async () => {
+    for (const id of [real, dry]) {
+      const summary = (await (await fetch(new URL(`api/sweeps/${encodeURIComponent(id)}`, dash.url))).json()) as SweepSummary;
+      const body = await (await fetch(new URL(`api/sweeps/${encodeURIComponent(id)}/points`, dash.url))).text();
+      const axes = summary.axes.map((a) => a.name);
+      expect(axes.length, id).toBeGreaterThan(0);
+      // The reference: one query per trial for its speedups, values as node-postgres parses them.
+      const trials = (await db.query<Record<string, string | number | null>>(`select id, number, label, status::text as status, accuracy, model_bytes, ${axes.map((a) => `"${a}"`).join(', ')} from trials where sweep_id = $1 order by number`, [id])).rows;
+      const expected = [];
+      for (const t of trials) {
+        const sims = (await db.query<{ accelerator: string; speedup: number }>(`select accelerator, speedup from simulations where trial_id = $1 and speedup is not null`, [t['id']])).rows;
+        expected.push({
+          id: t['id'], number: t['number'], label: t['label'], status: t['status'], accuracy: t['accuracy'], modelBytes: t['model_bytes'],
+          axes: Object.fromEntries(axes.map((a) => [a, t[a]])),
+          speedup: Object.fromEntries(sims.map((s) => [s.accelerator, s.speedup])),
+        });
+      }
+      expect(pointsFromColumns(JSON.parse(body) as TrialPointColumns), id).toEqual(expected);
+    }
+    const echartsJs = new URL('vendor/echarts.min.js', dash.url);
+    const zipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) =>
+      httpGet(echartsJs, { headers: { 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      }).on('error', reject),
+    );
+    expect(zipped.encoding).toBe('gzip');
+    const plain = Buffer.from(await (await fetch(echartsJs, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer());
+    expect(gunzipSync(zipped.body).equals(plain)).toBe(true);
+    expect(zipped.body.length).toBeLessThan(plain.length / 2);
   });
 
   it('hwsweep plot writes the four kinds as SVG (same bytes twice) and PNG', async () => {

@@ -7,6 +7,7 @@
 import type * as Echarts from 'echarts';
 import { compressionOption, curvesOption, energyOption, layersOption, marginalsOption, paretoCompareOption, paretoOption, parallelOption } from '../../plot/charts.js';
 import type { MarginalRow, TrialPoint } from '../../plot/types.js';
+import { pointsFromColumns, type TrialPointColumns } from '../point-columns.js';
 import type { SweepListRow, SweepSummary, TrialDetail, TrialPage } from '../queries.js';
 
 declare const echarts: typeof Echarts;
@@ -23,6 +24,11 @@ async function api<T>(path: string): Promise<T> {
   const body = (await r.json()) as T & { error?: string };
   if (!r.ok) throw new Error(body.error ?? `${r.status} ${r.statusText}`);
   return body;
+}
+
+/** A sweep's chart data: sent as columns (compact), drawn as one object per trial. */
+async function fetchPoints(path: string): Promise<TrialPoint[]> {
+  return pointsFromColumns(await api<TrialPointColumns>(path));
 }
 
 function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
@@ -143,7 +149,7 @@ async function sweepPage(id: string, st: SweepState): Promise<void> {
   const base = `/api/sweeps/${encodeURIComponent(id)}`;
   const [summary, points, marg, page] = await Promise.all([
     api<SweepSummary>(base),
-    api<TrialPoint[]>(`${base}/points?${query(st)}`),
+    fetchPoints(`${base}/points?${query(st)}`),
     api<MarginalRow[]>(`${base}/marginals?${query(st)}`),
     api<TrialPage>(`${base}/trials?${query(st, { sort: st.sort, desc: st.desc ? '1' : '0', page: String(st.page), size: String(PAGE_SIZE) })}`),
   ]);
@@ -293,7 +299,7 @@ async function comparePage(params: URLSearchParams): Promise<void> {
   const sweeps = (params.get('sweeps') ?? '').split(',').filter(Boolean);
   const trials = (params.get('trials') ?? '').split(',').filter(Boolean);
   if (sweeps.length) {
-    const sets = await Promise.all(sweeps.map(async (id) => ({ name: id, summary: await api<SweepSummary>(`/api/sweeps/${encodeURIComponent(id)}`), points: await api<TrialPoint[]>(`/api/sweeps/${encodeURIComponent(id)}/points`) })));
+    const sets = await Promise.all(sweeps.map(async (id) => ({ name: id, summary: await api<SweepSummary>(`/api/sweeps/${encodeURIComponent(id)}`), points: await fetchPoints(`/api/sweeps/${encodeURIComponent(id)}/points`) })));
     const accs = [...new Set(sets.flatMap((s) => s.summary.accelerators))].sort();
     app.replaceChildren(
       h('h1', {}, `Compare sweeps: ${sweeps.join(' · ')}`),

@@ -164,6 +164,9 @@ export interface TrialPage {
   rows: (Record<string, Cell> & { speedups: Record<string, number> })[];
 }
 
+/** The most rows one page of the trial table may have (`size`; 0 = every row, for the CSV download). */
+export const TRIAL_PAGE_MAX_SIZE = 10_000;
+
 /**
  * One page of a sweep's trials, sorted by `sort` (a trials column, or `speedup:<accelerator>`), with the varying axes,
  * the outcomes and the speedup per accelerator. `size` 0 = every row (CSV download).
@@ -185,7 +188,7 @@ export async function trialPage(
   const dir = opts.desc ? 'desc nulls last' : 'asc nulls last';
   const size = opts.size ?? 50;
   const page = opts.page ?? 0;
-  if (!Number.isInteger(size) || size < 0 || size > 10_000) throw new HwsweepError('INVALID_ARGUMENT', `size: ${size} is not an integer in [0, 10000]`, { context: { size } });
+  if (!Number.isInteger(size) || size < 0 || size > TRIAL_PAGE_MAX_SIZE) throw new HwsweepError('INVALID_ARGUMENT', `size: ${size} is not an integer in [0, ${TRIAL_PAGE_MAX_SIZE}]`, { context: { size } });
   if (!Number.isInteger(page) || page < 0) throw new HwsweepError('INVALID_ARGUMENT', `page: ${page} is not an integer ≥ 0`, { context: { page } });
   const limit = size > 0 ? ` limit ${size} offset ${page * size}` : '';
   const cols = ['t.id', 't.number', 't.label', 't.status::text as status', ...opts.axes.filter((a) => trialColumns.has(a)).map((a) => `t.${ident(a)}`), ...TRIAL_RESULT_COLUMNS.map((c) => `t.${c}`), 't.error'];

@@ -19,11 +19,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
 import { build } from 'esbuild';
+import { integerArg } from '../cli/args.js';
 import { csv, type Cell } from '../cli/format.js';
 import { HwsweepError } from '../errors.js';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
 import { closeReadOnly } from '../store/read-only.js';
-import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPointColumnsJson, type SweepShape, type SweepSummary, type TrialFilter } from './queries.js';
+import { listSweeps, marginals, sweepSummary, trialDetail, trialPage, trialPointColumnsJson, TRIAL_PAGE_MAX_SIZE, type SweepShape, type SweepSummary, type TrialFilter } from './queries.js';
 
 const DASHBOARD_DIR = join(PACKAGE_ROOT, 'src', 'dashboard');
 
@@ -55,12 +56,18 @@ export function filterFrom(params: URLSearchParams): TrialFilter {
   return { ...(status.length ? { status } : {}), axes };
 }
 
-function intParam(params: URLSearchParams, name: string, dflt: number): number {
+/**
+ * An integer query parameter in `[min, max]`, read by the CLI's one numeric parser (src/cli/args.ts): the same
+ * rules and message (`size = 1e3 is not an integer in [0, 10000]`), as a 400 here.
+ */
+export function intParam(params: URLSearchParams, name: string, dflt: number, min: number, max?: number): number {
   const raw = params.get(name);
   if (raw === null || raw === '') return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw new HwsweepError('INVALID_ARGUMENT', `${name}: "${raw}" is not an integer`, { context: { [name]: raw } });
-  return n;
+  try {
+    return integerArg(name, min, max)(raw);
+  } catch (err) {
+    throw new HwsweepError('INVALID_ARGUMENT', (err as Error).message, { context: { [name]: raw } });
+  }
 }
 
 interface Reply {
@@ -140,8 +147,8 @@ export async function startDashboard(opts: { port?: number; host?: string } = {}
           filter: filterFrom(p),
           sort: p.get('sort') || 'number',
           desc: p.get('desc') === '1',
-          page: asCsv ? 0 : intParam(p, 'page', 0),
-          size: asCsv ? 0 : intParam(p, 'size', 50),
+          page: asCsv ? 0 : intParam(p, 'page', 0, 0),
+          size: asCsv ? 0 : intParam(p, 'size', 50, 0, TRIAL_PAGE_MAX_SIZE),
         });
         if (!asCsv) return json(page);
         const accs = [...new Set(page.rows.flatMap((r) => Object.keys(r['speedups'] as Record<string, number>)))].sort();

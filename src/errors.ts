@@ -71,3 +71,19 @@ export function checkArg(ok: boolean, where: string, param: string, value: unkno
     });
   }
 }
+
+/** {@link checkArg} for a value from a fixed list; the message lists the list (`is not one of 'a' | 'b'`). */
+export function checkOneOf<const T extends readonly string[]>(
+  where: string,
+  param: string,
+  value: unknown,
+  allowed: T,
+): asserts value is T[number] {
+  checkArg(
+    (allowed as readonly unknown[]).includes(value),
+    where,
+    param,
+    value,
+    `one of ${allowed.map((v) => `'${v}'`).join(' | ')}`,
+  );
+}

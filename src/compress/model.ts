@@ -13,12 +13,12 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkArg } from '../errors.js';
+import { checkArg, checkOneOf } from '../errors.js';
 import { evaluate, getWeights, kernelShape, prunableLayers, withTransforms } from '../nn/index.js';
 import type { EvalTransforms, Masks, Split } from '../nn/index.js';
 import { Rng } from '../shared/rng.js';
 import { snapToCentroids } from './cluster/assign.js';
-import { type ActivationMode, refineOnline, staticActivationCentroids } from './cluster/activations.js';
+import { ActivationModes, type ActivationMode, refineOnline, staticActivationCentroids } from './cluster/activations.js';
 import type { EmptyClusterRule, KmeansInit } from './cluster/kmeans1d.js';
 import { type ClusteredTensor, type Granularity, clusterTensor, decodeTensor } from './cluster/tensor.js';
 import { fromCodes, toCodes } from './quantize/fixed-point.js';
@@ -315,13 +315,7 @@ export async function clusterModel(model: tf.LayersModel, opts: ClusterModelOpti
   const a = opts.activations;
   if (a) {
     const mode = a.mode ?? 'static';
-    checkArg(
-      mode === 'static' || mode === 'online',
-      'clusterModel',
-      'activations.mode',
-      mode,
-      "one of 'static' | 'online'",
-    );
+    checkOneOf('clusterModel', 'activations.mode', mode, ActivationModes);
     const calib = await captureLayerInputs(model, a.calibration, { layers });
     activationCentroids = new Map(
       layers.map((l) => [l, staticActivationCentroids(calib.get(l) as Float32Array, a.k, { rng })]),

@@ -6,7 +6,7 @@
  * Assignment rule: a value goes to the nearest centroid; ties -> lower index. It is evaluated through
  * the midpoints `m_k = (c_k + c_{k+1})/2` in float64 (`v <= m_k` -> cluster k or lower).
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 import type { Rng } from '../../shared/rng.js';
 import { buildSorted, countAtMost, type SortedValues } from './sorted-values.js';
 
@@ -68,13 +68,7 @@ export function kmeansSorted(sv: SortedValues, k: number, opts: KmeansOptions = 
   const maxIt = opts.maxIterations ?? 100;
   checkArg(Number.isInteger(maxIt) && maxIt >= 1, 'kmeans1d', 'maxIterations', maxIt, 'an integer >= 1');
   const rule = opts.emptyCluster ?? 'move';
-  checkArg(
-    (EmptyClusterRules as readonly string[]).includes(rule),
-    'kmeans1d',
-    'emptyCluster',
-    rule,
-    "one of 'move' | 'drop'",
-  );
+  checkOneOf('kmeans1d', 'emptyCluster', rule, EmptyClusterRules);
   let c = initCentroids(sv, k, opts);
   const history: number[] | undefined = opts.trackInertia ? [] : undefined;
   let prev: Int32Array | undefined;
@@ -103,13 +97,7 @@ function initCentroids(sv: SortedValues, k: number, opts: KmeansOptions): Float6
     return c.sort();
   }
   const init = opts.init ?? 'linear';
-  checkArg(
-    (KmeansInits as readonly string[]).includes(init),
-    'kmeans1d',
-    'init',
-    init,
-    "one of 'linear' | 'kmeans++' | 'density'",
-  );
+  checkOneOf('kmeans1d', 'init', init, KmeansInits);
   const c = new Float64Array(k);
   const lo = v[0] as number;
   const hi = v[n - 1] as number;

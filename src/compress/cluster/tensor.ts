@@ -2,7 +2,7 @@
  * Weight clustering of a whole kernel (METHODS §5.2 step 2): per layer (one codebook) or per output
  * channel (one codebook per last-axis index of an HWIO / `[inC, outC]` kernel).
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 import { assignCodes, decodeCodes } from './assign.js';
 import { type KmeansOptions, kmeans1d } from './kmeans1d.js';
 
@@ -40,13 +40,7 @@ export function clusterTensor(
   const n = shape.reduce((a, b) => a * b, 1);
   checkArg(n === w.length, 'clusterTensor', 'shape', `[${shape.join(',')}]`, `a shape with ${w.length} elements`);
   const granularity = opts.granularity ?? 'layer';
-  checkArg(
-    (Granularities as readonly string[]).includes(granularity),
-    'clusterTensor',
-    'granularity',
-    granularity,
-    "one of 'layer' | 'channel'",
-  );
+  checkOneOf('clusterTensor', 'granularity', granularity, Granularities);
   checkArg(Number.isInteger(k) && k >= 1 && k <= 65535, 'clusterTensor', 'K', k, 'an integer in [1, 65535]');
   if (granularity === 'layer') {
     const nz = nonZeros(w);

@@ -8,7 +8,7 @@
  * `ε = 1e-4` (`'smooth'`): zero entries get `+ε`, non-zero entries `-ε·nZeros/nNonZeros`, then both
  * are normalised and KL is summed over every position.
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 import { absHistogram } from './histogram.js';
 
 export const ZeroHandlings = ['inf', 'smooth'] as const;
@@ -40,13 +40,7 @@ export function klSearch(h: ArrayLike<number>, opts: KlOptions): KlSearchResult 
   checkArg(Number.isInteger(Q) && Q >= 1, 'klSearch', 'targetBins', Q, 'an integer >= 1');
   checkArg(B >= Q, 'klSearch', 'bins', B, `>= targetBins (${Q})`);
   const zh = opts.zeroHandling ?? 'inf';
-  checkArg(
-    (ZeroHandlings as readonly string[]).includes(zh),
-    'klSearch',
-    'zeroHandling',
-    zh,
-    "one of 'inf' | 'smooth'",
-  );
+  checkOneOf('klSearch', 'zeroHandling', zh, ZeroHandlings);
   const eps = opts.smoothEps ?? 1e-4;
   checkArg(eps > 0 && eps < 1, 'klSearch', 'smoothEps', eps, 'in (0, 1)');
   // suffix sums for the outlier mass

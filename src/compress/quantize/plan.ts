@@ -2,7 +2,7 @@
  * Per-tensor quantization plans (METHODS §3.2): bit width, threshold, fractional length for the
  * weights and, separately, the input activations of every layer (W8A8, W4A8, W16A8 …).
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 import type { Rng } from '../../shared/rng.js';
 import { checkFormat, type Rounding, Roundings } from './fixed-point.js';
 import { searchFl } from './fl-search.js';
@@ -52,15 +52,9 @@ export function resolveConfig(
 ): Required<Omit<TensorQuantConfig, 'maxSearchValues'>> & { maxSearchValues: number } {
   checkFormat(where, { bits: c.bits, fl: 0 });
   const threshold = c.bits === 16 ? 'max' : (c.threshold ?? (kind === 'weights' ? 'max' : 'kl'));
-  checkArg(
-    (ThresholdMethods as readonly string[]).includes(threshold),
-    where,
-    'threshold',
-    threshold,
-    "one of 'max' | 'percentile' | 'kl'",
-  );
+  checkOneOf(where, 'threshold', threshold, ThresholdMethods);
   const rounding = c.rounding ?? 'sr';
-  checkArg((Roundings as readonly string[]).includes(rounding), where, 'rounding', rounding, "one of 'rna' | 'sr'");
+  checkOneOf(where, 'rounding', rounding, Roundings);
   const targetBins = c.targetBins ?? 2 ** (c.bits - 1);
   const bins = c.bins ?? 2048;
   checkArg(Number.isInteger(bins) && bins >= 1, where, 'bins', bins, 'an integer >= 1');

@@ -2,7 +2,7 @@
  * Power-of-two weight quantization: INQ (Zhou et al., ICLR 2017) and the sign-based GSNQ reading
  * (Sui et al. 2022), METHODS §6.4 [I]. Values become `0` or `±2^e`, so multiplications become shifts.
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 
 export const Pow2Modes = ['symmetric', 'sign-based'] as const;
 /** `symmetric` = INQ (one range from `max|W|`); `sign-based` = GSNQ (separate ranges for w>0 and w<0). */
@@ -108,13 +108,7 @@ export interface Pow2Result {
  */
 export function quantizePow2(w: ArrayLike<number>, bits: number, mode: Pow2Mode = 'symmetric'): Pow2Result {
   checkArg(Number.isInteger(bits) && bits >= 2 && bits <= 16, 'quantizePow2', 'bits', bits, 'an integer in [2, 16]');
-  checkArg(
-    (Pow2Modes as readonly string[]).includes(mode),
-    'quantizePow2',
-    'mode',
-    mode,
-    "one of 'symmetric' | 'sign-based'",
-  );
+  checkOneOf('quantizePow2', 'mode', mode, Pow2Modes);
   const lv = layerPow2Levels(w, bits, mode);
   const values = new Float32Array(w.length);
   for (let i = 0; i < w.length; i++) values[i] = quantizeToLevels(w[i] as number, lv);

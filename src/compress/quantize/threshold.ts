@@ -2,7 +2,7 @@
  * Clipping thresholds `T` for fixed-point quantization (METHODS §3.2 step 2a, §3.5):
  * `max` (= max|x|), `percentile` (nearest-rank percentile of |x|) and `kl` (§3.3).
  */
-import { checkArg } from '../../errors.js';
+import { checkArg, checkOneOf } from '../../errors.js';
 import { absMax } from './histogram.js';
 import { klThreshold, type ZeroHandling } from './kl-threshold.js';
 
@@ -74,13 +74,7 @@ export function quickselect(a: Float32Array | Float64Array, k: number): number {
 
 /** Threshold `T >= 0` of a tensor by the chosen method. */
 export function computeThreshold(x: ArrayLike<number>, opts: ThresholdOptions): number {
-  checkArg(
-    (ThresholdMethods as readonly string[]).includes(opts.method),
-    'computeThreshold',
-    'method',
-    opts.method,
-    "one of 'max' | 'percentile' | 'kl'",
-  );
+  checkOneOf('computeThreshold', 'method', opts.method, ThresholdMethods);
   switch (opts.method) {
     case 'max':
       return absMax(x);

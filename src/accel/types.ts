@@ -200,13 +200,12 @@ export interface ByteSplit {
   metadata: number;
 }
 
-export interface LayerStats {
-  name: string;
-  engine: EngineKind;
+/** The cycle and work counts a layer and the whole network both report (the network's are sums, see {@link NetworkTotals}). */
+export interface CycleCounts {
   totalCycles: number;
   computeCycles: number;
   memoryStallCycles: number;
-  /** The reference rule: this layer on the same hardware, uncompressed (see {@link NetworkReport.speedup}). */
+  /** The reference rule: the same hardware running the uncompressed layers (see {@link NetworkReport.speedup}). */
   referenceCycles: number;
   referenceComputeCycles: number;
   denseMacs: number;
@@ -218,6 +217,11 @@ export interface LayerStats {
   utilization: number | null;
   /** Σ_w max_p c / Σ_w mean_p c (≥ 1; 1 = balanced); null when there is no work. */
   loadImbalance: number | null;
+}
+
+export interface LayerStats extends CycleCounts {
+  name: string;
+  engine: EngineKind;
   /** METHODS §7.5: 1 − W_mean/W_max (0 = balanced); null when there is no work. */
   imbalance: number | null;
   packingFactor: number;
@@ -247,19 +251,7 @@ export interface LayerStats {
 }
 
 /** Whole-network sums; `utilization` is Σ useful / Σ slots, `loadImbalance` the useful-work-weighted mean of the layers'. */
-export interface NetworkTotals {
-  totalCycles: number;
-  computeCycles: number;
-  memoryStallCycles: number;
-  /** Reference run (same hardware, uncompressed network): total and compute cycles. */
-  referenceCycles: number;
-  referenceComputeCycles: number;
-  denseMacs: number;
-  usefulMacs: number;
-  multiplications: number;
-  additions: number;
-  utilization: number | null;
-  loadImbalance: number | null;
+export interface NetworkTotals extends CycleCounts {
   dramBytes: number;
   sramReadBytes: number;
   sramWriteBytes: number;

@@ -24,7 +24,7 @@ import {
   WEIGHT_FORMATS,
 } from './types.js';
 import { strategySchema } from './strategy.js';
-import { describeValue, duration, listOf, num, oneOf, str, strictObj, typeError } from './zod-helpers.js';
+import { describeValue, duration, listOf, num, oneOf, str, strictObj, typeError, uint32 } from './zod-helpers.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -230,7 +230,7 @@ export const specSchema = strictObj({
   accelerators: z
     .array(accelerator, { error: (iss) => `expected a list of accelerators, got ${describeValue(iss.input)}` })
     .default([...DEFAULT_ACCELERATORS]),
-  seeds: listOf(num({ min: 0, max: 2 ** 32 - 1, int: true }), 'a seed').default([0]),
+  seeds: listOf(uint32(), 'a seed').default([0]),
 });
 
 export type RawParsedSpec = z.output<typeof specSchema>;

@@ -69,6 +69,9 @@ export function num(o: NumOpts) {
   });
 }
 
+/** A seed: an integer in `[0, 2^32 - 1]`, what `Rng` takes. */
+export const uint32 = () => num({ min: 0, max: 2 ** 32 - 1, int: true });
+
 /** One of `values`; message `"x" is not one of a, b, c (did you mean "b"?)`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const list = values.join(', ');

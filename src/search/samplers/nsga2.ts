@@ -9,7 +9,7 @@
  * configuration is unique within a sweep.
  */
 import { z } from 'zod';
-import { num, strictObj, typeError } from '../../spec/zod-helpers.js';
+import { num, strictObj, typeError, uint32 } from '../../spec/zod-helpers.js';
 import { readLog, type LogDigest } from '../log.js';
 import {
   constraintSchema,
@@ -43,7 +43,7 @@ function keyList<T extends { key: string }>(schema: z.ZodType<T, string>, what: 
 
 const nsga2Options = strictObj({
   n: num({ min: 1, max: 1_000_000, int: true }).optional(),
-  seed: num({ min: 0, max: 2 ** 32 - 1, int: true }).default(0),
+  seed: uint32().default(0),
   populationSize: num({ min: 2, max: 10_000, int: true }).default(20),
   objectives: keyList(objectiveSchema, 'a metric name like "accuracy" or "speedup@kang-cx"').optional(),
   constraints: keyList(constraintSchema, 'a constraint like "accuracyDrop <= 0.01"').default([]),

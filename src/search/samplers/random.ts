@@ -4,13 +4,13 @@
  */
 import type { z } from 'zod';
 import { sample } from '../../spec/expand.js';
-import { num, strictObj } from '../../spec/zod-helpers.js';
+import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { SearchSpace } from '../space.js';
 import { proposedCount, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
 
 const randomOptions = strictObj({
   n: num({ min: 1, max: 1_000_000, int: true }).optional(),
-  seed: num({ min: 0, max: 2 ** 32 - 1, int: true }).default(0),
+  seed: uint32().default(0),
 })
   .superRefine((o, ctx) => {
     if (o.n === undefined) {

@@ -31,7 +31,7 @@ export type {
   SpeedupSplit,
   SystolicParams,
 } from './types.js';
-export { EngineKinds, Dataflows, EnergyPresetNames } from './types.js';
+export { EngineKinds, Dataflows, EnergyPresetNames, CompatModes } from './types.js';
 export { presets } from './presets.js';
 export { resolveHardware, hardwareProblem, validateHardware, hardwareHash, packingFactor } from './hardware.js';
 export type { MaskStatsCache } from './mask-stats.js';

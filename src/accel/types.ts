@@ -12,6 +12,10 @@ export type EngineKind = (typeof EngineKinds)[number];
 export const Dataflows = ['os', 'ws', 'is'] as const;
 export type Dataflow = (typeof Dataflows)[number];
 
+/** Shape and word conventions of the layer model (docs/simulator.md §4.1): hwsweep's own, or SCALE-Sim v2's. */
+export const CompatModes = ['native', 'scalesim'] as const;
+export type Compat = (typeof CompatModes)[number];
+
 export const PackingStyles = ['none', 'dsp', 'bitfusion'] as const;
 /** `dsp`: pf = ⌊B/bw⌋ (shared activation); `bitfusion`: pf = ⌊B/ba⌋·⌊B/bw⌋; `none`: pf = 1. */
 export type PackingStyle = (typeof PackingStyles)[number];
@@ -265,7 +269,7 @@ export interface NetworkTotals extends CycleCounts {
 export interface NetworkReport {
   hardware: string;
   hardwareHash: string;
-  compat: 'native' | 'scalesim';
+  compat: Compat;
   energyModel: string;
   layers: LayerStats[];
   totals: NetworkTotals;

@@ -7,8 +7,9 @@
 import type { LayerDescriptor } from '../shared/layer.js';
 import type { WeightDims } from '../shared/storage-bits.js';
 import { HwsweepError } from '../errors.js';
+import type { Compat } from './types.js';
 
-export type Compat = 'native' | 'scalesim';
+export type { Compat } from './types.js';
 
 /** One layer as the engines see it. GEMM per group: `[M, K] × [K, N]`. */
 export interface Workload {

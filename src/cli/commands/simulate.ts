@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
 import { integerArg, numberArg } from '../args.js';
 import {
+  CompatModes,
   EnergyPresetNames,
   formatReportTable,
   parseScaleSimCfg,
@@ -16,12 +17,12 @@ import {
   resolveHardware,
   simulateNetwork,
 } from '../../accel/index.js';
-import type { EnergyPresetName, HardwareConfig, LayerCompression, NetworkReport } from '../../accel/index.js';
+import type { Compat, EnergyPresetName, HardwareConfig, LayerCompression, NetworkReport } from '../../accel/index.js';
 
 export interface SimulateCliOptions {
   topology: string;
   config: string;
-  compat?: 'native' | 'scalesim';
+  compat?: Compat;
   masks?: string[];
   energy?: EnergyPresetName;
   json?: boolean;
@@ -162,9 +163,7 @@ export function simulateCommand(): Command {
     .description('simulate a network (SCALE-Sim topology CSV) on an accelerator preset or config')
     .requiredOption('--topology <file>', 'SCALE-Sim topology CSV (conv form, or `Layer, M, N, K,` gemm form)')
     .requiredOption('--config <preset|file>', 'preset name, SCALE-Sim .cfg file, or JSON hardware config')
-    .addOption(
-      new Option('--compat <mode>', 'shape/word conventions').choices(['native', 'scalesim']).default('native'),
-    )
+    .addOption(new Option('--compat <mode>', 'shape/word conventions').choices(CompatModes).default('native'))
     .option('--masks <files...>', 'masks: x.json ({layer: {mask, weightBits, ...}}), layer.bin or layer=file.bin')
     .option(
       '--weight-bits <b>',

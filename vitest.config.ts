@@ -27,7 +27,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // test/workflows: the workflows with stub activities, on the same dev server (STYLE §7).
+          include: ['test/integration/**/*.test.ts', 'test/workflows/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 300_000,

@@ -2,6 +2,7 @@ import type { TrialStore } from '../src/store/trial-store.js';
 import { createBaselineActivities } from './baseline.js';
 import { withFailures } from './failure.js';
 import { createSmokeActivities } from './smoke.js';
+import { createStageActivities } from './stages.js';
 import { createSweepActivities } from './sweep.js';
 import { createTrialActivities } from './trial.js';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSweepActivities(deps.store),
     ...createBaselineActivities(deps.store),
     ...createTrialActivities(deps.store),
+    ...createStageActivities(deps.store),
   });
 }
 

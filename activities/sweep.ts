@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expandSpec, type SweepSpec } from '../src/spec/index.js';
 import type { TrialCounts, TrialStore } from '../src/store/trial-store.js';
+import { isAdaptive, strategyOf } from './search.js';
 
 export interface SweepRegistration {
   /** Trials in the sweep. */
@@ -10,6 +11,12 @@ export interface SweepRegistration {
   /** Trials this call put back to PENDING. */
   requeued: number;
   rejected: number;
+}
+
+/** Trials a sweep will have: its registered trials, or for an adaptive sampler its budget when that is larger. */
+function plannedTotal(registered: number, spec: unknown): number {
+  const s = spec as SweepSpec | undefined;
+  return s?.strategy && isAdaptive(s) ? Math.max(registered, strategyOf(s).sampler.budget) : registered;
 }
 
 export function createSweepActivities(store: TrialStore) {
@@ -24,7 +31,7 @@ export function createSweepActivities(store: TrialStore) {
       if (!sweep) return { total: 0, added: 0, requeued: 0, rejected: 0 };
       const requeued = await store.requeueTrials(input.sweepId, ['RUNNING']);
       await store.setSweepStatus(input.sweepId, 'RUNNING');
-      return { total: sweep.trialCount, added: 0, requeued, rejected: 0 };
+      return { total: plannedTotal(sweep.trialCount, sweep.spec), added: 0, requeued, rejected: 0 };
     },
 
     /**
@@ -45,27 +52,28 @@ export function createSweepActivities(store: TrialStore) {
       if (input.spec) {
         const spec = input.spec; // validated by the CLI before the workflow started
         const x = expandSpec(spec);
+        // An adaptive sampler registers each trial when it proposes it (activities/search.ts `nextTrials`).
+        const adaptive = isAdaptive(spec);
         const r = await store.registerSweep({
           id: input.sweepId,
           name: spec.name,
           spec,
           specHash: createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16),
           workflowId: input.workflowId,
-          trials: x.trials,
+          trials: adaptive ? [] : x.trials,
           rejected: x.rejected,
           ...(input.options ? { options: input.options } : {}),
         });
         ({ added, total } = r);
+        total = plannedTotal(total, spec);
         rejected = x.rejected.length;
       }
       const requeued = input.requeue?.length ? await store.requeueTrials(input.sweepId, input.requeue) : 0;
-      total ??= (await store.sweep(input.sweepId))?.trialCount ?? 0;
+      if (total === undefined) {
+        const sweep = await store.sweep(input.sweepId);
+        total = plannedTotal(sweep?.trialCount ?? 0, sweep?.spec);
+      }
       return { total, added, requeued, rejected };
-    },
-
-    /** Numbers of PENDING trials after `after`, ascending (the sweep workflow's paging). */
-    async pendingTrials(input: { sweepId: string; after: number; limit: number }): Promise<number[]> {
-      return await store.pendingTrials(input.sweepId, input.after, input.limit);
     },
 
     /** Marks trials that never started as CANCELLED (a cancelled sweep leaves no PENDING rows behind). */

@@ -32,6 +32,8 @@ export async function trainWithCheckpoints(args: {
   data: Dataset;
   options: TrainOptions;
   masks?: Masks;
+  /** Stop after this many epochs in all (an early-stopping rung); a later call resumes from the checkpoint. */
+  until?: number;
 }): Promise<EpochMetrics[]> {
   const { store, owner, phase } = args;
   const ctx = Context.current();
@@ -45,6 +47,7 @@ export async function trainWithCheckpoints(args: {
   try {
     const { history } = await trainModel(args.model, args.data, { ...args.options, ...(args.masks ? { masks: args.masks } : {}) }, {
       ...(resumeFrom ? { resumeFrom } : {}),
+      ...(args.until !== undefined ? { until: args.until } : {}),
       signal: ctx.cancellationSignal,
       onEpochEnd: async (m, checkpoint) => {
         // A diverged run would store non-finite weights and then a meaningless result: stop it here, for good.

@@ -1,250 +1,183 @@
-import { Context } from '@temporalio/activity';
-import { applyMask, type PruneResult } from '../src/compress/index.js';
-import { evaluate, getWeights, layerDescriptors, loadModelBytes, saveModelBytes, setWeights } from '../src/nn/index.js';
-import type { TrialConfig } from '../src/spec/index.js';
+import { heartbeat, sleep } from '@temporalio/activity';
 import { HwsweepError } from '../src/errors.js';
-import { artifactIds, type LayerSimulationRow, type SimulationRow, type TrialPatch, type TrialStore } from '../src/store/trial-store.js';
-import { compressForTrial } from '../src/trial/compress.js';
-import { decodeMasks, encodeMasks, type StoredPruning } from '../src/trial/masks.js';
-import { gradualStepConfig, gradualSteps, pruneForTrial } from '../src/trial/prune.js';
-import { incrementalPow2, inqPhase } from '../src/trial/inq.js';
-import { needsRetrainPhase, retrainTrainOptions } from '../src/trial/retrain.js';
-import { decodeSimInput, encodeSimInput } from '../src/trial/sim-input.js';
-import { layerSimulationRows, simulateAll, simulationRow } from '../src/trial/simulate.js';
-import { loadBaselineModel } from './baseline.js';
-import { ensureBackend, trainWithCheckpoints } from './training.js';
+import type { StageNeed, TrialStore } from '../src/store/trial-store.js';
+import { gradualSteps } from '../src/trial/prune.js';
+import { trialStages } from '../src/trial/stage-keys.js';
+import { createPruner } from '../src/search/index.js';
+import type { SweepSpec } from '../src/spec/index.js';
+import { createSearchActivities } from './search.js';
 
-export interface TrialStart {
+/** A stage of a trial's plan: its key and whether a completed result already serves the trial. */
+export interface PlannedStage {
+  key: string;
+  usable: boolean;
+}
+
+/** What a trial workflow runs, decided by `startTrial` from the trial's configuration and the stored stages. */
+export interface TrialPlan {
   trialId: string;
   baselineKey: string;
   label: string;
-  retrain: boolean;
-  /** False when the trial already finished (a re-run of the workflow skips it) or was just completed by reuse. */
+  /** False when the trial already finished (a re-run of the workflow skips it) or was just completed from stored stages. */
   run: boolean;
-  /** The trial whose results this one copied (another sweep completed the same configuration). */
+  /** How a trial that does not run ended: COMPLETED from stage results, REUSED when another trial computed all of them. */
+  finished?: 'COMPLETED' | 'REUSED';
+  /** The trial whose results this one copied (it computed nothing itself). */
   reusedFrom?: string;
+  baselineDone: boolean;
+  retrained: PlannedStage & {
+    /** Retraining epochs of the configuration (0: nothing is retrained) and how many the stage has done. */
+    epochs: number;
+    epochsDone: number;
+    /** Epochs at which the sweep's pruner decides whether the trial goes on (ascending, each < epochs). */
+    rungs: number[];
+  };
+  compressed: PlannedStage;
+  /** One per accelerator, in the trial's order; `index` is the accelerator's position. */
+  simulations: (PlannedStage & { index: number })[];
 }
 
-/** Kernels with the masks applied (never edits the input map). */
-function masked(weights: Map<string, Float32Array>, masks: Map<string, Uint8Array>): Map<string, Float32Array> {
-  return new Map([...weights].map(([name, w]) => [name, masks.has(name) ? applyMask(w, masks.get(name)!) : w]));
+/** The plan of a dry run: no stages. */
+function emptyPlan(row: { id: string; baselineKey: string; label: string }): TrialPlan {
+  const none = { key: '', usable: false };
+  return {
+    trialId: row.id,
+    baselineKey: row.baselineKey,
+    label: row.label,
+    run: false,
+    baselineDone: false,
+    retrained: { ...none, epochs: 0, epochsDone: 0, rungs: [] },
+    compressed: none,
+    simulations: [],
+  };
 }
 
 export function createTrialActivities(store: TrialStore) {
-  /** Records the phase and this activity's attempt on the trial row (a failed trial keeps both). */
-  const enter = async (trialId: string, phase: string): Promise<TrialConfig> => {
-    await store.recordTrialPhase(trialId, phase, { activityAttempt: Context.current().info.attempt });
-    return (await store.trial(trialId)).config;
-  };
-  const record = (trialId: string, phase: string, patch: TrialPatch) => store.recordTrialPhase(trialId, phase, patch);
-
-  /** The trial's network at its latest stage: retrained weights if any, else the baseline with masks applied. */
-  const stagedModel = async (trialId: string, t: TrialConfig, opts: { applyMasks?: boolean } = {}) => {
-    const base = await loadBaselineModel(store, t.baselineKey);
-    const maskBytes = await store.getArtifact(artifactIds.masks(trialId));
-    const { masks, report } = maskBytes ? decodeMasks(maskBytes) : { masks: new Map<string, Uint8Array>(), report: undefined };
-    const retrained = await store.getArtifact(artifactIds.weights(trialId, 'retrained'));
-    if (retrained) loadModelBytes(base.model, retrained);
-    else if (masks.size && opts.applyMasks !== false) setWeights(base.model, masked(getWeights(base.model), masks));
-    return { ...base, masks, report };
-  };
+  const search = createSearchActivities(store);
 
   return {
-    /** Starts the trial, or completes it at once by copying another sweep's result for the same configuration. */
-    async startTrial(input: { sweepId: string; number: number; reuse?: boolean }): Promise<TrialStart> {
+    ...search,
+
+    /**
+     * Starts a trial and plans its path through the stages: each stage's key and whether a completed result
+     * already serves it (src/trial/stage-keys.ts). With `reuse` and every stage served (and no pruner to ask),
+     * the trial is completed at once from those results: the trial-level case of stage reuse.
+     */
+    async startTrial(input: { sweepId: string; number: number; reuse?: boolean; dryRun?: boolean }): Promise<TrialPlan> {
       const row = await store.trialByNumber(input.sweepId, input.number);
-      const ref = { trialId: row.id, baselineKey: row.baselineKey, label: row.label, retrain: needsRetrainPhase(row.config) };
-      if (input.reuse && row.status === 'PENDING') {
-        const reusedFrom = await store.reuseCompleted(row.id);
-        if (reusedFrom) return { ...ref, run: false, reusedFrom };
+      if (input.dryRun) {
+        // Orchestration only: no stage is planned or computed (the cheapest path, what bench:orchestration times).
+        const { run } = await store.startTrial(row.id);
+        return { ...emptyPlan(row), run };
       }
+      const t = row.config;
+      const stages = trialStages(t);
+      const epochs = t.retrain?.epochs ?? 0;
+      const plan: TrialPlan = {
+        trialId: row.id,
+        baselineKey: row.baselineKey,
+        label: row.label,
+        run: false,
+        baselineDone: false,
+        retrained: { key: stages.retrained.key, usable: false, epochs, epochsDone: 0, rungs: [] },
+        compressed: { key: stages.compressed.key, usable: false },
+        simulations: stages.simulations.map((s) => ({ key: s.key, usable: false, index: s.index })),
+      };
       const { run } = await store.startTrial(row.id);
-      return { ...ref, run };
+      if (!run) return { ...plan, run };
+      const reuse = input.reuse ?? false;
+      const needs: StageNeed[] = [
+        stages.retrained,
+        stages.compressed,
+        ...stages.simulations.map((s) => ({ kind: s.kind, key: s.key, inputs: s.inputs, accelerator: s.accelerator })),
+      ];
+      const states = await store.planStages(row.id, { sweepId: input.sweepId, reuse }, needs);
+      const [retrained, compressed, ...sims] = states;
+      const strategy = ((await store.sweep(input.sweepId))?.spec as SweepSpec | undefined)?.strategy;
+      const pruner = strategy?.pruner ? createPruner(strategy.pruner) : undefined;
+      const rungs = pruner && gradualSteps(t) === 1 ? pruner.checkpoints(epochs) : [];
+      plan.retrained = { ...plan.retrained, usable: retrained!.usable, epochsDone: retrained!.epochsDone, rungs };
+      plan.compressed.usable = compressed!.usable;
+      plan.simulations = plan.simulations.map((s, i) => ({ ...s, usable: sims[i]!.usable }));
+      plan.baselineDone = (await store.baseline(row.baselineKey)).status === 'COMPLETED';
+      if (states.every((s) => s.usable) && rungs.length === 0) {
+        const source = compressed!.computedBy;
+        const reusedFrom = source !== null && source !== row.id && states.every((s) => s.computedBy !== row.id) ? source : undefined;
+        const phase = reusedFrom ? 'reused' : 'done';
+        await store.adoptStages(row.id, { keys: states.map((s) => s.key), finish: { status: 'COMPLETED', phase, ...(reusedFrom ? { reusedFrom } : {}) } });
+        await search.recordTrialEnd({ trialId: row.id, status: 'COMPLETED' });
+        return { ...plan, run: false, finished: reusedFrom ? 'REUSED' : 'COMPLETED', ...(reusedFrom ? { reusedFrom } : {}) };
+      }
+      return { ...plan, run: true };
     },
 
-    /** Masks from the baseline's weights; stores them and the pruned (not yet retrained) accuracy. */
-    async pruneTrial(input: { trialId: string }): Promise<{ achievedRatio: number; prunedAccuracy: number }> {
-      const t = await enter(input.trialId, 'prune');
-      await ensureBackend();
-      const { model, data, accuracy: baselineAccuracy } = await loadBaselineModel(store, t.baselineKey);
-      try {
-        const layers = layerDescriptors(model);
-        const weights = getWeights(model);
-        const pruned: PruneResult | undefined = pruneForTrial(t, layers, weights);
-        const masks = pruned?.masks ?? new Map<string, Uint8Array>();
-        if (masks.size) setWeights(model, masked(weights, masks));
-        const { accuracy } = masks.size ? await evaluate(model, data.test) : { accuracy: baselineAccuracy };
-        const total = layers.reduce((a, l) => a + l.weightShape.reduce((x, y) => x * y, 1), 0);
-        const ratio = pruned?.report.overall.achievedRatio ?? 0;
-        await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(masks, pruned?.report) });
-        await record(input.trialId, 'prune', {
-          baselineAccuracy,
-          prunedAccuracy: accuracy,
-          achievedRatio: ratio,
-          weightsTotal: total,
-          weightsKept: pruned?.report.overall.kept ?? total,
-        });
-        return { achievedRatio: ratio, prunedAccuracy: accuracy };
-      } finally {
-        model.dispose();
-      }
+    /** Copies completed stage results onto the trial's rows (result columns, layers, simulations). */
+    async adoptStages(input: { trialId: string; keys: string[] }): Promise<void> {
+      await store.adoptStages(input.trialId, { keys: input.keys });
     },
 
     /**
-     * Masked retraining with LR tracking, then (power-of-two trials) the incremental pow2 retraining; checkpoints
-     * every epoch and stores every finished round, so a retried attempt resumes where the last one stopped.
+     * Waits (heartbeating) for stages another workflow computes. `done`: every stage completed (a retrained
+     * stage: with at least `until` epochs). Not done: none of them is being computed any more (that run was
+     * cancelled or stopped short of `until`), so the caller starts the computation itself.
+     * @throws HwsweepError STAGE_FAILED when one of them failed
      */
-    async retrainTrial(input: { trialId: string }): Promise<{ retrainedAccuracy: number }> {
-      const t = await enter(input.trialId, 'retrain');
-      if (!needsRetrainPhase(t)) throw new HwsweepError('INVALID_ARGUMENT', `trial ${input.trialId} has no retraining configured`);
-      const done = await store.trialResults(input.trialId);
-      if (typeof done.retrainedAccuracy === 'number' && (await store.getArtifact(artifactIds.weights(input.trialId, 'retrained')))) {
-        return { retrainedAccuracy: done.retrainedAccuracy };
-      }
-      await ensureBackend();
-      const steps = gradualSteps(t);
-      // The weights INQ starts from (the pruned net after its retraining), kept so that a retry skips that training.
-      const inqStart = t.inq ? await store.getArtifact(artifactIds.weights(input.trialId, inqPhase(0))) : undefined;
-      // Gradual rounds start from the dense baseline; one-shot retraining from the pruned one.
-      const { model, data, masks } = await stagedModel(input.trialId, t, { applyMasks: steps === 1 || inqStart !== undefined });
-      let finalMasks = masks;
-      try {
-        if (inqStart) loadModelBytes(model, inqStart);
-        else if (t.retrain && t.retrain.epochs > 0) {
-          const options = retrainTrainOptions(t.retrain, t.baseline, t.seed);
-          if (steps === 1) {
-            await trainWithCheckpoints({ store, owner: input.trialId, phase: 'retrain', model, data, options, ...(masks.size ? { masks } : {}) });
-          } else {
-            // Gradual: prune to the step's ratio (previous zeros stay), retrain, repeat; each round is stored, so a
-            // retried attempt skips finished rounds and resumes the current one from its checkpoint.
-            const layers = layerDescriptors(model);
-            let prev: StoredPruning | undefined;
-            for (let step = 1; step <= steps; step++) {
-              const stage = `retrain-${step}`;
-              const done = await store.getArtifact(artifactIds.weights(input.trialId, stage));
-              const doneMasks = await store.getArtifact(artifactIds.masks(`${input.trialId}/${stage}`));
-              if (done && doneMasks) {
-                loadModelBytes(model, done);
-                prev = decodeMasks(doneMasks);
-                continue;
-              }
-              const cfg = gradualStepConfig(t, step, steps, prev?.masks);
-              const result = pruneForTrial(t, layers, getWeights(model), cfg);
-              const stepMasks = result?.masks ?? new Map<string, Uint8Array>();
-              setWeights(model, masked(getWeights(model), stepMasks));
-              await trainWithCheckpoints({ store, owner: input.trialId, phase: stage, model, data, options, masks: stepMasks });
-              const bytes = encodeMasks(stepMasks, result?.report);
-              await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${stage}`), kind: 'masks', ownerId: input.trialId, bytes });
-              await store.putArtifact({ id: artifactIds.weights(input.trialId, stage), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
-              prev = { masks: stepMasks, report: result?.report };
-            }
-            // The final round's masks and report are the trial's (compression and simulation use them).
-            if (prev) {
-              const bytes = encodeMasks(prev.masks, prev.report);
-              await store.putArtifact({ id: artifactIds.masks(input.trialId), kind: 'masks', ownerId: input.trialId, bytes });
-              finalMasks = prev.masks;
-            }
-          }
-        }
-        if (t.inq) {
-          if (!inqStart) {
-            await store.putArtifact({ id: artifactIds.weights(input.trialId, inqPhase(0)), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
-          }
-          await incrementalPow2(model, t, finalMasks, {
-            train: async (step, options) => {
-              await trainWithCheckpoints({ store, owner: input.trialId, phase: inqPhase(step), model, data, options, ...(finalMasks.size ? { masks: finalMasks } : {}) });
-            },
-            restore: async (step) => {
-              const w = await store.getArtifact(artifactIds.weights(input.trialId, inqPhase(step)));
-              const f = await store.getArtifact(artifactIds.masks(`${input.trialId}/${inqPhase(step)}`));
-              if (!w || !f) return undefined;
-              loadModelBytes(model, w);
-              return decodeMasks(f).masks;
-            },
-            save: async (step, frozen) => {
-              // Frozen maps are 0/1 per weight like masks: the same bit-packed encoding.
-              await store.putArtifact({ id: artifactIds.masks(`${input.trialId}/${inqPhase(step)}`), kind: 'masks', ownerId: input.trialId, bytes: encodeMasks(frozen) });
-              await store.putArtifact({ id: artifactIds.weights(input.trialId, inqPhase(step)), kind: 'weights', ownerId: input.trialId, bytes: saveModelBytes(model) });
-            },
+    async awaitStages(input: { keys: string[]; until?: number; pollMs?: number }): Promise<{ done: boolean }> {
+      const poll = input.pollMs ?? 500;
+      for (let idle = 0; ; ) {
+        const states = await store.stageStates(input.keys);
+        const failed = states.find((s) => s.status === 'failed');
+        if (failed) {
+          throw new HwsweepError('STAGE_FAILED', `stage ${failed.key} (${failed.kind}) failed: ${failed.error ?? 'unknown error'}`, {
+            context: { stage: failed.key, kind: failed.kind, ...(failed.computedBy ? { computedBy: failed.computedBy } : {}) },
           });
         }
-        const { accuracy } = await evaluate(model, data.test);
-        await store.putArtifact({
-          id: artifactIds.weights(input.trialId, 'retrained'),
-          kind: 'weights',
-          ownerId: input.trialId,
-          bytes: saveModelBytes(model),
-        });
-        await record(input.trialId, 'retrain', { retrainedAccuracy: accuracy });
-        return { retrainedAccuracy: accuracy };
-      } finally {
-        model.dispose();
+        const enough = (s: (typeof states)[number]): boolean =>
+          s.status === 'completed' || (input.until !== undefined && s.status === 'partial' && s.epochsDone >= input.until);
+        if (states.length === input.keys.length && states.every(enough)) return { done: true };
+        // Not running: the computing workflow may not have claimed it yet, so look twice before giving up.
+        if (states.some((s) => s.status === 'running')) idle = 0;
+        else if (++idle >= 2) return { done: false };
+        heartbeat();
+        await sleep(poll);
       }
     },
 
-    /** Quantize + cluster + measured accuracy + storage; writes per-layer rows and the simulator's input. */
-    async compressTrial(input: { trialId: string }): Promise<{ accuracy: number; compressionRatio: number }> {
-      const t = await enter(input.trialId, 'compress');
-      await ensureBackend();
-      const { model, data, masks, report, accuracy: baselineAccuracy } = await stagedModel(input.trialId, t);
-      try {
-        const layers = layerDescriptors(model);
-        // The stored masks and the report pruneTrial (or the last gradual round) wrote with them.
-        const pruned = report ? { masks, keptRows: new Map<string, Uint32Array>(), report } : undefined;
-        const out = await compressForTrial(t, model, data, layers, pruned);
-        await store.recordLayerResults(input.trialId, out.layers);
-        await store.putArtifact({ id: artifactIds.simInput(input.trialId), kind: 'sim-input', ownerId: input.trialId, bytes: encodeSimInput(out.sim) });
-        await store.putArtifact({ id: artifactIds.exportBundle(input.trialId), kind: 'export', ownerId: input.trialId, bytes: out.exportBundle });
-        await record(input.trialId, 'compress', {
-          accuracy: out.accuracy,
-          accuracyDrop: baselineAccuracy - out.accuracy,
-          modelBytes: out.storage.totalBits / 8,
-          compressionRatio: out.storage.ratioVsFp32,
-        });
-        return { accuracy: out.accuracy, compressionRatio: out.storage.ratioVsFp32 };
-      } finally {
-        model.dispose();
-      }
+    /** Marks stages a stage workflow could not complete as failed (with the error) or cancelled. */
+    async failStages(input: { keys: string[]; status: 'failed' | 'cancelled'; error?: string }): Promise<void> {
+      await store.failStages(input.keys, input.status, input.error ?? null);
     },
 
-    /** Simulates the compressed network on every accelerator of the trial; one `simulations` row each. */
-    async simulateTrial(input: { trialId: string }): Promise<{ accelerators: number }> {
-      const t = await enter(input.trialId, 'simulate');
-      const bytes = await store.getArtifact(artifactIds.simInput(input.trialId));
-      if (!bytes) {
-        throw new HwsweepError('MODEL_NOT_FOUND', `trial ${input.trialId} has no simulator input; compressTrial must run first`, {
-          context: { trial: input.trialId },
-        });
-      }
-      const sim = decodeSimInput(bytes);
-      let n = 0;
-      await simulateAll(sim, t.accelerators, async (accelerator, r) => {
-        const row = simulationRow(accelerator, r);
-        await store.recordSimulation(
-          input.trialId,
-          { ...row, hardware: row.hardware as SimulationRow['hardware'], totals: row.totals as SimulationRow['totals'] },
-          layerSimulationRows(r).map((l) => ({ ...l, stats: l.stats as LayerSimulationRow['stats'] })),
-        );
-        n++;
-        Context.current().heartbeat({ simulated: n });
-      });
-      return { accelerators: n };
-    },
-
+    /**
+     * Final state of a trial. COMPLETED copies the stage results listed in `adopt` onto it first (one
+     * transaction); a sweep that keeps a search log records the end there (completed with its objective values,
+     * or failed; a pruned trial's end is already recorded, a cancelled one runs again).
+     */
     async finishTrial(input: {
       trialId: string;
-      status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+      status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PRUNED';
       error?: string;
       errorType?: string;
       phase?: string;
+      adopt?: string[];
+      stoppedEpoch?: number;
+      stoppedRung?: number;
+      /** Dry runs end in no search log (they have no results). */
+      dryRun?: boolean;
     }): Promise<void> {
-      await store.finishTrial(input.trialId, {
+      const finish = {
         status: input.status,
         ...(input.phase !== undefined ? { phase: input.phase } : {}),
         ...(input.error !== undefined ? { error: input.error } : {}),
         ...(input.errorType !== undefined ? { errorType: input.errorType } : {}),
-      });
+        ...(input.stoppedEpoch !== undefined ? { stoppedEpoch: input.stoppedEpoch } : {}),
+        ...(input.stoppedRung !== undefined ? { stoppedRung: input.stoppedRung } : {}),
+      };
+      if (input.adopt?.length) await store.adoptStages(input.trialId, { keys: input.adopt, finish });
+      else await store.finishTrial(input.trialId, finish);
+      if (!input.dryRun && (input.status === 'COMPLETED' || input.status === 'FAILED')) {
+        await search.recordTrialEnd({ trialId: input.trialId, status: input.status });
+      }
     },
   };
 }
-

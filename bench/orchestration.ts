@@ -1,11 +1,19 @@
 /**
  * Orchestration overhead: end-to-end no-op trials per second through Temporal + PostgreSQL at maxParallel 1, 10
- * and 100 (each trial = child workflow + startTrial and finishTrial activities with their DB writes), and metric
- * ingestion rows per second (bulk `recordEpochs` vs one upsert per row, the baseline).
+ * and 100 (each trial = child workflow + startTrial and finishTrial local activities with their DB writes), the
+ * same rate for Optuna's RDB storage on the same PostgreSQL when Python can import optuna (the ratio is printed),
+ * and metric ingestion rows per second (bulk `recordEpochs` vs one upsert per row, the baseline).
  *
- *   npm run bench:orchestration            # table
- *   npm run bench:orchestration -- --json  # one JSON object on stdout
+ *   npm run bench:orchestration                                   # table
+ *   npm run bench:orchestration -- --json                         # one JSON object on stdout
+ *   npm run bench:orchestration -- --python /tmp/venv/bin/python  # Optuna anchor with that interpreter
+ *
+ * Optuna anchor (Python 3.10+): `python3 -m venv /tmp/venv && /tmp/venv/bin/pip install optuna psycopg2-binary`,
+ * then pass `--python /tmp/venv/bin/python` (or set HWSWEEP_PYTHON). Without it the anchor row says why it is missing.
+ * Services: the embedded ones of `hwsweep up` (HWSWEEP_PG_PORT etc.), a fresh `hwsweep_bench` database each run.
  */
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { launchSweep } from '../src/cli/sweeps.js';
 import { loadSettings, servicesUp, temporalConnectionOptions } from '../src/services/index.js';
@@ -17,15 +25,18 @@ import { installRuntime, startWorkers } from '../src/worker.js';
 import { Client, Connection } from '@temporalio/client';
 import { sweepWorkflowId } from '../src/cli/context.js';
 
-const json = process.argv.includes('--json');
+const { values: args } = parseArgs({ options: { json: { type: 'boolean' }, python: { type: 'string' } } });
+const json = args.json === true;
 const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
 
 installRuntime('ERROR');
 const base = await servicesUp(loadSettings(), log);
 const admin = new pg.Client({ connectionString: base.databaseUrl.replace(/\/[^/]+$/, '/postgres') });
 await admin.connect();
-await admin.query('drop database if exists hwsweep_bench with (force)');
-await admin.query('create database hwsweep_bench');
+for (const name of ['hwsweep_bench', 'optuna_bench']) {
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+}
 await admin.end();
 const settings = { ...base, databaseUrl: base.databaseUrl.replace(/\/[^/]+$/, '/hwsweep_bench') };
 await migrate(settings.databaseUrl);
@@ -47,17 +58,48 @@ async function noopTrialsPerSecond(maxParallel: number, trials: number): Promise
   return trials / s;
 }
 
+/** Optuna's no-op rate on the same server (bench/orchestration-optuna.py), or why it could not be measured. */
+function optunaRate(trials: number): { rate: number; version: string } | { skipped: string } {
+  const python = args.python ?? process.env['HWSWEEP_PYTHON'] ?? 'python3';
+  const url = base.databaseUrl.replace(/^postgres(ql)?:/, 'postgresql+psycopg2:').replace(/\/[^/]+$/, '/optuna_bench');
+  try {
+    const out = execFileSync(python, [new URL('./orchestration-optuna.py', import.meta.url).pathname, url, String(trials)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { optuna: string; trials: number; seconds: number };
+    return { rate: r.trials / r.seconds, version: r.optuna };
+  } catch (err) {
+    return { skipped: `${python} cannot run bench/orchestration-optuna.py (${(err as Error).message.split('\n')[0]})` };
+  }
+}
+
 const rows: Record<string, string | number>[] = [];
 const result: Record<string, number> = {};
 for (const [p, n] of [
-  [1, 20],
-  [10, 100],
+  [1, 60],
+  [10, 200],
   [100, 400],
 ] as const) {
   const rate = await noopTrialsPerSecond(p, n);
   result[`noop_trials_per_s_p${p}`] = rate;
   rows.push({ measurement: `no-op trials, maxParallel ${p} (${n} trials)`, value: rate.toFixed(1), unit: 'trials/s' });
   log(`maxParallel ${p}: ${rate.toFixed(1)} trials/s`);
+}
+const OPTUNA_TRIALS = 300;
+const optuna = optunaRate(OPTUNA_TRIALS);
+if ('rate' in optuna) {
+  result['optuna_noop_trials_per_s'] = optuna.rate;
+  rows.push({ measurement: `Optuna ${optuna.version} RDB no-op trials, same PostgreSQL (${OPTUNA_TRIALS} trials, 1 worker)`, value: optuna.rate.toFixed(1), unit: 'trials/s' });
+  for (const p of [1, 100]) {
+    const ratio = (result[`noop_trials_per_s_p${p}`] as number) / optuna.rate;
+    result[`ratio_p${p}_vs_optuna`] = ratio;
+    rows.push({ measurement: `hwsweep maxParallel ${p} / Optuna`, value: ratio.toFixed(2), unit: '×' });
+  }
+  log(`optuna: ${optuna.rate.toFixed(1)} trials/s`);
+} else {
+  rows.push({ measurement: `Optuna anchor skipped: ${optuna.skipped}`, value: '-', unit: '' });
+  log(`optuna anchor skipped: ${optuna.skipped}`);
 }
 
 const metric = (i: number) => ({ epoch: i, lr: 0.01, loss: 1 / (i + 1), accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, durationMs: 10 });

@@ -28,6 +28,7 @@ export const RETRYABLE = {
   ARTIFACT_INVALID: false, // stored bytes fail validation (checksum, non-finite values, shapes)
   TRAINING_DIVERGED: false, // the loss or the weights became non-finite: the same recipe diverges again
   SWEEP_STATE: false, // the sweep is in a state that refuses the command (e.g. pausing a finished sweep)
+  STAGE_FAILED: false, // a shared stage (retrained / compressed model, simulation) failed for the trial that computed it
   CANCELLED: false,
 } as const satisfies Record<string, boolean>;
 

@@ -4,3 +4,4 @@ export { smokeWorkflow } from './smoke.js';
 export { sweepWorkflow } from './sweep.js';
 export { trialWorkflow } from './trial.js';
 export { baselineWorkflow } from './baseline.js';
+export { stageWorkflow } from './stage.js';

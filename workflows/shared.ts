@@ -28,12 +28,48 @@ export interface TrialInput {
   heartbeatTimeoutMs: number;
   /** Orchestration only: record the trial as started and finished, train and simulate nothing (benchmarks, deployment checks). */
   dryRun?: boolean;
-  /** Copy the results of a trial with the same configuration that another sweep completed, instead of running it. */
+  /** Stage results computed for other sweeps serve this trial (else only those computed in this sweep do). */
   reuse?: boolean;
 }
 
-/** How a trial workflow ended: SKIPPED = it had already finished, REUSED = it copied another sweep's result. */
-export type TrialStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'SKIPPED' | 'REUSED';
+/** What every stage workflow gets: who asks (its configuration is the stage's), its sweep, and retry settings. */
+interface StageCommon {
+  trialId: string;
+  sweepId: string;
+  reuse: boolean;
+  retry: RetrySettings;
+  heartbeatTimeoutMs: number;
+}
+
+/**
+ * A stage to compute (src/trial/stage-keys.ts): a retrained model up to `until` epochs, a compressed model, or
+ * the simulations of a compressed model on some hardware configurations (one stage each, computed together).
+ */
+export type StageInput = StageCommon &
+  (
+    | { kind: 'retrained'; key: string; until: number }
+    | { kind: 'compressed'; key: string; retrained: string }
+    | { kind: 'simulation'; compressed: string; sims: { key: string; index: number }[] }
+  );
+
+/**
+ * The workflow id of a stage's computation: one per stage key (per compressed key for simulations), so two trials
+ * that need the same stage at once run one computation; the second waits for it (as baselines: `baseline/<key>`).
+ */
+export function stageWorkflowId(s: StageInput): string {
+  return s.kind === 'simulation' ? `stage/simulation/${s.compressed}` : `stage/${s.kind}/${s.key}`;
+}
+
+/** The stage keys a stage workflow computes. */
+export function stageKeys(s: StageInput): string[] {
+  return s.kind === 'simulation' ? s.sims.map((x) => x.key) : [s.key];
+}
+
+/**
+ * How a trial workflow ended: SKIPPED = it had already finished, REUSED = it copied the results of another trial
+ * (it computed no stage itself), PRUNED = the sweep's pruner stopped it at a rung.
+ */
+export type TrialStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'SKIPPED' | 'REUSED' | 'PRUNED';
 
 export interface TrialOutcome {
   number: number;
@@ -67,6 +103,8 @@ export interface SweepProgress {
   reused: number;
   failed: number;
   cancelled: number;
+  /** Trials the sweep's pruner stopped early. */
+  pruned: number;
   paused: boolean;
   cancelling: boolean;
   maxParallel: number;

@@ -52,6 +52,8 @@ export interface SweepState {
   reused: number;
   failed: number;
   cancelled: number;
+  /** Trials the pruner stopped. */
+  pruned?: number;
   paused: boolean;
   run: number;
 }
@@ -63,7 +65,9 @@ export interface SweepResult {
   completed: number;
   failed: number;
   cancelled: number;
-  /** Trials this execution completed by copying another sweep's result. */
+  /** Trials the sweep's pruner stopped early (PRUNED). */
+  pruned: number;
+  /** Trials this execution completed by copying another trial's results (they computed no stage). */
   reused: number;
 }
 
@@ -84,7 +88,7 @@ const PAGE = 200;
  * recorded CANCELLED), change. Query: progress. Only this workflow writes the sweep's status row.
  */
 export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
-  const { registerSweep, openSweep, pendingTrials, cancelPendingTrials, finishSweep } = proxyActivities<Activities>({
+  const { registerSweep, openSweep, nextTrials, cancelPendingTrials, finishSweep } = proxyActivities<Activities>({
     startToCloseTimeout: '10 minutes',
     retry: { maximumAttempts: 10 },
   });
@@ -96,6 +100,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     reused: 0,
     failed: 0,
     cancelled: 0,
+    pruned: 0,
     paused: false,
     run: 1,
   };
@@ -122,6 +127,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     reused: st.reused,
     failed: st.failed,
     cancelled: st.cancelled,
+    pruned: st.pruned ?? 0,
     paused: st.paused,
     cancelling,
     maxParallel,
@@ -137,6 +143,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     running.delete(o.number);
     if (o.status === 'FAILED') st.failed++;
     else if (o.status === 'CANCELLED') st.cancelled++;
+    else if (o.status === 'PRUNED') st.pruned = (st.pruned ?? 0) + 1;
     else st.completed++;
     if (o.status === 'REUSED') st.reused++;
   };
@@ -184,10 +191,13 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
         }
         if (!st.paused && budgetLeft() && running.size < maxParallel) {
           if (queue.length === 0 && !exhausted) {
-            const page = await pendingTrials({ sweepId: input.sweepId, after: st.cursor, limit: PAGE });
-            if (page.length < PAGE) exhausted = true;
-            st.cursor = page.at(-1) ?? st.cursor;
-            queue = page.filter((n) => !running.has(n));
+            // The strategy says what runs next: a page of registered trials, or (a strategy with a search log)
+            // as many decisions as there are free slots, each recorded before its trial starts.
+            const free = maxParallel - running.size;
+            const next = await nextTrials({ sweepId: input.sweepId, after: st.cursor, limit: PAGE, free });
+            exhausted = next.exhausted;
+            st.cursor = Math.max(st.cursor, ...next.numbers.filter((n) => n > st.cursor));
+            queue = next.numbers.filter((n) => !running.has(n));
             continue;
           }
           const next = queue.shift();
@@ -240,7 +250,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
   async function finish(status: 'COMPLETED' | 'CANCELLED'): Promise<SweepResult> {
     const c = await finishSweep({ sweepId: input.sweepId, status });
     const total = Object.values(c).reduce((a, b) => a + b, 0);
-    return { sweepId: input.sweepId, total, completed: c.COMPLETED, failed: c.FAILED, cancelled: c.CANCELLED, reused: st.reused };
+    return { sweepId: input.sweepId, total, completed: c.COMPLETED, failed: c.FAILED, cancelled: c.CANCELLED, pruned: c.PRUNED, reused: st.reused };
   }
 }
 

@@ -1,11 +1,7 @@
 import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
-  ChildWorkflowFailure,
-  ParentClosePolicy,
   ChildWorkflowCancellationType,
+  ParentClosePolicy,
   WorkflowIdReusePolicy,
   executeChild,
   isCancellation,
@@ -15,75 +11,96 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { baselineWorkflow } from './baseline.js';
-import { TaskQueues, retryPolicy, trainingHeartbeatTimeoutMs, type TrialInput, type TrialOutcome } from './shared.js';
-
-/** The innermost failure's type and message (ActivityFailure / ChildWorkflowFailure wrap the real cause). */
-function describeFailure(err: unknown): { error: string; errorType: string } {
-  let e: unknown = err;
-  while ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure) return { error: e.message, errorType: e.type ?? 'Error' };
-  return { error: e instanceof Error ? e.message : String(e), errorType: e instanceof Error ? e.name : 'Error' };
-}
+import { describeFailure } from './failure.js';
+import { TaskQueues, stageKeys, stageWorkflowId, type StageInput, type TrialInput, type TrialOutcome } from './shared.js';
+import { stageWorkflow } from './stage.js';
 
 /**
- * One trial: shared baseline → prune → retrain (masks fixed, LR tracking) → quantize + cluster + evaluate →
- * simulate on every accelerator → final state. A failure is recorded on the trial row (error, type, phase,
- * attempt) and returned, never thrown, so the sweep goes on; cancellation is recorded as CANCELLED.
+ * One trial: a path through shared, content-addressed stages (src/trial/stage-keys.ts). Shared baseline ->
+ * retrained model (prune + masked retraining, up to each early-stopping rung: the sweep's pruner decides there
+ * whether the trial goes on) -> compressed model (quantize, cluster, evaluate) -> one simulation per accelerator.
+ * A stage some trial already computed is not computed again; one that another trial computes right now is waited
+ * for. The results are then copied onto the trial's rows. A failure is recorded on the trial row (error, type,
+ * phase, attempt) and returned, never thrown, so the sweep goes on; cancellation is recorded as CANCELLED.
  */
 export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
-  const retry = retryPolicy(input.retry);
+  const { number } = input;
   // Bookkeeping (a few row updates) runs as local activities: no server round trip per call.
-  // Their store calls wait out a database restart (up to 5 min per call, then STORE_UNAVAILABLE is retried here).
   const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 10 } });
-  /** Training activities, their heartbeat timeout from the measured epoch time (a dead worker noticed within ~1 epoch). */
-  const training = (epochMs: number | null) =>
-    proxyActivities<Activities>({
-      taskQueue: TaskQueues.train,
-      startToCloseTimeout: '24 hours',
-      heartbeatTimeout: trainingHeartbeatTimeoutMs(input.heartbeatTimeoutMs, epochMs),
-      retry,
-      // A cancelled trial is recorded only once its training has really stopped (between two batches).
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    });
-  const cpu = proxyActivities<Activities>({ taskQueue: TaskQueues.train, startToCloseTimeout: '2 hours', retry });
-  const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry });
-  const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry });
+  const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry: { maximumAttempts: 10 } });
 
-  const start = await book.startTrial({ sweepId: input.sweepId, number: input.number, reuse: input.reuse ?? false });
-  if (!start.run) return { number: input.number, status: start.reusedFrom ? 'REUSED' : 'SKIPPED' };
-  const { trialId } = start;
+  const plan = await book.startTrial({ sweepId: input.sweepId, number, reuse: input.reuse ?? false, ...(input.dryRun ? { dryRun: true } : {}) });
+  if (!plan.run) return { number, status: plan.finished ?? 'SKIPPED' };
+  const { trialId } = plan;
   if (input.dryRun) {
-    await book.finishTrial({ trialId, status: 'COMPLETED', phase: 'dry-run' }); // a dry run is never reused as a result
-    return { number: input.number, status: 'COMPLETED' };
+    await book.finishTrial({ trialId, status: 'COMPLETED', phase: 'dry-run', dryRun: true }); // a dry run computes no stage
+    return { number, status: 'COMPLETED' };
   }
-  try {
-    try {
-      await executeChild(baselineWorkflow, {
-        workflowId: `baseline/${start.baselineKey}`,
-        taskQueue: TaskQueues.orchestration,
-        args: [{ key: start.baselineKey, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE, // a closed run is re-run: trainBaseline returns at once when the row is done
-        // Shared by other trials and sweeps: cancelling this trial must not cancel it.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        cancellationType: ChildWorkflowCancellationType.ABANDON,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      await wait.awaitBaseline({ key: start.baselineKey }); // running for another trial, or already finished
+  const common = { trialId, sweepId: input.sweepId, reuse: input.reuse ?? false, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs };
+
+  /** Runs a stage's workflow, or waits for the run another trial started; starts it again if that run fell short. */
+  const ensureStage = async (s: StageInput): Promise<void> => {
+    for (;;) {
+      try {
+        await executeChild(stageWorkflow, {
+          workflowId: stageWorkflowId(s),
+          taskQueue: TaskQueues.orchestration,
+          args: [s],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE, // a closed run is re-run: it returns at once when the stage is done
+          cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        const until = s.kind === 'retrained' ? { until: s.until } : {};
+        if ((await wait.awaitStages({ keys: stageKeys(s), ...until })).done) return;
+      }
     }
-    await cpu.pruneTrial({ trialId });
-    if (start.retrain) await training(await book.estimateEpochMs({ owner: trialId })).retrainTrial({ trialId });
-    await cpu.compressTrial({ trialId });
-    await sim.simulateTrial({ trialId });
-    await book.finishTrial({ trialId, status: 'COMPLETED' });
-    return { number: input.number, status: 'COMPLETED' };
+  };
+
+  try {
+    if (!plan.baselineDone) {
+      try {
+        await executeChild(baselineWorkflow, {
+          workflowId: `baseline/${plan.baselineKey}`,
+          taskQueue: TaskQueues.orchestration,
+          args: [{ key: plan.baselineKey, retry: input.retry, heartbeatTimeoutMs: input.heartbeatTimeoutMs }],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE, // a closed run is re-run: trainBaseline returns at once when the row is done
+          // Shared by other trials and sweeps: cancelling this trial must not cancel it.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          cancellationType: ChildWorkflowCancellationType.ABANDON,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        await wait.awaitBaseline({ key: plan.baselineKey }); // running for another trial, or already finished
+      }
+    }
+
+    const r = plan.retrained;
+    // Retrain up to each rung in turn and ask the pruner there; then to the end.
+    for (const until of [...r.rungs, r.epochs]) {
+      if (!r.usable && (until > r.epochsDone || until === r.epochs)) await ensureStage({ ...common, kind: 'retrained', key: r.key, until });
+      if (until === r.epochs) break;
+      const d = await book.reportRung({ trialId, retrained: r.key, step: until });
+      if (d.stop) {
+        await book.finishTrial({ trialId, status: 'PRUNED', phase: 'retrain', stoppedEpoch: until, ...(d.rungs.length ? { stoppedRung: Math.max(...d.rungs) } : {}) });
+        return { number, status: 'PRUNED' };
+      }
+    }
+    await book.adoptStages({ trialId, keys: [r.key] });
+    if (!plan.compressed.usable) await ensureStage({ ...common, kind: 'compressed', key: plan.compressed.key, retrained: r.key });
+    const sims = plan.simulations.filter((s) => !s.usable);
+    if (sims.length) await ensureStage({ ...common, kind: 'simulation', compressed: plan.compressed.key, sims: sims.map((s) => ({ key: s.key, index: s.index })) });
+    await book.finishTrial({ trialId, status: 'COMPLETED', adopt: [plan.compressed.key, ...plan.simulations.map((s) => s.key)] });
+    return { number, status: 'COMPLETED' };
   } catch (err) {
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(() => book.finishTrial({ trialId, status: 'CANCELLED' }));
-      return { number: input.number, status: 'CANCELLED' };
+      return { number, status: 'CANCELLED' };
     }
     const f = describeFailure(err);
     await book.finishTrial({ trialId, status: 'FAILED', ...f });
-    return { number: input.number, status: 'FAILED', error: f.error };
+    return { number, status: 'FAILED', error: f.error };
   }
 }

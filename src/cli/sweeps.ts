@@ -3,7 +3,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { hardwareProblem } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
-import { STATIC_SAMPLERS } from '../search/index.js';
+import { planSweep, STATIC_SAMPLERS } from '../search/index.js';
+import { createPrismaTrialStore } from '../store/prisma-store.js';
+import type { StageSaving } from '../store/trial-store.js';
 import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams } from '../spec/index.js';
 import type { RunStatus } from '../generated/prisma/client.js';
 import { isTransientDbError } from '../store/db-retry.js';
@@ -103,7 +105,33 @@ export async function planLaunch(ctx: CliContext, spec: SweepSpec, sweepId: stri
     else known[status] = (known[status] ?? 0) + 1;
   }
   const rejected = x.rejected.map((r) => ({ label: describeTrial(r.config as TrialParams), reason: r.reason }));
+  if (!STATIC_SAMPLERS.includes(spec.strategy.type)) {
+    // An adaptive sampler registers each trial when it proposes it: the plan is its budget, not the grid.
+    const { plan } = planSweep(spec, 0);
+    const notes = [...x.notes, `${spec.strategy.type} chooses ${plan.budget} of the ${plan.spaceSize} configurations as results come in`];
+    return { sweepId, trials: plan.budget, added: Math.max(0, plan.budget - stored.length), known, rejected, notes };
+  }
   return { sweepId, trials: x.trials.length, added, known, rejected, notes: x.notes };
+}
+
+/** What sharing stages saved in a sweep (per kind: results computed vs reused; retraining epochs). */
+export async function stageSavings(ctx: CliContext, sweepId: string): Promise<StageSaving[]> {
+  return await createPrismaTrialStore(ctx.db).stageSavings(sweepId);
+}
+
+/**
+ * The saving in words: `stages: 6 retrained models computed, 6 reused (12 of 24 retraining epochs not run); …`.
+ * Undefined when the sweep's trials used no stage (a dry run).
+ */
+export function formatSavings(rows: StageSaving[]): string | undefined {
+  const names = { retrained: 'retrained models', compressed: 'compressed models', simulation: 'simulations' } as const;
+  const parts = rows
+    .filter((r) => r.computed + r.reused > 0)
+    .map((r) => {
+      const epochs = r.kind === 'retrained' && r.epochsReused > 0 ? ` (${r.epochsReused} of ${r.epochsComputed + r.epochsReused} retraining epochs not run)` : '';
+      return `${r.computed} ${names[r.kind]} computed, ${r.reused} reused${epochs}`;
+    });
+  return parts.length ? `stages: ${parts.join('; ')}` : undefined;
 }
 
 /** The workflow input of an execution of `sweepId` (the spec itself travels in the `change` signal). */
@@ -148,30 +176,11 @@ async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChang
 }
 
 /**
- * Whether the sweep workflow can run this strategy yet: it runs a fixed list of trials (grid, random) to the
- * end. Adaptive samplers and pruners (src/search) are validated and planned, not run (issue 11, phase 2).
- */
-export function workflowRunsStrategy(strategy: SweepSpec['strategy']): boolean {
-  return STATIC_SAMPLERS.includes(strategy.type) && strategy.pruner === undefined;
-}
-
-/** @throws HwsweepError INVALID_SPEC when the sweep workflow cannot run the spec's strategy yet. */
-export function assertWorkflowRunsStrategy(spec: SweepSpec): void {
-  if (workflowRunsStrategy(spec.strategy)) return;
-  const s = spec.strategy;
-  throw new HwsweepError('INVALID_SPEC', `strategy ${s.type}${s.pruner ? ` with pruner ${s.pruner.type}` : ''} is validated and planned, but the sweep workflow does not run it yet`, {
-    context: { strategy: s.type, ...(s.pruner ? { pruner: s.pruner.type } : {}) },
-    hint: '`hwsweep launch <spec> --dry-run` prints its plan; strategy grid or random without a pruner runs now',
-  });
-}
-
-/**
  * Launches a spec as a new sweep, or under an existing id: the sweep is extended with the configurations it lacks
  * (known ones keep their number and state; finished ones never run again) and its CANCELLED trials run again.
  * FAILED trials stay as they are (`hwsweep retry --failed` re-runs them).
  */
 export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}): Promise<Launched> {
-  assertWorkflowRunsStrategy(spec);
   const sweepId = opts.id ?? newSweepId(spec);
   await uploadSpecModels(ctx.db, spec); // workers load model files from the artifact store
   return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] });
@@ -248,6 +257,8 @@ export interface ProgressView {
   completed: number;
   failed: number;
   cancelled: number;
+  /** Trials the sweep's pruner stopped early. */
+  pruned: number;
   paused: boolean;
   maxParallel: number | null;
   startedAt: Date | null;
@@ -281,6 +292,7 @@ export async function sweepProgress(ctx: CliContext, sweepId: string): Promise<P
     completed: counts.COMPLETED,
     failed: counts.FAILED,
     cancelled: counts.CANCELLED,
+    pruned: counts.PRUNED,
     paused: state.live?.paused ?? false,
     maxParallel: state.live?.maxParallel ?? null,
     startedAt: sweep?.createdAt ?? null,

@@ -30,7 +30,7 @@ export async function formatSweepStatus(
       await client.connect();
       sweeps = (await client.query<Record<string, Cell>>(RECENT_SWEEPS_SQL)).rows;
       artifacts = toArtifactUsage(
-        (await client.query<{ n: number; bytes: number; ckpt: number }>(ARTIFACT_USAGE_SQL, [artifactOwnerPattern()]))
+        (await client.query<{ n: number; bytes: number; ckpt: number }>(ARTIFACT_USAGE_SQL, [artifactOwnerPattern(), null]))
           .rows[0],
       );
     } catch {
@@ -65,7 +65,7 @@ export async function formatSweepStatus(
 
 /** One sweep's progress: counts from the database, state from its workflow (loads Prisma and @temporalio/client). */
 async function sweepStatus(id: string, json: boolean): Promise<string> {
-  const [{ openContext }, { sweepProgress }, { artifactUsage }] = await Promise.all([
+  const [{ openContext }, { sweepProgress, stageSavings, formatSavings }, { artifactUsage }] = await Promise.all([
     import('./context.js'),
     import('./sweeps.js'),
     import('../store/retention.js'),
@@ -74,8 +74,11 @@ async function sweepStatus(id: string, json: boolean): Promise<string> {
   try {
     const p = await sweepProgress(ctx, id);
     const artifacts = await artifactUsage(ctx.db, id);
-    if (json) return toJson({ ...p, artifacts });
-    return `${p.sweepId}: ${p.status}${p.statusSource === 'database' ? ' (from the database: Temporal has no history of this sweep)' : ''}\n  ${p.completed + p.failed + p.cancelled}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}\n  ${usageLine(artifacts)} (its trials; baselines are shared)`;
+    const stages = await stageSavings(ctx, id);
+    if (json) return toJson({ ...p, artifacts, stages });
+    const saved = formatSavings(stages);
+    const pruned = p.pruned ? ` · ${p.pruned} stopped early` : '';
+    return `${p.sweepId}: ${p.status}${p.statusSource === 'database' ? ' (from the database: Temporal has no history of this sweep)' : ''}\n  ${p.completed + p.failed + p.cancelled + p.pruned}/${p.total} finished · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled${pruned}${p.maxParallel ? ` · maxParallel ${p.maxParallel}` : ''}${saved ? `\n  ${saved}` : ''}\n  ${usageLine(artifacts)} (its trials and the stages they used; baselines are shared)`;
   } finally {
     await ctx.close();
   }

@@ -317,7 +317,9 @@ export async function trialDetail(id: string): Promise<TrialDetail> {
     ),
     q(
       `select phase, epoch, lr, loss, accuracy, val_loss, val_accuracy from epoch_metrics
-       where (owner_id = $2 and phase = 'baseline') or owner_id = $1 order by phase = 'baseline' desc, phase, epoch`,
+       where (owner_id = $2 and phase = 'baseline') or owner_id = $1
+          or owner_id in (select stage_key from trial_stages where trial_id = $1 and kind = 'retrained')
+       order by phase = 'baseline' desc, phase, epoch`,
       [id, trial['baseline_key']],
     ),
     q(`select layer, layer_index, weights, kept, sparsity, weight_bits, weight_clusters, storage_bits from layer_results where trial_id = $1 order by layer_index`, [id]),

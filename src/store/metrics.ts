@@ -60,6 +60,7 @@ export async function epochTimeEstimateMs(db: Db, ownerId: string): Promise<numb
     with base as (
       select b.key, b.model, b.width, b.dataset, b.recipe->'data' as data from baselines b
       where b.key = ${ownerId} or b.key = (select baseline_key from trials where id = ${ownerId})
+        or b.key = (select inputs->>'baselineKey' from stages where key = ${ownerId})
       limit 1)
     select 1 as tier, max(duration_ms) as ms from epoch_metrics where owner_id = ${ownerId}
     union all
@@ -69,4 +70,21 @@ export async function epochTimeEstimateMs(db: Db, ownerId: string): Promise<numb
       join base on b.model = base.model and b.width = base.width and b.dataset = base.dataset and b.recipe->'data' = base.data
     order by tier`;
   return rows.find((r) => r.ms !== null)?.ms ?? null;
+}
+
+/** See {@link TrialStore.epochMetrics}: non-finite values were stored as NULL and come back as NaN. */
+export async function epochMetrics(db: Db, ownerId: string, phase: string): Promise<EpochRecord[]> {
+  const rows = await db.epochMetric.findMany({ where: { ownerId, phase }, orderBy: { epoch: 'asc' } });
+  return rows.map((r) => ({
+    ownerId: r.ownerId,
+    phase: r.phase,
+    attempt: r.attempt,
+    epoch: r.epoch,
+    lr: r.lr,
+    loss: r.loss ?? Number.NaN,
+    accuracy: r.accuracy ?? Number.NaN,
+    valLoss: r.valLoss ?? undefined,
+    valAccuracy: r.valAccuracy ?? undefined,
+    durationMs: r.durationMs,
+  }));
 }

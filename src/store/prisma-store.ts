@@ -2,9 +2,10 @@ import { deleteArtifacts, getArtifact, putArtifact, artifactUpsert } from './art
 import { baselineRow, completeBaseline, markBaselineFailed, markBaselineRunning } from './baselines.js';
 import type { Db } from './db.js';
 import { withDbRetry, type DbRetryOptions } from './db-retry.js';
-import { epochTimeEstimateMs, epochUpsert } from './metrics.js';
+import { epochMetrics, epochTimeEstimateMs, epochUpsert } from './metrics.js';
 import { recordLayerResults, recordSimulation } from './results.js';
-import { reuseCompleted } from './reuse.js';
+import { decideSearch, searchLog } from './search-log.js';
+import { adoptStages, claimStage, completeStage, failStages, planStages, recordStageProgress, stageSavings, stageStates } from './stages.js';
 import {
   cancelUnfinishedTrials,
   finishTrial,
@@ -17,6 +18,7 @@ import {
   sweepRow,
   trialByNumber,
   trialCounts,
+  trialOutcome,
   trialRef,
   trialResults,
 } from './sweeps.js';
@@ -52,10 +54,22 @@ function prismaStore(db: Db): TrialStore {
     startTrial: (id) => startTrial(db, id),
     recordTrialPhase: (id, phase, patch) => recordTrialPhase(db, id, phase, patch),
     trialResults: (id) => trialResults(db, id),
-    finishTrial: (id, f) => finishTrial(db, id, f),
-    reuseCompleted: (id) => reuseCompleted(db, id),
+    finishTrial: async (id, f) => void (await finishTrial(db, id, f)),
+    trialOutcome: (id) => trialOutcome(db, id),
     recordLayerResults: (id, rows) => recordLayerResults(db, id, rows),
     recordSimulation: (id, sim, layers) => recordSimulation(db, id, sim, layers),
+
+    planStages: (id, opts, needs) => planStages(db, id, opts, needs),
+    stageStates: (keys) => stageStates(db, keys),
+    claimStage: (key, by) => claimStage(db, key, by),
+    recordStageProgress: (key, p) => recordStageProgress(db, key, p),
+    completeStage: (key, result, epochs) => completeStage(db, key, result, epochs),
+    failStages: (keys, status, error) => failStages(db, keys, status, error),
+    adoptStages: (id, a) => adoptStages(db, id, a),
+    stageSavings: (id) => stageSavings(db, id),
+
+    searchLog: (id) => searchLog(db, id),
+    decideSearch: (id, decide) => decideSearch(db, id, decide),
 
     baseline: (key) => baselineRow(db, key),
     markBaselineRunning: (key) => markBaselineRunning(db, key),
@@ -66,6 +80,7 @@ function prismaStore(db: Db): TrialStore {
       await db.$transaction([epochUpsert(db, e), ...(checkpoint ? [artifactUpsert(db, checkpoint)] : [])]);
     },
     epochTimeEstimateMs: (owner) => epochTimeEstimateMs(db, owner),
+    epochMetrics: (owner, phase) => epochMetrics(db, owner, phase),
     getArtifact: (id) => getArtifact(db, id),
     putArtifact: (a) => putArtifact(db, a),
     deleteArtifacts: (ids) => deleteArtifacts(db, ids),

@@ -9,9 +9,12 @@ import type { Db } from './db.js';
  *   baseline when it completes: every checkpoint (kind `checkpoint`) and the intermediate rounds of gradual pruning
  *   and INQ (`weights|masks/<owner>/retrain-<k>`, `…/inq-<k>`). Final artefacts stay: the baseline's and the
  *   retrained weights, the trial's masks, simulator input and exported model, user model files.
+ * - Owners are baselines, trials (before shared stages) and stages (`stages.key`: a retrained model's checkpoints and
+ *   rounds, a compressed model's simulator input and export). A stage completing releases its transient artefacts.
  * - `hwsweep gc` ({@link collectGarbage}) removes what is older: transient artefacts left behind by completed
- *   owners, those of failed/cancelled trials finished longer ago than a cutoff, and artefacts of known kinds whose
- *   owner no longer exists (deleted sweeps). Kinds it does not know are never touched.
+ *   owners, those of failed/cancelled trials and of failed/cancelled/early-stopped stages finished longer ago than a
+ *   cutoff, and artefacts of known kinds whose owner no longer exists (deleted sweeps). Kinds it does not know are
+ *   never touched.
  */
 
 /** SQL predicate (over `artifacts a`) for transient artefacts: checkpoints and intermediate training rounds. */
@@ -21,7 +24,7 @@ export const TRANSIENT = `(a.kind = 'checkpoint' or (a.kind in ('weights', 'mask
 const OWNED_KINDS = `('checkpoint', 'weights', 'masks', 'sim-input', 'export', 'smoke')`;
 
 /** Deletes an owner's transient artefacts (see the module TSDoc). Returns how many rows went. */
-export async function releaseTransientArtifacts(db: Db, ownerId: string): Promise<number> {
+export async function releaseTransientArtifacts(db: Pick<Db, '$executeRawUnsafe'>, ownerId: string): Promise<number> {
   return await db.$executeRawUnsafe(`delete from artifacts a where a.owner_id = $1 and ${TRANSIENT}`, ownerId);
 }
 
@@ -49,21 +52,27 @@ const CATEGORIES: { name: GcCategory['name']; description: string; sql: string }
     description: 'checkpoints and intermediate rounds of completed trials and baselines',
     sql: `select a.id, a.size_bytes from artifacts a
           where ${TRANSIENT} and (exists (select 1 from trials t where t.id = a.owner_id and t.status = 'COMPLETED')
-                               or exists (select 1 from baselines b where b.key = a.owner_id and b.status = 'COMPLETED'))`,
+                               or exists (select 1 from baselines b where b.key = a.owner_id and b.status = 'COMPLETED')
+                               or exists (select 1 from stages s where s.key = a.owner_id and s.status = 'completed'))`,
   },
   {
     name: 'stale-unfinished',
-    description: 'checkpoints and rounds of failed or cancelled trials finished before the cutoff (a retry restarts those phases)',
+    description:
+      'checkpoints and rounds of failed or cancelled trials, and of failed, cancelled or early-stopped stages, finished before the cutoff (a retry restarts those phases)',
     sql: `select a.id, a.size_bytes from artifacts a join trials t on t.id = a.owner_id
-          where ${TRANSIENT} and t.status in ('FAILED', 'CANCELLED') and t.finished_at < $1`,
+          where ${TRANSIENT} and t.status in ('FAILED', 'CANCELLED') and t.finished_at < $1
+          union all
+          select a.id, a.size_bytes from artifacts a join stages s on s.key = a.owner_id
+          where ${TRANSIENT} and s.status in ('failed', 'cancelled', 'partial') and s.finished_at < $1`,
   },
   {
     name: 'orphans',
-    description: 'artefacts whose trial or baseline no longer exists (e.g. a deleted sweep)',
+    description: 'artefacts whose trial, baseline or stage no longer exists (e.g. a deleted sweep)',
     sql: `select a.id, a.size_bytes from artifacts a
           where a.kind in ${OWNED_KINDS} and a.created_at < $1
             and not exists (select 1 from trials t where t.id = a.owner_id)
-            and not exists (select 1 from baselines b where b.key = a.owner_id)`,
+            and not exists (select 1 from baselines b where b.key = a.owner_id)
+            and not exists (select 1 from stages s where s.key = a.owner_id)`,
   },
 ];
 
@@ -105,12 +114,14 @@ export interface ArtifactUsage {
 }
 
 /**
- * Artefact count and bytes as one SQL query over `$1`, a LIKE pattern of owner ids ({@link artifactOwnerPattern}).
+ * Artefact count and bytes as one SQL query: `$1` a LIKE pattern of owner ids ({@link artifactOwnerPattern}), `$2` a
+ * sweep id whose trials' stages also count (shared stages count in every sweep that used them), or null.
  * Exported so `hwsweep status` runs the same query through `pg` (without loading Prisma).
  */
 export const ARTIFACT_USAGE_SQL = `select count(*)::int as n, coalesce(sum(size_bytes), 0)::float8 as bytes,
     coalesce(sum(size_bytes) filter (where kind = 'checkpoint'), 0)::float8 as ckpt
-  from artifacts where owner_id like $1`;
+  from artifacts where owner_id like $1
+    or owner_id in (select ts.stage_key from trial_stages ts join trials t on t.id = ts.trial_id where t.sweep_id = $2::text)`;
 
 /** The owner-id pattern of {@link ARTIFACT_USAGE_SQL}: every artefact, or one sweep's trials' (`<sweepId>/…`). */
 export function artifactOwnerPattern(sweepId?: string): string {
@@ -122,8 +133,12 @@ export function toArtifactUsage(r: { n: number; bytes: number; ckpt: number } | 
   return { artifacts: r?.n ?? 0, bytes: r?.bytes ?? 0, checkpointBytes: r?.ckpt ?? 0 };
 }
 
-/** Artefact count and bytes, overall or of one sweep's trials (owner ids `<sweepId>/…`). */
+/** Artefact count and bytes, overall or of one sweep: its trials' (owner ids `<sweepId>/…`) and its stages'. */
 export async function artifactUsage(db: Db, sweepId?: string): Promise<ArtifactUsage> {
-  const [r] = await db.$queryRawUnsafe<{ n: number; bytes: number; ckpt: number }[]>(ARTIFACT_USAGE_SQL, artifactOwnerPattern(sweepId));
+  const [r] = await db.$queryRawUnsafe<{ n: number; bytes: number; ckpt: number }[]>(
+    ARTIFACT_USAGE_SQL,
+    artifactOwnerPattern(sweepId),
+    sweepId ?? null,
+  );
   return toArtifactUsage(r);
 }

@@ -11,21 +11,20 @@ import type {
   SweepRow,
   TrialCounts,
   TrialFinish,
+  TrialOutcomeValues,
   TrialPatch,
   TrialRef,
 } from './trial-store.js';
+import { trialIdOf } from './trial-store.js';
 
 /** Terminal trial states: a finished trial is immutable (only `requeueTrials` reopens failed/cancelled ones). */
-export const TERMINAL: RunStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+export const TERMINAL: RunStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'PRUNED'];
 
-export function trialId(sweepId: string, configHash: string): string {
-  return `${sweepId}/${configHash}`;
-}
 
 /** Typed columns of one trial (every swept parameter), from its expanded config. */
-function trialColumns(sweepId: string, number: number, t: TrialConfig) {
+export function trialColumns(sweepId: string, number: number, t: TrialConfig) {
   return {
-    id: trialId(sweepId, t.configHash),
+    id: trialIdOf(sweepId, t.configHash),
     sweepId,
     number,
     configHash: t.configHash,
@@ -101,22 +100,24 @@ export async function registerSweep(db: Db, s: SweepRecord): Promise<RegisterOut
       for (let i = 0; i < fresh.length; i += CHUNK) await tx.trial.createMany({ data: fresh.slice(i, i + CHUNK) });
       const total = known.length + fresh.length;
       await tx.sweep.update({ where: { id: s.id }, data: { trialCount: total } });
-      const baselines = new Map(s.trials.map((t) => [t.baselineKey, t]));
-      await tx.baseline.createMany({
-        data: [...baselines.values()].map((t) => ({
-          key: t.baselineKey,
-          model: t.model,
-          width: t.width,
-          dataset: t.dataset,
-          seed: t.seed,
-          recipe: { recipe: t.baseline, data: t.data, ...(t.modelFile ? { modelFile: t.modelFile } : {}) } as unknown as Prisma.InputJsonValue,
-        })),
-        skipDuplicates: true,
-      });
+      await tx.baseline.createMany({ data: baselineRows(s.trials), skipDuplicates: true });
       return { total, added: fresh.length };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );
+}
+
+/** The PENDING `baselines` rows the trials need (one per baseline key). */
+export function baselineRows(trials: TrialConfig[]) {
+  const baselines = new Map(trials.map((t) => [t.baselineKey, t]));
+  return [...baselines.values()].map((t) => ({
+    key: t.baselineKey,
+    model: t.model,
+    width: t.width,
+    dataset: t.dataset,
+    seed: t.seed,
+    recipe: { recipe: t.baseline, data: t.data, ...(t.modelFile ? { modelFile: t.modelFile } : {}) } as unknown as Prisma.InputJsonValue,
+  }));
 }
 
 export async function sweepRow(db: Db, id: string): Promise<SweepRow | undefined> {
@@ -204,19 +205,24 @@ export async function trialResults(db: Db, id: string): Promise<TrialPatch> {
   });
 }
 
+/** What `finishTrial` runs on: the client or an open transaction (stage adoption finishes a trial in its own one). */
+type Exec = Pick<Db, '$executeRaw' | '$executeRawUnsafe'>;
+
 /**
  * Final state of a trial plus its attempt-history row, in one statement; a no-op when the trial already finished
  * (finished trials are immutable). COMPLETED records phase `done` unless told otherwise; other states keep the
- * phase the trial was in, so a failure says where it happened.
+ * phase the trial was in, so a failure says where it happened. Returns whether the trial was finished by this call.
  */
-export async function finishTrial(db: Db, id: string, f: TrialFinish): Promise<void> {
+export async function finishTrial(db: Exec, id: string, f: TrialFinish): Promise<boolean> {
   const phase = f.phase ?? (f.status === 'COMPLETED' ? 'done' : null);
-  await db.$executeRaw`
+  const n = await db.$executeRaw`
     with t as (
       update trials set status = ${f.status}::"RunStatus", finished_at = now(), updated_at = now(),
         duration_ms = extract(epoch from now() - started_at) * 1000, phase = coalesce(${phase}::text, phase),
-        error = ${f.error ?? null}::text, error_type = ${f.errorType ?? null}::text
-      where id = ${id} and status not in ('COMPLETED', 'FAILED', 'CANCELLED')
+        error = ${f.error ?? null}::text, error_type = ${f.errorType ?? null}::text,
+        stopped_epoch = ${f.stoppedEpoch ?? null}::int, stopped_rung = ${f.stoppedRung ?? null}::int,
+        reused_from = coalesce(${f.reusedFrom ?? null}::text, reused_from)
+      where id = ${id} and status not in ('COMPLETED', 'FAILED', 'CANCELLED', 'PRUNED')
       returning id, greatest(attempt, 1) as attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
     insert into trial_attempts (trial_id, attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
     select * from t
@@ -224,11 +230,12 @@ export async function finishTrial(db: Db, id: string, f: TrialFinish): Promise<v
       error_type = excluded.error_type, activity_attempt = excluded.activity_attempt, finished_at = excluded.finished_at`;
   // Retention: a completed trial needs its final artefacts only (a failed or cancelled one keeps all for a retry).
   if (f.status === 'COMPLETED') await releaseTransientArtifacts(db, id);
+  return n > 0;
 }
 
 export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts> {
   const rows = await db.trial.groupBy({ by: ['status'], where: { sweepId }, _count: { _all: true } });
-  const out: TrialCounts = { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, PAUSED: 0 };
+  const out: TrialCounts = { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, PAUSED: 0, PRUNED: 0 };
   for (const r of rows) out[r.status] = r._count._all;
   return out;
 }
@@ -284,4 +291,11 @@ export async function pendingTrials(db: Db, sweepId: string, after: number, limi
 /** Sets the sweep's status; a sweep without a row (nothing registered yet) is left alone. */
 export async function setSweepStatus(db: Db, id: string, status: RunStatus): Promise<void> {
   await db.sweep.updateMany({ where: { id }, data: { status, finishedAt: TERMINAL.includes(status) ? new Date() : null } });
+}
+
+/** See {@link TrialStore.trialOutcome}. */
+export async function trialOutcome(db: Db, id: string): Promise<TrialOutcomeValues> {
+  const results = await trialResults(db, id);
+  const speedups = await db.simulation.findMany({ where: { trialId: id }, select: { accelerator: true, speedup: true }, orderBy: { accelerator: 'asc' } });
+  return { results, speedups };
 }

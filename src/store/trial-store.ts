@@ -1,4 +1,6 @@
 import type { TrialConfig } from '../spec/index.js';
+import type { SearchEvent } from '../search/strategy.js';
+import type { StageKind } from '../trial/stage-keys.js';
 import type { Prisma, RunStatus } from '../generated/prisma/client.js';
 
 /**
@@ -65,17 +67,55 @@ export interface TrialStore {
   trialResults(trialId: string): Promise<TrialPatch>;
   /** Final state of a trial and its attempt-history row; a no-op when it already finished (immutability). */
   finishTrial(trialId: string, outcome: TrialFinish): Promise<void>;
-  /**
-   * When another sweep has COMPLETED a trial with the same config hash (computed, not itself reused or a dry run),
-   * copies its results (result columns, layer rows, simulations with their layer rows) onto this PENDING trial,
-   * which becomes COMPLETED with `reusedFrom` set, all in one transaction. Returns the source trial id, or undefined
-   * (nothing to reuse, or the trial is not PENDING).
-   */
-  reuseCompleted(trialId: string): Promise<string | undefined>;
+  /** Objective values of a finished trial: its result columns and its speedup on each accelerator (by name). */
+  trialOutcome(trialId: string): Promise<TrialOutcomeValues>;
   /** Upserts a trial's per-layer compression rows on (trial, layer), all or none. */
   recordLayerResults(trialId: string, rows: LayerResultRow[]): Promise<void>;
   /** Upserts one simulation on (trial, hardware hash) and its per-layer rows on (simulation, layer), all or none. */
   recordSimulation(trialId: string, sim: SimulationRow, layers: LayerSimulationRow[]): Promise<void>;
+
+  // --- stages -------------------------------------------------------------------------------------------------
+  /**
+   * Registers the stages a trial needs (absent ones are created `pending` with their inputs; a stage's key is its
+   * identity, its row is shared by every trial and sweep) and links them to the trial (`trial_stages`). Returns
+   * each stage's state, `usable` when it is completed and may serve this trial: always with `reuse`, otherwise
+   * only when a trial of the same sweep computed it.
+   */
+  planStages(trialId: string, opts: { sweepId: string; reuse: boolean }, needs: StageNeed[]): Promise<(StageState & { usable: boolean })[]>;
+  /** The current state of stages (absent keys are left out). */
+  stageStates(keys: string[]): Promise<StageState[]>;
+  /**
+   * Claims a stage for computing, under its row lock: `done` when it is completed and usable by this trial (nothing
+   * to compute); `reset` when it is completed but must be recomputed (no reuse, computed by another sweep): its
+   * result, its artefacts and its epoch rows (everything owned by the key) are deleted; otherwise `claimed` (now
+   * `running`; a stage with epochs done resumes, keeping its first computer).
+   */
+  claimStage(key: string, by: { trialId: string; sweepId: string; reuse: boolean }): Promise<StageClaim>;
+  /** Merges `result` into a running stage's result and records its epochs / status (`partial`: stopped early). */
+  recordStageProgress(key: string, p: { result?: Record<string, unknown>; epochsDone?: number; status?: 'running' | 'partial' }): Promise<void>;
+  /** Running -> `completed` with its result merged in. A completed stage is immutable (until a `reset` claim). */
+  completeStage(key: string, result: Record<string, unknown>, epochsDone?: number): Promise<void>;
+  /** Stages not completed -> `failed` (with the error) or `cancelled`; completed ones are left alone. */
+  failStages(keys: string[], status: 'failed' | 'cancelled', error: string | null): Promise<void>;
+  /**
+   * Copies completed stage results onto an unfinished trial in one transaction: result columns, `layer_results`,
+   * `simulations` (under the trial's accelerator names) with their layers; settles `trial_stages.computed` (did
+   * this trial compute it?); with `finish`, finishes the trial too. Returns false (and changes nothing) for a
+   * finished trial; throws STAGE_FAILED when a stage is not completed.
+   */
+  adoptStages(trialId: string, a: StageAdoption): Promise<boolean>;
+  /** Per stage kind: how many stage results the sweep's trials computed and reused, and the epochs of each. */
+  stageSavings(sweepId: string): Promise<StageSaving[]>;
+
+  // --- search log ---------------------------------------------------------------------------------------------
+  /** The sweep's search events in decision order. */
+  searchLog(sweepId: string): Promise<LoggedEvent[]>;
+  /**
+   * Runs `decide` on the sweep's search log while holding the sweep row's lock, then appends the events it
+   * returns (registering proposed trials that are new to the sweep), all in one transaction: every decision
+   * sees every earlier one, and two deciders never interleave. Appends are unique per `kind/trial[/step]`.
+   */
+  decideSearch<T>(sweepId: string, decide: (log: LoggedEvent[]) => SearchDecision<T>): Promise<T>;
 
   // --- baselines ----------------------------------------------------------------------------------------------
   /** A baseline row; throws when there is none. */
@@ -99,6 +139,8 @@ export interface TrialStore {
    * width, dataset and data subsets; null when nothing comparable was ever measured.
    */
   epochTimeEstimateMs(ownerId: string): Promise<number | null>;
+  /** An owner's epoch metrics of one phase, by epoch (what pruners read at their rungs). */
+  epochMetrics(ownerId: string, phase: string): Promise<EpochRecord[]>;
   /** Artefact bytes, or undefined when absent. Throws ARTIFACT_INVALID when the stored checksum does not match. */
   getArtifact(id: string): Promise<Uint8Array | undefined>;
   /** Upserts an artefact on its id. */
@@ -176,11 +218,109 @@ export type TrialPatch = Partial<
 >;
 
 export interface TrialFinish {
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'PRUNED';
   error?: string;
   errorType?: string;
   /** Phase to record; default `done` for COMPLETED (a dry run records `dry-run`), else the phase it failed in. */
   phase?: string;
+  /** PRUNED: retraining epochs done when the pruner stopped it, and the rung (0-based) it reached. */
+  stoppedEpoch?: number;
+  stoppedRung?: number;
+  /** A trial that computed nothing: the trial that computed the results it copied. */
+  reusedFrom?: string;
+}
+
+/** Result columns and per-accelerator speedups of a trial (what objectives and constraints are computed from). */
+export interface TrialOutcomeValues {
+  results: TrialPatch;
+  speedups: { accelerator: string; speedup: number | null }[];
+}
+
+/** `pending` | `running` | `partial` (retraining stopped early, resumable) | `completed` | `failed` | `cancelled`. */
+export type StageStatus = 'pending' | 'running' | 'partial' | 'completed' | 'failed' | 'cancelled';
+
+export interface StageState {
+  key: string;
+  kind: StageKind;
+  status: StageStatus;
+  /** Retraining epochs done (retrained stages). */
+  epochsDone: number;
+  error: string | null;
+  /** The trial that computed it, and that trial's sweep. */
+  computedBy: string | null;
+  sweepId: string | null;
+}
+
+/** A stage a trial needs: its kind, key and hashed inputs, and for a simulation the trial's accelerator name. */
+export interface StageNeed {
+  kind: StageKind;
+  key: string;
+  inputs: Record<string, unknown>;
+  accelerator?: string;
+}
+
+export type StageClaim = 'done' | 'claimed' | 'reset';
+
+/** What `adoptStages` copies and, optionally, how it finishes the trial. */
+export interface StageAdoption {
+  keys: string[];
+  /** Phase to record on the trial. */
+  phase?: string;
+  finish?: TrialFinish;
+}
+
+/** A retrained stage's result (fractions; weights counted over every prunable layer). */
+export interface RetrainedResult {
+  baselineAccuracy: number | null;
+  prunedAccuracy: number | null;
+  achievedRatio: number;
+  weightsKept: number;
+  weightsTotal: number;
+  /** null when nothing is retrained (method none, 0 epochs). */
+  retrainedAccuracy: number | null;
+}
+
+/** A compressed stage's result: the evaluated accuracy, storage, and its `layer_results` rows. */
+export interface CompressedResult {
+  accuracy: number | null;
+  accuracyDrop: number | null;
+  modelBytes: number;
+  compressionRatio: number;
+  layers: LayerResultRow[];
+}
+
+/** A simulation stage's result: its `simulations` row (the accelerator name is the adopting trial's) and layers. */
+export interface SimulationResult {
+  simulation: SimulationRow;
+  layers: LayerSimulationRow[];
+}
+
+/** Stage results a sweep's trials computed and reused, per kind, with retraining epochs (`retrained` only). */
+export interface StageSaving {
+  kind: StageKind;
+  computed: number;
+  reused: number;
+  epochsComputed: number;
+  epochsReused: number;
+}
+
+/** A search event as stored: its sequence number and the trial row it is about. */
+export interface LoggedEvent {
+  seq: number;
+  trialId: string | null;
+  event: SearchEvent;
+}
+
+/** An event to append; `register` inserts the proposed trial's row (new configurations of adaptive samplers). */
+export interface SearchAppend {
+  event: SearchEvent;
+  trialId?: string;
+  register?: TrialConfig;
+}
+
+export interface SearchDecision<T> {
+  append: SearchAppend[];
+  result: T;
 }
 
 /** One `layer_results` row without its keys (the store adds the trial id). */
@@ -237,21 +377,29 @@ export interface ArtifactRef {
   sizeBytes: number;
 }
 
+/** A trial's id: unique per (sweep, configuration), so registering the same configuration twice finds the same row. */
+export function trialIdOf(sweepId: string, configHash: string): string {
+  return `${sweepId}/${configHash}`;
+}
+
 /** Natural ids of the artefacts the orchestration stores (one place, so retention and `gc` agree with writers). */
 export const artifactIds = {
-  /** Newest training checkpoint of an owner's phase (overwritten every epoch). */
+  /** Newest training checkpoint of an owner's phase (overwritten every epoch); owner = baseline or stage key. */
   checkpoint: (owner: string, phase: string) => `ckpt/${owner}/${phase}`,
   /** Trained weights at a stage (`baseline`, `retrained`, `retrain-<k>` for gradual rounds). */
   weights: (owner: string, stage: string) => `weights/${owner}/${stage}`,
-  /** Pruning masks (and their report) of a trial, or of one gradual round (`<trial>/retrain-<k>`). */
-  masks: (trial: string) => `masks/${trial}`,
-  /** The simulator's input of a trial (compressed network description). */
-  simInput: (trial: string) => `sim/${trial}`,
+  /** Pruning masks (and their report) of a retrained stage, or of one gradual round (`<stage>/retrain-<k>`). */
+  masks: (stage: string) => `masks/${stage}`,
+  /** The simulator's input of a compressed stage (compressed network description). */
+  simInput: (stage: string) => `sim/${stage}`,
   /**
    * A user-supplied model file (`encodeModelFiles`), stored at launch so workers need no shared filesystem. Shared
    * by content: keep it while any baseline's `recipe.modelFile.sha256` names it (baselines, retries and exports read it).
    */
   model: (sha256: string) => `model/${sha256}`,
-  /** A compressed trial as evaluated (`encodeExportBundle`): a final output (what `hwsweep export` writes out), keep it. */
-  exportBundle: (trial: string) => `export/${trial}`,
+  /**
+   * A compressed stage as evaluated (`encodeExportBundle`): a final output (what `hwsweep export` writes out), keep
+   * it. Trials that ran before stages existed have theirs under the trial id.
+   */
+  exportBundle: (stage: string) => `export/${stage}`,
 } as const;

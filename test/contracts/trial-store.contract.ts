@@ -253,38 +253,117 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       expect(await s.pendingTrials(rec.id, 4, 2)).toEqual([]);
     });
 
-    it('reuseCompleted copies a computed trial of another sweep with the same config hash, never a dry run or a copy', async () => {
+    it('stages are shared by key: planStages creates each once, links every trial, and says which results may serve it', async () => {
+      const s = store();
+      const trials = trialsFor([0.5]);
+      const [a, b] = [sweep(trials), sweep(trials)];
+      for (const r of [a, b]) await s.registerSweep(r);
+      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      const key = `stage-${randomUUID()}`;
+      const need = { kind: 'compressed' as const, key, inputs: { bits: 8 } };
+      const [pa] = await s.planStages(id(a), { sweepId: a.id, reuse: true }, [need]);
+      expect(pa).toMatchObject({ key, kind: 'compressed', status: 'pending', usable: false, computedBy: null });
+      expect(await s.claimStage(key, { trialId: id(a), sweepId: a.id, reuse: true })).toBe('claimed');
+      await s.completeStage(key, { accuracy: 0.8 });
+      // Completed once: a later claim has nothing to do, and completing or failing it again changes nothing.
+      expect(await s.claimStage(key, { trialId: id(a), sweepId: a.id, reuse: false })).toBe('done');
+      await s.failStages([key], 'failed', 'late');
+      await s.completeStage(key, { accuracy: 0.1 });
+      expect(await s.stageStates([key])).toEqual([expect.objectContaining({ status: 'completed', computedBy: id(a), sweepId: a.id, error: null })]);
+      // Another sweep: usable with reuse, not without (then a claim recomputes it from nothing).
+      expect((await s.planStages(id(b), { sweepId: b.id, reuse: true }, [need]))[0]!.usable).toBe(true);
+      expect((await s.planStages(id(b), { sweepId: b.id, reuse: false }, [need]))[0]!.usable).toBe(false);
+      expect(await s.claimStage(key, { trialId: id(b), sweepId: b.id, reuse: false })).toBe('reset');
+      expect(await s.stageStates([key])).toEqual([expect.objectContaining({ status: 'running', computedBy: id(b), sweepId: b.id })]);
+    });
+
+    it('a retrained stage stopped early is partial and resumable; a resumed stage keeps its first computer', async () => {
+      const s = store();
+      const trials = trialsFor([0.25, 0.5]);
+      const rec = sweep(trials);
+      await s.registerSweep(rec);
+      const [t0, t1] = [`${rec.id}/${trials[0]!.configHash}`, `${rec.id}/${trials[1]!.configHash}`];
+      const key = `stage-${randomUUID()}`;
+      await s.planStages(t0, { sweepId: rec.id, reuse: true }, [{ kind: 'retrained', key, inputs: {} }]);
+      await s.claimStage(key, { trialId: t0, sweepId: rec.id, reuse: true });
+      await s.recordStageProgress(key, { result: { prunedAccuracy: 0.6 } });
+      await s.recordStageProgress(key, { epochsDone: 3, status: 'partial' });
+      expect(await s.stageStates([key])).toEqual([expect.objectContaining({ status: 'partial', epochsDone: 3 })]);
+      await s.failStages([key], 'cancelled', null);
+      expect(await s.claimStage(key, { trialId: t1, sweepId: rec.id, reuse: true })).toBe('claimed');
+      await s.completeStage(key, { retrainedAccuracy: 0.7 }, 9);
+      expect(await s.stageStates([key])).toEqual([expect.objectContaining({ status: 'completed', epochsDone: 9, computedBy: t0 })]);
+    });
+
+    it('adoptStages copies stage results onto a trial under its accelerator names, settles who computed them, and finishes it', async () => {
       const { store: s, inspect } = setup();
       const trials = trialsFor([0.5]);
-      const [a, b, c, dry] = [sweep(trials), sweep(trials), sweep(trials), sweep(trials)];
-      for (const r of [a, b, c, dry]) await s.registerSweep(r);
+      const [a, b] = [sweep(trials), sweep(trials)];
+      for (const r of [a, b]) await s.registerSweep(r);
       const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
-      expect(await s.reuseCompleted(id(b))).toBeUndefined(); // nothing completed yet
-      // A dry run completes without results: it must not be a source.
-      await s.startTrial(id(dry));
-      await s.finishTrial(id(dry), { status: 'COMPLETED', phase: 'dry-run' });
-      expect(await s.reuseCompleted(id(b))).toBeUndefined();
-      // The real computation.
+      const k = randomUUID();
+      const needs = (acc: string) => [
+        { kind: 'retrained' as const, key: `r-${k}`, inputs: {} },
+        { kind: 'compressed' as const, key: `c-${k}`, inputs: {} },
+        { kind: 'simulation' as const, key: `s-${k}`, inputs: {}, accelerator: acc },
+      ];
       await s.startTrial(id(a));
-      await s.recordTrialPhase(id(a), 'compress', { accuracy: 0.81, prunedAccuracy: 0.7, achievedRatio: 0.5, compressionRatio: 7.5 });
-      await s.recordLayerResults(id(a), [
-        { layer: 'conv1', layerIndex: 0, kind: 'conv', weightShape: '5x5x1x6', weights: 150, kept: 75, sparsity: 0.5, weightBits: 8, activationBits: 8, denseMacs: 1, storageBits: 600 },
-      ]);
-      await s.recordSimulation(id(a), { accelerator: 'kang-cx', hardwareHash: 'hw', hardware: {}, totalCycles: 10, totals: {}, speedup: 2 }, [
-        { layer: 'conv1', layerIndex: 0, totalCycles: 10, stats: {} },
-      ]);
-      await s.finishTrial(id(a), { status: 'COMPLETED' });
-      expect(await s.reuseCompleted(id(b))).toBe(id(a));
-      const copy = await s.trial(id(b));
-      expect(copy).toMatchObject({ status: 'COMPLETED', reusedFrom: id(a), attempt: 1 });
-      expect(await s.trialResults(id(b))).toMatchObject({ accuracy: 0.81, prunedAccuracy: 0.7, achievedRatio: 0.5, compressionRatio: 7.5 });
-      expect(await inspect.layerResults(id(b))).toEqual([{ layer: 'conv1', kept: 75 }]);
-      expect(await inspect.simulations(id(b))).toEqual([{ accelerator: 'kang-cx', totalCycles: 10, layers: [{ layer: 'conv1', totalCycles: 10 }] }]);
+      await s.planStages(id(a), { sweepId: a.id, reuse: true }, needs('kang-cx'));
+      await expect(s.adoptStages(id(a), { keys: [`r-${k}`] })).rejects.toThrow(/is pending, not completed/);
+      for (const n of needs('kang-cx')) await s.claimStage(n.key, { trialId: id(a), sweepId: a.id, reuse: true });
+      await s.completeStage(`r-${k}`, { baselineAccuracy: 0.9, prunedAccuracy: 0.7, achievedRatio: 0.5, weightsKept: 50, weightsTotal: 100, retrainedAccuracy: 0.85 }, 1);
+      const layer: LayerResultRow = { layer: 'conv1', layerIndex: 0, kind: 'conv', weightShape: '5x5x1x6', weights: 150, kept: 75, sparsity: 0.5, weightBits: 8, activationBits: 8, denseMacs: 1, storageBits: 600 };
+      await s.completeStage(`c-${k}`, { accuracy: 0.81, accuracyDrop: 0.09, modelBytes: 75, compressionRatio: 7.5, layers: [layer] });
+      const sim = { accelerator: 'whatever', hardwareHash: 'hw', hardware: {}, totalCycles: 10, totals: {}, speedup: 2 };
+      await s.completeStage(`s-${k}`, { simulation: sim, layers: [{ layer: 'conv1', layerIndex: 0, totalCycles: 10, stats: {} }] });
+      expect(await s.adoptStages(id(a), { keys: needs('').map((n) => n.key), finish: { status: 'COMPLETED' } })).toBe(true);
+      expect(await s.trialResults(id(a))).toMatchObject({ accuracy: 0.81, retrainedAccuracy: 0.85, prunedAccuracy: 0.7, achievedRatio: 0.5, weightsKept: 50, compressionRatio: 7.5 });
+      expect(await inspect.layerResults(id(a))).toEqual([{ layer: 'conv1', kept: 75 }]);
+      expect(await inspect.simulations(id(a))).toEqual([{ accelerator: 'kang-cx', totalCycles: 10, layers: [{ layer: 'conv1', totalCycles: 10 }] }]);
+      expect((await s.trial(id(a))).status).toBe('COMPLETED');
+      // b names the same hardware differently and computed nothing: a copy, with b's name and reusedFrom.
+      await s.startTrial(id(b));
+      await s.planStages(id(b), { sweepId: b.id, reuse: true }, needs('my-cx'));
+      await s.adoptStages(id(b), { keys: needs('').map((n) => n.key), finish: { status: 'COMPLETED', phase: 'reused', reusedFrom: id(a) } });
+      expect(await inspect.simulations(id(b))).toEqual([{ accelerator: 'my-cx', totalCycles: 10, layers: [{ layer: 'conv1', totalCycles: 10 }] }]);
+      expect(await s.trial(id(b))).toMatchObject({ status: 'COMPLETED', reusedFrom: id(a) });
       expect(await inspect.attempts(id(b))).toEqual([{ attempt: 1, status: 'COMPLETED', phase: 'reused', error: null, errorType: null }]);
-      // A copy is never the source of another copy: c reuses the original too.
-      expect(await s.reuseCompleted(id(c))).toBe(id(a));
-      // Not PENDING (already finished): nothing happens.
-      expect(await s.reuseCompleted(id(b))).toBeUndefined();
+      expect(await s.stageSavings(a.id)).toEqual([
+        { kind: 'compressed', computed: 1, reused: 0, epochsComputed: 0, epochsReused: 0 },
+        { kind: 'retrained', computed: 1, reused: 0, epochsComputed: 1, epochsReused: 0 },
+        { kind: 'simulation', computed: 1, reused: 0, epochsComputed: 0, epochsReused: 0 },
+      ]);
+      expect((await s.stageSavings(b.id)).map((x) => [x.kind, x.computed, x.reused, x.epochsReused])).toEqual([
+        ['compressed', 0, 1, 0],
+        ['retrained', 0, 1, 1],
+        ['simulation', 0, 1, 0],
+      ]);
+      // A finished trial is immutable: adopting again changes nothing.
+      expect(await s.adoptStages(id(b), { keys: [`r-${k}`] })).toBe(false);
+    });
+
+    it('decideSearch serialises concurrent deciders: each sees every earlier event, and proposals can register trials', async () => {
+      const s = store();
+      const trials = trialsFor([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+      const rec = sweep([]);
+      await s.registerSweep(rec);
+      const propose = (t: TrialConfig) =>
+        s.decideSearch(rec.id, (log) => {
+          const trial = log.filter((e) => e.event.kind === 'proposed').length;
+          return { append: [{ event: { kind: 'proposed' as const, trial, candidate: trial, generation: null }, trialId: `${rec.id}/${t.configHash}`, register: t }], result: trial };
+        });
+      const numbers = await Promise.all(trials.map(propose));
+      expect([...numbers].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      const log = await s.searchLog(rec.id);
+      expect(log.map((e) => [e.seq, e.event.trial])).toEqual([0, 1, 2, 3, 4, 5].map((i) => [i, i]));
+      // Each proposal registered its trial, numbered in the order of the log.
+      for (const e of log) expect((await s.trial(e.trialId!)).number).toBe(e.event.trial);
+      expect((await s.sweep(rec.id))?.trialCount).toBe(6);
+      // An event is unique per kind/trial[/step]: appending a duplicate fails and changes nothing.
+      await expect(
+        s.decideSearch(rec.id, () => ({ append: [{ event: { kind: 'proposed' as const, trial: 0, candidate: 0, generation: null } }], result: 0 })),
+      ).rejects.toThrow();
+      expect(await s.searchLog(rec.id)).toHaveLength(6);
     });
 
     it('epochTimeEstimateMs prefers the owner own epochs, then its baseline, then comparable baselines', async () => {

@@ -62,6 +62,11 @@ export class SweepHarness {
     return (await this.client.workflow.getHandle(sweepWorkflowId(sweepId)).result()) as SweepResult;
   }
 
+  /** The key of the stage of `kind` a trial used (its epochs and artefacts are owned by that key). */
+  async stageKey(trialId: string, kind: 'retrained' | 'compressed' | 'simulation'): Promise<string> {
+    return (await this.db.trialStage.findFirstOrThrow({ where: { trialId, kind } })).stageKey;
+  }
+
   /** Polls `f` every 200 ms until it returns a truthy value (or throws after `timeoutMs`). */
   async until<T>(f: () => Promise<T | undefined | null | false>, timeoutMs = 120_000, what = 'condition'): Promise<T> {
     const end = Date.now() + timeoutMs;

@@ -119,7 +119,11 @@ describe('hwsweep dashboard in headless Chromium, on a real sweep', () => {
     const best = (await db.query<{ id: string; baseline_key: string }>(`select id, baseline_key from trials where sweep_id = $1 order by accuracy desc limit 1`, [real])).rows[0]!;
     await open(`#/trial/${encodeURIComponent(best.id)}`);
     // 4 lines per phase (loss, accuracy, val accuracy, lr), one point per epoch each.
-    const epochs = await count(`select count(*) as n from epoch_metrics where (owner_id = $2 and phase = 'baseline') or owner_id = $1`, [best.id, best.baseline_key]);
+    const epochs = await count(
+      `select count(*) as n from epoch_metrics where (owner_id = $2 and phase = 'baseline')
+         or owner_id in (select stage_key from trial_stages where trial_id = $1 and kind = 'retrained')`,
+      [best.id, best.baseline_key],
+    );
     expect(epochs).toBeGreaterThanOrEqual(3); // 2 baseline + 1 retraining epoch
     expect(await marks('curves')).toBe(4 * epochs);
     // Two stacked bars (compute, memory stall) per layer and accelerator.

@@ -6,7 +6,7 @@ import { installRuntime, startWorkers } from '../../worker.js';
 import { integerArg } from '../args.js';
 import { openContext } from '../context.js';
 import { duration, table } from '../format.js';
-import { launchSweep, readSpec, waitWithProgress } from '../sweeps.js';
+import { formatSavings, launchSweep, readSpec, stageSavings, waitWithProgress } from '../sweeps.js';
 import { resolveSpecModels } from '../models.js';
 import { readOnlyQuery } from '../../store/read-only.js';
 import { printResults } from './results.js';
@@ -44,7 +44,9 @@ export function demoCommand(): Command {
         console.log(`Sweep ${l.sweepId}: ${spec.name} — ${spec.description}`);
         if (l.uiUrl) console.log(`Temporal UI: ${l.uiUrl}`);
         const res = await waitWithProgress(ctx, l.sweepId);
-        console.log(`\n${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}\n`);
+        console.log(`\n${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}`);
+        const saved = formatSavings(await stageSavings(ctx, l.sweepId));
+        console.log(saved ? `${saved}\n` : '');
         await printResults(l.sweepId, 'table');
         for (const acc of spec.accelerators.filter((a): a is string => typeof a === 'string')) {
           const front = await readOnlyQuery(

@@ -21,8 +21,10 @@ export async function exportTrial(db: Db, trialId: string, dir: string): Promise
       hint: 'trial ids are <sweep-id>/<config-hash>: hwsweep sql "select id, label from trials where sweep_id = \'…\'"',
     });
   }
-  // A trial reused from another sweep (same configuration) exports the network its source computed.
-  const bytes = await getArtifact(db, artifactIds.exportBundle(row.reusedFrom ?? trialId));
+  // The network its compressed stage stored (shared by every trial with that stage); trials that ran before
+  // stages existed have theirs under their own id (or their source's, when reused).
+  const stage = await db.trialStage.findFirst({ where: { trialId, kind: 'compressed' }, select: { stageKey: true } });
+  const bytes = await getArtifact(db, artifactIds.exportBundle(stage?.stageKey ?? row.reusedFrom ?? trialId));
   if (!bytes) {
     throw new HwsweepError(
       'INVALID_ARGUMENT',

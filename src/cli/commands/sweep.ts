@@ -5,8 +5,9 @@ import { openContext, sweepWorkflowId, type CliContext } from '../context.js';
 import { duration, toJson } from '../format.js';
 import { planSweep } from '../../search/index.js';
 import {
-  assertWorkflowRunsStrategy,
   DEFAULT_HEARTBEAT_TIMEOUT_MS,
+  formatSavings,
+  stageSavings,
   launchSweep,
   newSweepId,
   planLaunch,
@@ -18,14 +19,14 @@ import {
   describePlan,
   toRun,
   waitWithProgress,
-  workflowRunsStrategy,
 } from '../sweeps.js';
 import { resolveSpecModels } from '../models.js';
 import { cancelSignal, pauseSignal, setParallelismSignal } from '../../../workflows/shared.js';
 import type { SweepResult } from '../../../workflows/sweep.js';
 
 function finishedLine(res: SweepResult, ms: number): string {
-  return `finished in ${duration(ms)}: ${res.completed} completed${res.reused ? ` (${res.reused} reused from other sweeps)` : ''}, ${res.failed} failed, ${res.cancelled} cancelled`;
+  const pruned = res.pruned ? `, ${res.pruned} stopped early by the pruner` : '';
+  return `finished in ${duration(ms)}: ${res.completed} completed${res.reused ? ` (${res.reused} copied from earlier trials)` : ''}${pruned}, ${res.failed} failed, ${res.cancelled} cancelled`;
 }
 
 export function launchCommand(): Command {
@@ -38,8 +39,8 @@ export function launchCommand(): Command {
     .option('--id <id>', 'sweep id (default: <name>-<timestamp>-<random>); an existing id extends that sweep')
     .option('--json', 'print {sweepId, workflowId, uiUrl, plan} as JSON (with --dry-run also search: the search plan)')
     .option('--dry-run', 'print the search plan, then orchestrate and record every trial without training or simulating (checks a deployment)')
-    .option('--reuse', 'copy the results of configurations another sweep already completed (the default)')
-    .option('--no-reuse', 'run every trial, even when another sweep already completed the same configuration')
+    .option('--reuse', 'reuse stage results (retrained and compressed models, simulations) any sweep already computed (the default)')
+    .option('--no-reuse', 'recompute stage results other sweeps computed (after changing the code that produces them); trials of this sweep still share theirs')
     .addOption(
       new Option('--heartbeat-timeout <duration>', 'floor of the heartbeat timeout of training activities (the timeout is ~1 measured epoch or this, whichever is longer)')
         .argParser(durationArg('--heartbeat-timeout', 1000, 24 * 3_600_000))
@@ -55,20 +56,14 @@ Examples:
   $ hwsweep launch my-sweep.yaml --json                 # then: hwsweep status <id>
   $ hwsweep launch bigger-sweep.yaml --id my-sweep-1    # extend my-sweep-1 with the new configurations
 
-An invalid spec exits 2 and starts nothing. Rejected combinations are listed with their reason. A configuration
-another sweep already completed is copied (trials.reused_from) unless --no-reuse. Workers run trials: \`hwsweep worker\`.`,
+An invalid spec exits 2 and starts nothing. Rejected combinations are listed with their reason. Stage results (retrained and compressed models, simulations) that any trial already computed are reused, not
+recomputed (--no-reuse: only those computed in this sweep). Workers run trials: \`hwsweep worker\`.`,
     )
     .action(async (file: string, opts: { wait?: boolean; id?: string; json?: boolean; dryRun?: boolean; reuse?: boolean; heartbeatTimeout: number }) => {
       const spec = await resolveSpecModels(readSpec(file), file);
       const planned = opts.dryRun ? planSweep(spec) : undefined;
       const search = planned ? { search: { ...planned.plan, first: planned.trials } } : {};
       if (planned && !opts.json) console.log(planned.lines.join('\n'));
-      if (planned && !workflowRunsStrategy(spec.strategy)) {
-        if (opts.json) console.log(toJson({ started: false, ...search }));
-        else console.log('not started: the sweep workflow does not run this strategy yet (issue 11, phase 2)');
-        return;
-      }
-      assertWorkflowRunsStrategy(spec);
       const ctx = await openContext({ start: true, log: (m) => console.error(m) });
       try {
         const sweepId = opts.id ?? newSweepId(spec);
@@ -97,6 +92,8 @@ another sweep already completed is copied (trials.reused_from) unless --no-reuse
         if (opts.wait) {
           const t0 = Date.now();
           console.error(finishedLine(await waitWithProgress(ctx, l.sweepId), Date.now() - t0));
+          const saved = formatSavings(await stageSavings(ctx, l.sweepId));
+          if (saved) console.error(saved);
         }
       } finally {
         await ctx.close();

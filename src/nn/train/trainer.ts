@@ -128,7 +128,8 @@ export async function trainModel(
     bound = bindMasks(model, masks);
     applyMasks(bound);
     pinned = bindFrozen(model, frozen);
-    for (let epoch = start; epoch < opts.epochs; epoch++) {
+    const end = Math.min(opts.epochs, hooks.until ?? opts.epochs);
+    for (let epoch = start; epoch < end; epoch++) {
       const t0 = performance.now();
       const lr = lrAt(opts.schedule, epoch, opts.lr, opts.epochs);
       const order = epochOrder(data.train.n, rng);

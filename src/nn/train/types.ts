@@ -59,6 +59,11 @@ export interface TrainHooks {
   onBatchEnd?: (epoch: number, batch: number, loss: number) => void;
   /** Checked between batches; an abort throws HwsweepError('CANCELLED'). */
   signal?: AbortSignal;
+  /**
+   * Stop after this many epochs in all (epochs `[resumed, until)` run), e.g. at an early-stopping rung; the LR
+   * schedule still spans `opts.epochs`, so a later call resuming from the checkpoint continues the same run.
+   */
+  until?: number;
 }
 
 /**

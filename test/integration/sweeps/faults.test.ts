@@ -22,6 +22,11 @@ async function scheduledHeartbeatMs(h: SweepHarness, workflowId: string, type: s
     .map((a) => ms(a?.heartbeatTimeout));
 }
 
+/** `{ in: [...] }` over the retrained stage keys of a sweep's trials (retraining epochs and checkpoints belong to them). */
+async function retrainedOf(h: SweepHarness, sweepId: string): Promise<{ in: string[] }> {
+  return { in: (await h.db.trialStage.findMany({ where: { trial: { sweepId }, kind: 'retrained' } })).map((x) => x.stageKey) };
+}
+
 /** Faults lose nothing: a database restart, a corrupted checkpoint, a cancel then resume, a dead worker. */
 describe('faults against real services', () => {
   const h = new SweepHarness();
@@ -42,11 +47,7 @@ describe('faults against real services', () => {
     const worker = spawnWorker(h, 'train');
     try {
       const { sweepId, handle } = await h.launch(spec);
-      await h.until(
-        () => h.db.epochMetric.findFirst({ where: { phase: 'retrain', ownerId: { startsWith: `${sweepId}/` } } }),
-        180_000,
-        'retraining',
-      );
+      await h.until(async () => h.db.epochMetric.findFirst({ where: { phase: 'retrain', ownerId: await retrainedOf(h, sweepId) } }), 180_000, 'retraining');
       expect(await stopPostgres(h.settings.paths)).toBe(true);
       const down = Date.now();
       await new Promise((r) => setTimeout(r, 60_000));
@@ -60,7 +61,7 @@ describe('faults against real services', () => {
         expect([t.status, t.attempt, t.attempts.length]).toEqual(['COMPLETED', 1, 1]); // never re-run
         expect(t.simulations.map((s) => s.accelerator)).toEqual(['kang-cx']);
         const epochs = await h.db.epochMetric.findMany({
-          where: { ownerId: t.id, phase: 'retrain' },
+          where: { ownerId: await h.stageKey(t.id, 'retrained'), phase: 'retrain' },
           orderBy: { epoch: 'asc' },
         });
         expect(epochs.map((e) => [e.epoch, e.runs])).toEqual([
@@ -96,14 +97,18 @@ describe('faults against real services', () => {
 
       const { sweepId, handle } = await h.launch(spec, { heartbeatTimeoutMs: 3000 });
       const trialId = (await h.until(() => h.db.trial.findFirst({ where: { sweepId } }), 60_000, 'trial row')).id;
+      // The reference's retrained stage, computed again by this sweep (no reuse): wait until this sweep claimed it.
+      const owner = (await h.until(() => h.db.trialStage.findFirst({ where: { trialId, kind: 'retrained' } }), 180_000, 'stages')).stageKey;
       await h.until(
-        () => h.db.epochMetric.findFirst({ where: { ownerId: trialId, phase: 'retrain', epoch: 1 } }),
+        async () =>
+          (await h.db.stage.findUniqueOrThrow({ where: { key: owner } })).sweepId === sweepId &&
+          h.db.epochMetric.findFirst({ where: { ownerId: owner, phase: 'retrain', epoch: 1 } }),
         180_000,
         'epoch 1',
       );
       await killed(worker);
       // Corrupt the checkpoint the retry would resume from, as a bad disk or a bug would: NaN weights, valid checksum.
-      const id = artifactIds.checkpoint(trialId, 'retrain');
+      const id = artifactIds.checkpoint(owner, 'retrain');
       const row = await h.db.artifact.findUniqueOrThrow({ where: { id } });
       const { meta, blobs } = unpack(row.data!, 'checkpoint');
       for (const [key, b] of blobs) if (key.startsWith('w/') && b.data instanceof Float32Array) b.data.fill(Number.NaN);
@@ -124,7 +129,7 @@ describe('faults against real services', () => {
       // The true result, bit for bit the fault-free run's: retraining started over instead of loading NaN weights.
       expect([t.retrainedAccuracy, t.accuracy]).toEqual([reference.retrainedAccuracy, reference.accuracy]);
       const epochs = await h.db.epochMetric.findMany({
-        where: { ownerId: trialId, phase: 'retrain' },
+        where: { ownerId: owner, phase: 'retrain' },
         orderBy: { epoch: 'asc' },
       });
       expect(epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
@@ -147,12 +152,7 @@ describe('faults against real services', () => {
     const worker = spawnWorker(h, 'train');
     try {
       const { sweepId, handle } = await h.launch(spec, { heartbeatTimeoutMs: 5000 });
-      await h.until(
-        () =>
-          h.db.epochMetric.findFirst({ where: { phase: 'retrain', epoch: 1, ownerId: { startsWith: `${sweepId}/` } } }),
-        240_000,
-        'epoch 1',
-      );
+      await h.until(async () => h.db.epochMetric.findFirst({ where: { phase: 'retrain', epoch: 1, ownerId: await retrainedOf(h, sweepId) } }), 240_000, 'epoch 1');
       await handle.signal(cancelSignal);
       const cancelled = (await handle.result()) as SweepResult;
       expect(cancelled.cancelled).toBeGreaterThanOrEqual(2); // at least the running one and the pending one
@@ -175,7 +175,7 @@ describe('faults against real services', () => {
         ]);
         // Resumed, not restarted: every epoch stored once (the one in flight at the cancel was never stored).
         const epochs = await h.db.epochMetric.findMany({
-          where: { ownerId: id, phase: 'retrain' },
+          where: { ownerId: await h.stageKey(id, 'retrained'), phase: 'retrain' },
           orderBy: { epoch: 'asc' },
         });
         expect(epochs.map((e) => [e.epoch, e.runs])).toEqual([
@@ -209,8 +209,9 @@ describe('faults against real services', () => {
       const { sweepId, handle } = await h.launch(spec);
       expect(await handle.result()).toMatchObject({ completed: 1 });
       expect(await scheduledHeartbeatMs(h, `baseline/${baselineKey}`, 'trainBaseline')).toEqual([75_000]);
-      // The trial's own retraining measured nothing before it started: its baseline's epochs (the 50 s) count.
-      expect(await scheduledHeartbeatMs(h, `${sweepId}/trial-0`, 'retrainTrial')).toEqual([75_000]);
+      // The trial's retrained stage measured nothing before it started: its baseline's epochs (the 50 s) count.
+      const trialId = (await h.db.trial.findFirstOrThrow({ where: { sweepId } })).id;
+      expect(await scheduledHeartbeatMs(h, `stage/retrained/${await h.stageKey(trialId, 'retrained')}`, 'retrainStage')).toEqual([75_000]);
       // And a model never measured anywhere gets the 30 s floor.
       const fresh = tinySpec({
         name: 'hbfloor',

@@ -26,16 +26,18 @@ describe('resumability against real services', () => {
     try {
       const { sweepId } = await h.launch(spec, { heartbeatTimeoutMs: 3000 });
       const trialId = (await h.until(() => h.db.trial.findFirst({ where: { sweepId } }), 60_000, 'trial row')).id;
+      // Retraining epochs belong to the trial's retrained stage.
+      const owner = (await h.until(() => h.db.trialStage.findFirst({ where: { trialId, kind: 'retrained' } }), 240_000, 'stages')).stageKey;
       // Kill as soon as two retraining epochs (and their checkpoints) are stored.
-      await h.until(() => h.db.epochMetric.findFirst({ where: { ownerId: trialId, phase: 'retrain', epoch: 1 } }), 240_000, 'epoch 1');
+      await h.until(() => h.db.epochMetric.findFirst({ where: { ownerId: owner, phase: 'retrain', epoch: 1 } }), 240_000, 'epoch 1');
       await killed(worker);
-      const beforeKill = await h.db.epochMetric.findMany({ where: { ownerId: trialId, phase: 'retrain' }, orderBy: { epoch: 'asc' } });
+      const beforeKill = await h.db.epochMetric.findMany({ where: { ownerId: owner, phase: 'retrain' }, orderBy: { epoch: 'asc' } });
       expect(beforeKill.length).toBeLessThan(EPOCHS); // the kill really interrupted retraining
       worker = spawnWorker(h, 'train');
       const res = await h.result(sweepId);
       expect(res).toMatchObject({ total: 1, completed: 1, failed: 0 });
 
-      const rows = await h.db.epochMetric.findMany({ where: { ownerId: trialId, phase: 'retrain' }, orderBy: { epoch: 'asc' } });
+      const rows = await h.db.epochMetric.findMany({ where: { ownerId: owner, phase: 'retrain' }, orderBy: { epoch: 'asc' } });
       expect(rows.map((r) => r.epoch)).toEqual([...Array(EPOCHS).keys()]); // every epoch exactly once
       expect(rows.every((r) => r.runs === 1)).toBe(true); // no stored epoch was computed twice
       const first = rows.filter((r) => r.attempt === 1).map((r) => r.epoch);
@@ -78,7 +80,7 @@ describe('resumability against real services', () => {
       for (const t of trials) {
         expect(t.simulations.map((s) => s.accelerator).sort()).toEqual(['kang-cx', 'zhu-array']);
         expect(t.layers).toHaveLength(5);
-        expect(await h.db.epochMetric.count({ where: { ownerId: t.id, phase: 'retrain' } })).toBe(1);
+        expect(await h.db.epochMetric.count({ where: { ownerId: await h.stageKey(t.id, 'retrained'), phase: 'retrain' } })).toBe(1);
       }
       await h.until(async () => (await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status === 'COMPLETED', 60_000, 'sweep row');
     } finally {
@@ -98,7 +100,11 @@ describe('resumability against real services', () => {
     const worker = spawnWorker(h, 'train');
     try {
       const { sweepId, handle } = await h.launch(spec, { heartbeatTimeoutMs: 5000 });
-      await h.until(() => h.db.epochMetric.findFirst({ where: { phase: 'retrain', ownerId: { startsWith: `${sweepId}/` } } }), 240_000, 'retraining');
+      // Retraining epochs belong to the trials' retrained stages.
+      const retrainedOf = async () => ({
+        in: (await h.db.trialStage.findMany({ where: { trial: { sweepId }, kind: 'retrained' } })).map((x) => x.stageKey),
+      });
+      await h.until(async () => h.db.epochMetric.findFirst({ where: { phase: 'retrain', ownerId: await retrainedOf() } }), 240_000, 'retraining');
       const t0 = Date.now();
       await handle.signal(cancelSignal); // what `hwsweep cancel <id>` sends
       const res = (await handle.result()) as { cancelled: number };
@@ -108,14 +114,19 @@ describe('resumability against real services', () => {
       const trials = await h.db.trial.findMany({ where: { sweepId } });
       expect(trials.filter((t) => t.status === 'PENDING' || t.status === 'RUNNING')).toEqual([]);
       expect(trials.filter((t) => t.status === 'CANCELLED').length).toBeGreaterThanOrEqual(3);
-      for (const t of trials.filter((x) => x.status === 'CANCELLED')) {
-        expect(await h.db.epochMetric.count({ where: { ownerId: t.id, phase: 'retrain' } })).toBeLessThan(50);
+      for (const t of trials.filter((x) => x.status === 'CANCELLED' && x.attempt > 0)) {
+        expect(await h.db.epochMetric.count({ where: { ownerId: await h.stageKey(t.id, 'retrained'), phase: 'retrain' } })).toBeLessThan(50);
       }
       expect((await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).status).toBe('CANCELLED');
       // The training activity stops too: no retraining epoch is recorded after the cancellation settled.
-      const n = await h.db.epochMetric.count({ where: { phase: 'retrain', ownerId: { startsWith: `${sweepId}/` } } });
+      const owners = await retrainedOf();
+      const n = await h.db.epochMetric.count({ where: { phase: 'retrain', ownerId: owners } });
       await new Promise((r) => setTimeout(r, 3000));
-      expect(await h.db.epochMetric.count({ where: { phase: 'retrain', ownerId: { startsWith: `${sweepId}/` } } })).toBe(n);
+      expect(await h.db.epochMetric.count({ where: { phase: 'retrain', ownerId: owners } })).toBe(n);
+      // The stages they were computing are left resumable (cancelled, partial epochs kept), never completed.
+      const stages = await h.db.stage.findMany({ where: { key: owners, kind: 'retrained' } });
+      expect(stages.length).toBeGreaterThanOrEqual(1);
+      expect(stages.filter((x) => x.status === 'completed' || x.status === 'running')).toEqual([]);
     } finally {
       await killed(worker);
     }

@@ -53,7 +53,7 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
     expect(baseEpochs.map((e) => e.lr)).toEqual([0.05, expect.closeTo(0.005, 10)]);
     // Retraining epochs, per-layer compression rows, one simulation per accelerator with per-layer rows.
     for (const t of trials) {
-      expect(await h.db.epochMetric.count({ where: { ownerId: t.id, phase: 'retrain' } })).toBe(1);
+      expect(await h.db.epochMetric.count({ where: { ownerId: await h.stageKey(t.id, 'retrained'), phase: 'retrain' } })).toBe(1);
       const layers = await h.db.layerResult.findMany({ where: { trialId: t.id } });
       expect(layers.map((l) => l.layer)).toEqual(['conv1', 'conv2', 'fc1', 'fc2', 'fc3']);
       const sims = await h.db.simulation.findMany({ where: { trialId: t.id }, include: { layers: true } });
@@ -82,13 +82,12 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
     const cx = async (id: string) => (await h.db.simulation.findFirstOrThrow({ where: { trialId: id, accelerator: 'kang-cx' } })).speedup!;
     expect(await cx(gbp.id)).toBeGreaterThan(1);
     expect(await cx(mag.id)).toBeGreaterThan(0);
-    // Retention: completed trials and their baseline keep their final artefacts, no checkpoint.
-    for (const owner of [...trials.map((t) => t.id), trials[0]!.baselineKey]) {
-      expect(await h.db.artifact.count({ where: { ownerId: owner, kind: 'checkpoint' } })).toBe(0);
-    }
+    // Retention: completed stages and the baseline keep their final artefacts, no checkpoint; trials own none.
     for (const t of trials) {
-      const kept = (await h.db.artifact.findMany({ where: { ownerId: t.id }, select: { id: true } })).map((a) => a.id).sort();
-      expect(kept).toEqual([`export/${t.id}`, `masks/${t.id}`, `sim/${t.id}`, `weights/${t.id}/retrained`]);
+      const [r, c] = [await h.stageKey(t.id, 'retrained'), await h.stageKey(t.id, 'compressed')];
+      for (const owner of [r, c, t.id, t.baselineKey]) expect(await h.db.artifact.count({ where: { ownerId: owner, kind: 'checkpoint' } })).toBe(0);
+      const kept = (await h.db.artifact.findMany({ where: { ownerId: { in: [r, c, t.id] } }, select: { id: true } })).map((a) => a.id).sort();
+      expect(kept).toEqual([`export/${c}`, `masks/${r}`, `sim/${c}`, `weights/${r}/retrained`]);
     }
     expect(await h.db.artifact.count({ where: { id: `weights/${trials[0]!.baselineKey}/baseline` } })).toBe(1);
     const sweep = await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } });
@@ -113,21 +112,30 @@ describe('a real sweep on the Temporal dev server, workers and PostgreSQL', () =
   it('running the same activities again writes no duplicate rows (idempotent upserts on natural keys)', async () => {
     const acts = createActivities({ store: createPrismaTrialStore(h.db) });
     const trial = await h.db.trial.findFirstOrThrow({ where: { sweepId, method: 'magnitude' } });
+    const [retrained, compressed] = [await h.stageKey(trial.id, 'retrained'), await h.stageKey(trial.id, 'compressed')];
+    const sims = (await h.db.trialStage.findMany({ where: { trialId: trial.id, kind: 'simulation' }, orderBy: { accelerator: 'asc' } })).map((s, i) => ({
+      key: s.stageKey,
+      index: i,
+    }));
     const counts = async () => ({
       layers: await h.db.layerResult.count({ where: { trialId: trial.id } }),
       sims: await h.db.simulation.count({ where: { trialId: trial.id } }),
       simLayers: await h.db.layerSimulation.count({ where: { simulation: { trialId: trial.id } } }),
-      epochs: await h.db.epochMetric.count({ where: { ownerId: trial.id } }),
-      artifacts: await h.db.artifact.count({ where: { ownerId: trial.id } }),
+      epochs: await h.db.epochMetric.count({ where: { ownerId: retrained } }),
+      artifacts: await h.db.artifact.count({ where: { ownerId: { in: [retrained, compressed] } } }),
+      stages: await h.db.stage.count({ where: { key: { in: [retrained, compressed, ...sims.map((s) => s.key)] }, status: 'completed' } }),
       trials: await h.db.trial.count({ where: { sweepId } }),
     });
     const before = await counts();
     const env = new MockActivityEnvironment();
     const spec = (await h.db.sweep.findUniqueOrThrow({ where: { id: sweepId } })).spec;
     await env.run(acts.registerSweep, { sweepId, workflowId: 'x', spec: spec as never });
-    await env.run(acts.simulateTrial, { trialId: trial.id });
-    await env.run(acts.simulateTrial, { trialId: trial.id });
-    await env.run(acts.retrainTrial, { trialId: trial.id });
+    const caller = { trialId: trial.id, sweepId, reuse: false };
+    await env.run(acts.simulateStages, { ...caller, compressed, sims });
+    await env.run(acts.simulateStages, { ...caller, compressed, sims });
+    await env.run(acts.retrainStage, { ...caller, key: retrained, until: 1 });
+    await env.run(acts.compressStage, { ...caller, key: compressed, retrained });
+    expect(before.stages).toBe(4);
     expect(await counts()).toEqual(before);
     // A finished trial is immutable: finishing it again with another status changes nothing.
     await env.run(acts.finishTrial, { trialId: trial.id, status: 'FAILED' as const, error: 'late duplicate' });
@@ -158,16 +166,17 @@ describe('gradual pruning inside a sweep', () => {
     expect(t.achievedRatio).toBeLessThanOrEqual(0.75);
     const kept = (await h.db.layerResult.findMany({ where: { trialId: t.id } })).reduce((a, l) => a + l.kept, 0);
     expect(kept).toBe(t.weightsKept);
-    const phases = await h.db.epochMetric.findMany({ where: { ownerId: t.id }, orderBy: [{ phase: 'asc' }] });
+    const phases = await h.db.epochMetric.findMany({ where: { ownerId: await h.stageKey(t.id, 'retrained') }, orderBy: [{ phase: 'asc' }] });
     expect(phases.map((p) => p.phase)).toEqual(['retrain-1', 'retrain-2', 'retrain-3']);
     const sim = await h.db.simulation.findFirstOrThrow({ where: { trialId: t.id } });
     expect(sim.speedup).toBeGreaterThan(1);
-    // The rounds' weights, masks and checkpoints were only needed to resume: gone once the trial completed.
-    expect((await h.db.artifact.findMany({ where: { ownerId: t.id }, select: { id: true } })).map((a) => a.id).sort()).toEqual([
-      `export/${t.id}`,
-      `masks/${t.id}`,
-      `sim/${t.id}`,
-      `weights/${t.id}/retrained`,
+    // The rounds' weights, masks and checkpoints were only needed to resume: gone once the stage completed.
+    const [r, c] = [await h.stageKey(t.id, 'retrained'), await h.stageKey(t.id, 'compressed')];
+    expect((await h.db.artifact.findMany({ where: { ownerId: { in: [r, c] } }, select: { id: true } })).map((a) => a.id).sort()).toEqual([
+      `export/${c}`,
+      `masks/${r}`,
+      `sim/${c}`,
+      `weights/${r}/retrained`,
     ]);
   });
 });

@@ -1,6 +1,4 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { launchCommand } from '../../../src/cli/commands/sweep.js';
 import { planSweep } from '../../../src/search/index.js';
 import { example } from './helpers.js';
 
@@ -32,39 +30,5 @@ describe('planSweep', () => {
         "  … and 24 more (27 of 27 in all)",
       ]
     `);
-  });
-});
-
-describe('hwsweep launch --dry-run', () => {
-  const file = (name: string) => fileURLToPath(new URL(`../../../examples/${name}.yaml`, import.meta.url));
-
-  it('launch --dry-run prints the plan of an nsga2 spec and starts nothing', async () => {
-    const out: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-    await launchCommand().parseAsync([file('mo'), '--dry-run'], { from: 'user' });
-    expect(out[0]).toMatch(/^strategy {2}nsga2: 38 of the 128 trials/);
-    expect(out[0]).toContain('#9  lenet5/fashion-mnist');
-    expect(out[1]).toBe('not started: the sweep workflow does not run this strategy yet (issue 11, phase 2)');
-  });
-
-  it('launch --dry-run --json prints the search plan with labelled trials', async () => {
-    const out: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
-    await launchCommand().parseAsync([file('asha'), '--dry-run', '--json'], { from: 'user' });
-    const j = JSON.parse(out.join('')) as {
-      started: boolean;
-      search: { budget: number; first: { number: number; label: string }[] };
-    };
-    expect(j.started).toBe(false);
-    expect(j.search.budget).toBe(27);
-    expect(j.search.first[1]).toMatchObject({ number: 1, label: 'lenet5/fashion-mnist mag r=0.5 W8A8 lr:B s0' });
-  });
-
-  it('launch without --dry-run refuses a strategy the workflow does not run yet, before starting services', async () => {
-    await expect(
-      launchCommand().parseAsync([file('asha')], { from: 'user' }),
-    ).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[HwsweepError: strategy grid with pruner asha is validated and planned, but the sweep workflow does not run it yet]`,
-    );
   });
 });

@@ -16,7 +16,7 @@ const load = (file: string): SweepSpec =>
   parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });
 
 describe('examples/*.yaml', () => {
-  it('examples holds the eight documented specs', () => {
+  it('examples holds the nine documented specs', () => {
     expect(files).toEqual([
       'asha.yaml',
       'demo.yaml',
@@ -24,6 +24,7 @@ describe('examples/*.yaml', () => {
       'kcnn.yaml',
       'krp-gsnq.yaml',
       'krp-lr-tracking.yaml',
+      'median.yaml',
       'mo.yaml',
       'quant-zhu.yaml',
     ]);
@@ -38,7 +39,7 @@ describe('examples/*.yaml', () => {
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
   });
 
-  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-gsnq 8, krp-lr-tracking 9, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
+  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-gsnq 8, krp-lr-tracking 9, median 12 of 27, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
     const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
     expect(counts).toEqual({
       'asha.yaml': 27,
@@ -48,6 +49,7 @@ describe('examples/*.yaml', () => {
       'kcnn.yaml': 24,
       'krp-gsnq.yaml': 8,
       'krp-lr-tracking.yaml': 9,
+      'median.yaml': 12,
       'quant-zhu.yaml': 54,
     });
   });

@@ -1,4 +1,4 @@
-import { ActivityCancellationType, CancellationScope, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, CancelledFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { describeFailure } from './failure.js';
 import { TaskQueues, retryPolicy, stageKeys, trainingHeartbeatTimeoutMs, type StageInput } from './shared.js';
@@ -14,8 +14,11 @@ export async function stageWorkflow(input: StageInput): Promise<void> {
   const retry = retryPolicy(input.retry);
   // Bookkeeping: local activities; their store calls wait out a database restart (up to 5 min per call).
   const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 10 } });
-  const cpu = proxyActivities<Activities>({ taskQueue: TaskQueues.train, startToCloseTimeout: '2 hours', retry });
-  const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry });
+  // Cancellation waits for these short activities to end: one still running could claim the stage (`running`)
+  // after the workflow recorded it cancelled.
+  const settled = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+  const cpu = proxyActivities<Activities>({ taskQueue: TaskQueues.train, startToCloseTimeout: '2 hours', retry, cancellationType: settled });
+  const sim = proxyActivities<Activities>({ taskQueue: TaskQueues.sim, startToCloseTimeout: '1 hour', retry, cancellationType: settled });
   /** Training activities, their heartbeat timeout from the measured epoch time (a dead worker noticed within ~1 epoch). */
   const training = (epochMs: number | null) =>
     proxyActivities<Activities>({
@@ -44,11 +47,14 @@ export async function stageWorkflow(input: StageInput): Promise<void> {
     }
   } catch (err) {
     const keys = stageKeys(input);
-    if (isCancellation(err)) {
+    // Cancelled also when an activity that started after the cancel request failed instead of reporting it; the
+    // row is written in a non-cancellable scope either way (a call in the cancelled scope would not run).
+    if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
       await CancellationScope.nonCancellable(() => book.failStages({ keys, status: 'cancelled' }));
+      if (!isCancellation(err)) throw new CancelledFailure(`stage cancelled (its activity then failed: ${describeFailure(err).error})`);
     } else {
       const f = describeFailure(err);
-      await book.failStages({ keys, status: 'failed', error: `${f.errorType}: ${f.error}` });
+      await CancellationScope.nonCancellable(() => book.failStages({ keys, status: 'failed', error: `${f.errorType}: ${f.error}` }));
     }
     throw err;
   }

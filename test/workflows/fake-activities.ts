@@ -125,6 +125,7 @@ export class FakeSweep {
           await sleep(50);
         }
       },
+      estimateEpochMs: async (a: unknown) => (rec('estimateEpochMs', a), null), // no epoch measured: the timeout's floor
       failStages: async (a: { keys: string[]; status: string }) => {
         rec('failStages', a);
         for (const k of a.keys) if (stage(k).status !== 'completed') stage(k).status = a.status;

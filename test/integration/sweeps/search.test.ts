@@ -83,7 +83,7 @@ describe('strategies driven by the sweep workflow', () => {
     });
     const { sweepId } = await h.launch(spec);
     expect(await h.result(sweepId)).toMatchObject({ total: 4, completed: 4, failed: 0 });
-    const trials = await h.db.trial.findMany({ where: { sweepId }, orderBy: { number: 'asc' } });
+    const trials = await h.db.trial.findMany({ where: { sweepId }, orderBy: { number: 'asc' }, include: { simulations: true } });
     expect(trials.map((t) => t.number)).toEqual([0, 1, 2, 3]); // registered as proposed, 4 of the 6 configurations
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(4);
     const logged = await store().searchLog(sweepId);
@@ -97,7 +97,10 @@ describe('strategies driven by the sweep workflow', () => {
       expect(t.configHash).toBe(space.candidates[p.candidate]!.configHash);
       const values = finished.get(p.trial)!.values!;
       expect(values['accuracy']).toBe(t.accuracy);
-      expect(values['speedup@kang-cx']).toBeGreaterThan(1);
+      // The objective is the simulated speedup as the trial's simulation row holds it (tiny models at low
+      // ratios can be slower than dense on kang-cx, so no bound on its value).
+      expect(t.simulations).toHaveLength(1);
+      expect(values['speedup@kang-cx']).toBe(t.simulations[0]!.speedup);
     }
     // W8 and W4 of one ratio share their retraining: fewer retrained stages than trials whenever nsga2 picked both.
     const retrained = new Set((await h.db.trialStage.findMany({ where: { trial: { sweepId }, kind: 'retrained' } })).map((x) => x.stageKey));

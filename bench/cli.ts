@@ -15,11 +15,12 @@ import { join } from 'node:path';
 import { integerArg } from '../src/cli/args.js';
 import { loadSettings, servicesDown, servicesStatus, servicesUp } from '../src/services/index.js';
 import { PACKAGE_ROOT } from '../src/shared/package-root.js';
+import { median, progressLog } from './report.js';
 
 const json = process.argv.includes('--json');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? integerArg('--runs', 1)(process.argv[runsArg + 1] ?? '') : 7;
-const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
+const log = progressLog(json);
 
 // Peak RSS of the child, written by the child itself at exit (no dependency on GNU time).
 const rssDir = mkdtempSync(join(tmpdir(), 'hwsweep-bench-cli-'));
@@ -52,7 +53,6 @@ function runOnce(args: string[], i: number): Promise<Sample> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function measure(args: string[]): Promise<{ wallS: number; rssMb: number; minS: number }> {
   await runOnce(args, -1); // warm-up: file cache, V8 code cache

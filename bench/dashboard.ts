@@ -22,11 +22,12 @@ import { createDb } from '../src/store/db.js';
 import { integerArg } from '../src/cli/args.js';
 import { migrate } from '../src/store/migrate.js';
 import { createPrismaTrialStore } from '../src/store/prisma-store.js';
+import { median, progressLog } from './report.js';
 
 const json = process.argv.includes('--json');
 const trialsAt = process.argv.indexOf('--trials');
 const TRIALS = trialsAt > 0 ? integerArg('--trials', 1)(process.argv[trialsAt + 1] ?? '') : 10_000;
-const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
+const log = progressLog(json);
 
 const base = await servicesUp(loadSettings(), log);
 const admin = new pg.Client({ connectionString: base.databaseUrl.replace(/\/[^/]+$/, '/postgres') });
@@ -84,7 +85,6 @@ await sql.query('analyze');
 log(`filled results in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const dash = await startDashboard({ port: 0 });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: { measurement: string; ms: number; bytes?: number; gzipBytes?: number }[] = [];
 /** Bytes on the wire when the client accepts gzip, as a browser does (fetch() would hide them: it decodes). */
 const gzipBytes = (url: string): Promise<number> =>

@@ -47,12 +47,13 @@ import {
   type TrialConfig,
 } from '../src/spec/index.js';
 import { pruneForTrial } from '../src/trial/prune.js';
+import { progressLog } from './report.js';
 
 const { values: args } = parseArgs({
   options: { json: { type: 'boolean' }, seeds: { type: 'string', default: '20' }, python: { type: 'string' } },
 });
 const json = args.json === true;
-const log = (m: string): void => void (json ? process.stderr.write(`${m}\n`) : console.log(m));
+const log = progressLog(json);
 const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
 if (!(SEEDS.length >= 1)) throw new Error(`--seeds = ${args.seeds} is not a positive integer`);
 

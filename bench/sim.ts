@@ -15,6 +15,7 @@ import { lowerLayer } from '../src/accel/workload.js';
 import type { LayerDescriptor } from '../src/shared/layer.js';
 import { weightCount } from '../src/shared/layer.js';
 import { Rng } from '../src/shared/rng.js';
+import { median } from './report.js';
 
 /** Topology fixture from test/fixtures/accel (`resnet50`, `vgg16`, `alexnet-conv1`). */
 export function loadNet(name: string): LayerDescriptor[] {
@@ -83,11 +84,6 @@ export function unstructuredMasks(
     out.set(l.name, { mask: m });
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 function timeIt(fn: () => unknown, reps: number, warmup: number): number {

@@ -93,7 +93,7 @@ export function toCodes(
   if (rounding === 'rna') {
     for (let i = 0; i < x.length; i++) {
       const t = (x[i] as number) * scale;
-      const q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5);
+      const q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5); // rna, inlined in this hot loop
       out[i] = q < lo ? lo : q > hi ? hi : q;
     }
   } else {
@@ -137,7 +137,7 @@ export function quantizationSse(x: ArrayLike<number>, fmt: FixedPointFormat): nu
   for (let i = 0; i < x.length; i++) {
     const v = x[i] as number;
     const t = v * scale;
-    let q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5);
+    let q = t < 0 ? -Math.floor(-t + 0.5) : Math.floor(t + 0.5); // rna, inlined in this hot loop
     q = q < -h ? -h : q > h - 1 ? h - 1 : q;
     const e = v - q * eps;
     sse += e * e;

@@ -215,18 +215,35 @@ async function adoptSimulation(tx: Tx, trialId: string, accelerator: string, r: 
 }
 
 /**
- * See {@link TrialStore.stageSavings}. A trial "computed" a stage when its workflow did (`stages.computed_by`), and
- * "reused" it otherwise; only trials that finished through their stages (COMPLETED, PRUNED) count.
+ * See {@link TrialStore.stageSavings}. Counted per use of a stage by a trial of the sweep that finished through its
+ * stages (COMPLETED; PRUNED: its retrained stage only, up to the epoch it stopped at). A stage the sweep computed
+ * (`stages.computed_by` one of its trials) counts once as computed; a retrained stage another sweep started and this
+ * one resumed counts once as computed too. Epochs run: the stage's `epoch_metrics` rows recorded between the first
+ * start and the last finish of the sweep's trials that use it (a stage without epoch rows: its epochs when the sweep
+ * computed it). Every other use, and every other epoch the trials needed, is reused.
  */
 export async function stageSavings(db: Db, sweepId: string): Promise<StageSaving[]> {
   const rows = await db.$queryRaw<{ kind: string; computed: number; reused: number; epochs_computed: number; epochs_reused: number }[]>`
-    select ts.kind,
-      count(*) filter (where s.computed_by = ts.trial_id)::int as computed,
-      count(*) filter (where s.computed_by <> ts.trial_id)::int as reused,
-      coalesce(sum(s.epochs_done) filter (where s.computed_by = ts.trial_id), 0)::int as epochs_computed,
-      coalesce(sum(s.epochs_done) filter (where s.computed_by <> ts.trial_id), 0)::int as epochs_reused
-    from trial_stages ts join trials t on t.id = ts.trial_id join stages s on s.key = ts.stage_key
-    where t.sweep_id = ${sweepId} and t.status in ('COMPLETED', 'PRUNED')
-    group by ts.kind order by ts.kind`;
+    with per_stage as (
+      select ts.stage_key, ts.kind, count(*)::int as uses,
+        count(*) filter (where s.computed_by = ts.trial_id)::int as own,
+        max(s.epochs_done)::int as epochs, sum(coalesce(t.stopped_epoch, s.epochs_done))::int as needed,
+        min(t.started_at) as t0, max(coalesce(t.finished_at, now())) as t1
+      from trial_stages ts join trials t on t.id = ts.trial_id join stages s on s.key = ts.stage_key
+      where t.sweep_id = ${sweepId} and (t.status = 'COMPLETED' or (t.status = 'PRUNED' and ts.kind = 'retrained'))
+      group by ts.stage_key, ts.kind),
+    rows as (
+      select p.*,
+        (select count(*) from epoch_metrics e where p.kind = 'retrained' and e.owner_id = p.stage_key)::int as rows_all,
+        (select count(*) from epoch_metrics e
+          where p.kind = 'retrained' and e.owner_id = p.stage_key and e.recorded_at between p.t0 and p.t1)::int as rows_run
+      from per_stage p),
+    ran as (
+      select kind, uses, needed, case when own > 0 then own else least(rows_run, 1) end as computed,
+        case when rows_all = 0 then (case when own > 0 then epochs else 0 end) else least(rows_run, needed) end as epochs_run
+      from rows)
+    select kind, sum(computed)::int as computed, sum(uses - computed)::int as reused,
+      sum(epochs_run)::int as epochs_computed, sum(needed - epochs_run)::int as epochs_reused
+    from ran group by kind order by kind`;
   return rows.map((r) => ({ kind: r.kind as StageSaving['kind'], computed: r.computed, reused: r.reused, epochsComputed: r.epochs_computed, epochsReused: r.epochs_reused }));
 }

@@ -295,6 +295,33 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
       expect(await s.stageStates([key])).toEqual([expect.objectContaining({ status: 'completed', epochsDone: 9, computedBy: t0 })]);
     });
 
+    it('stageSavings: a sweep that resumes a retrained stage another stopped early counts it computed, with the epochs it ran', async () => {
+      const s = store();
+      const trials = trialsFor([0.5]);
+      const [a, b] = [sweep(trials), sweep(trials)];
+      for (const r of [a, b]) await s.registerSweep(r);
+      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      const key = `r-${randomUUID()}`;
+      const epoch = (n: number) => ({ ownerId: key, phase: 'retrain', attempt: 1, epoch: n, lr: 0.01, loss: 1, accuracy: 0.5, durationMs: 1 });
+      // a retrains 1 epoch and is stopped there (PRUNED at epoch 1).
+      await s.startTrial(id(a));
+      await s.planStages(id(a), { sweepId: a.id, reuse: true }, [{ kind: 'retrained', key, inputs: {} }]);
+      await s.claimStage(key, { trialId: id(a), sweepId: a.id, reuse: true });
+      await s.recordEpoch(epoch(0));
+      await s.recordStageProgress(key, { epochsDone: 1, status: 'partial' });
+      await s.finishTrial(id(a), { status: 'PRUNED', phase: 'retrain', stoppedEpoch: 1, stoppedRung: 0 });
+      // b resumes it to 3 epochs: 2 run, 1 reused; the stage keeps a's trial as its first computer.
+      await s.startTrial(id(b));
+      await s.planStages(id(b), { sweepId: b.id, reuse: true }, [{ kind: 'retrained', key, inputs: {} }]);
+      expect(await s.claimStage(key, { trialId: id(b), sweepId: b.id, reuse: true })).toBe('claimed');
+      for (const n of [1, 2]) await s.recordEpoch(epoch(n));
+      await s.completeStage(key, { retrainedAccuracy: 0.8 }, 3);
+      await s.adoptStages(id(b), { keys: [key], finish: { status: 'COMPLETED' } });
+      expect(await s.stageStates([key])).toEqual([expect.objectContaining({ computedBy: id(a), epochsDone: 3 })]);
+      expect(await s.stageSavings(a.id)).toEqual([{ kind: 'retrained', computed: 1, reused: 0, epochsComputed: 1, epochsReused: 0 }]);
+      expect(await s.stageSavings(b.id)).toEqual([{ kind: 'retrained', computed: 1, reused: 0, epochsComputed: 2, epochsReused: 1 }]);
+    });
+
     it('adoptStages copies stage results onto a trial under its accelerator names, settles who computed them, and finishes it', async () => {
       const { store: s, inspect } = setup();
       const trials = trialsFor([0.5]);

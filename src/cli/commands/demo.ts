@@ -44,7 +44,7 @@ export function demoCommand(): Command {
         console.log(`Sweep ${l.sweepId}: ${spec.name} — ${spec.description}`);
         if (l.uiUrl) console.log(`Temporal UI: ${l.uiUrl}`);
         const res = await waitWithProgress(ctx, l.sweepId);
-        console.log(`\n${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}`);
+        console.log(`\n${res.completed} completed, ${res.pruned ? `${res.pruned} stopped early by the pruner, ` : ''}${res.failed} failed, ${res.cancelled} cancelled in ${duration(Date.now() - t0)}`);
         const saved = formatSavings(await stageSavings(ctx, l.sweepId));
         console.log(saved ? `${saved}\n` : '');
         await printResults(l.sweepId, 'table');

@@ -40,7 +40,10 @@ describe('a KRP + GSNQ power-of-two trial on the real services', () => {
     });
     expect(t!.label).toBe('lenet5/synthetic krp rows=1 fc=0.75 W3A8 pow2 max s0');
     // One pruning-retraining epoch, then one epoch after each of the first three INQ steps (the 100 % step trains nothing).
-    const epochs = await h.db.epochMetric.findMany({ where: { ownerId: await h.stageKey(t!.id, 'retrained') }, orderBy: [{ phase: 'asc' }] });
+    const epochs = await h.db.epochMetric.findMany({
+      where: { ownerId: await h.stageKey(t!.id, 'retrained') },
+      orderBy: [{ phase: 'asc' }],
+    });
     expect(epochs.map((e) => e.phase)).toEqual(['inq-1', 'inq-2', 'inq-3', 'retrain']);
     for (const e of epochs.filter((x) => x.phase.startsWith('inq-'))) expect(e.lr).toBe(0.001); // retraining.lr, constant
 

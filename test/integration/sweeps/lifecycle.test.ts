@@ -95,6 +95,9 @@ describe('sweep lifecycle: extend, retry, reuse, relaunch', () => {
     expect((await retrySweep(h.ctx, b.sweepId, ['FAILED'])).trials).toBe(0); // nothing left to retry
 
     // Sweep C asks for sweep A's configuration again: it is copied, not recomputed.
+    const retrainedOfA = await h.stageKey(ta!.id, 'retrained');
+    const epochsOfA = await h.db.epochMetric.count({ where: { ownerId: retrainedOfA } });
+    expect(epochsOfA).toBeGreaterThan(0);
     const c = await launchSweep(h.ctx, spec);
     expect(await result(c.sweepId)).toMatchObject({ total: 1, completed: 1, reused: 1 });
     const tc = (await trialsOf(c.sweepId))[0]!;
@@ -106,6 +109,9 @@ describe('sweep lifecycle: extend, retry, reuse, relaunch', () => {
     });
     expect(await count(tc.id)).toEqual(await count(ta!.id));
     expect(await h.db.epochMetric.count({ where: { ownerId: tc.id } })).toBe(0); // nothing was trained for C
+    // (epoch rows belong to stages: C added none to A's retrained stage, and computed no stage of its own)
+    expect(await h.db.epochMetric.count({ where: { ownerId: retrainedOfA } })).toBe(epochsOfA);
+    expect(await h.db.trialStage.count({ where: { trialId: tc.id, computed: true } })).toBe(0);
   });
 
   it('a cancelled sweep relaunched under its id runs its cancelled trials, and its status follows the workflow throughout', async () => {

@@ -79,9 +79,13 @@ describe('sweep workflow with stub activities', () => {
     const { fake, handle, client } = await setup({ trials: 7 }, { trialsPerRun: 3 });
     expect((await handle.result()) as SweepResult).toMatchObject({ total: 7, completed: 7 });
     for (let n = 0; n < 7; n++) expect(fake.count('startTrial', (a) => a['number'] === n)).toBe(1);
-    const runs: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(fake.id)}'` })) runs.push(w.status.name);
-    expect(runs.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    // Three runs: two continued as new, the last completed (visibility lags the workflow a little: poll it).
+    const runs = async (): Promise<string[]> => {
+      const r: string[] = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(fake.id)}'` })) r.push(w.status.name);
+      return r.sort();
+    };
+    await until(async () => JSON.stringify(await runs()) === JSON.stringify(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']), 'runs in visibility');
   });
 
   it('early stopping: a trial stopped at a rung is PRUNED, retrains no further and is neither compressed nor simulated', async () => {

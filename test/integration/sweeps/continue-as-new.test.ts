@@ -21,8 +21,12 @@ describe('large sweeps stay small in Temporal', () => {
     expect(trials).toHaveLength(23);
     expect(trials.every((t) => t.status === 'COMPLETED')).toBe(true);
     // 23 trials at 5 per run = 5 runs of the same workflow id, chained by continue-as-new.
-    const runs: string[] = [];
-    for await (const w of h.client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(sweepId)}'` })) runs.push(w.status.name);
+    // (Visibility lags the workflow a little: poll until the last run shows as closed.)
+    const runs = await h.until(async () => {
+      const r: string[] = [];
+      for await (const w of h.client.workflow.list({ query: `WorkflowId = '${sweepWorkflowId(sweepId)}'` })) r.push(w.status.name);
+      return r.length === 5 && !r.includes('RUNNING') ? r : undefined;
+    }, 30_000, 'five closed runs in visibility');
     expect(runs.filter((s) => s === 'CONTINUED_AS_NEW')).toHaveLength(4);
     expect(runs.filter((s) => s === 'COMPLETED')).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseDurationMs } from '../shared/duration.js';
 
 /**
  * The one place where numeric CLI arguments and options are parsed (every command uses these; bench scripts too).
@@ -53,17 +54,15 @@ export function numberArg(name: string, min: number, max = Number.POSITIVE_INFIN
   };
 }
 
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /**
  * A duration in milliseconds (`90000`) or with a unit (`90s`, `1.5s`, `2m`, `1h`, `7d`, `500ms`), in
  * `[minMs, maxMs]`; returns milliseconds. A fraction of a millisecond (`0.5ms`) is refused, not rounded.
  */
 export function durationArg(name: string, minMs: number, maxMs: number): ArgParser<number> {
   return (value) => {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim());
-    const ms = m ? Number(m[1]) * (DURATION_UNITS_MS[m[2] ?? 'ms'] ?? Number.NaN) : Number.NaN;
-    if (!Number.isFinite(ms) || !Number.isInteger(ms) || ms < minMs || ms > maxMs) {
+    const parsed = parseDurationMs(value);
+    const ms = parsed && 'ms' in parsed ? parsed.ms : Number.NaN;
+    if (!(ms >= minMs && ms <= maxMs)) {
       throw new InvalidArgumentError(
         `${name} = ${shown(value)} is not a whole number of milliseconds in [${minMs}, ${maxMs}] (e.g. 90000 or 90s)`,
       );

@@ -5,6 +5,7 @@
  * the formatter only has to prefix the path.
  */
 import { z } from 'zod';
+import { parseDurationMs } from '../shared/duration.js';
 import { suggest } from './suggest.js';
 
 /** Marker that the formatter recognises on an `unrecognized_keys` issue (the message carries JSON). */
@@ -136,28 +137,34 @@ export function listOf<T extends z.ZodType>(elem: T, what: string) {
   return z.preprocess((v) => (v === undefined || v === null || Array.isArray(v) ? v : [v]), arr);
 }
 
-/** Milliseconds from a number (ms) or a string like `500ms`, `1.5s`, `2m`, `1h`. */
+/**
+ * Milliseconds from a number (ms) or a string like `500ms`, `1.5s`, `2m`, `1h`, `1d`. A fraction of a millisecond
+ * is refused, not rounded.
+ */
 export function duration(minMs: number, maxMs: number) {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   return z.unknown().transform((v, ctx): number => {
-    let ms: number | undefined;
-    if (typeof v === 'number' && Number.isFinite(v)) ms = v;
-    if (typeof v === 'string') {
-      const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v);
-      if (m?.[1] !== undefined && m[2] !== undefined) ms = Number(m[1]) * (units[m[2]] ?? 1);
-    }
-    if (ms === undefined) {
+    const parsed =
+      typeof v === 'string' ? parseDurationMs(v) : typeof v === 'number' && Number.isFinite(v) ? { ms: v } : undefined;
+    if (parsed === undefined) {
       ctx.addIssue({
         code: 'custom',
         message: `expected a duration like "500ms", "1s", "2m" or a number of milliseconds, got ${describeValue(v)}`,
       });
       return z.NEVER;
     }
-    if (ms < minMs || ms > maxMs) {
-      const shown = typeof v === 'string' ? `${JSON.stringify(v)} (${ms} ms)` : `${ms}`;
-      ctx.addIssue({ code: 'custom', message: `${shown} is not in ${interval(minMs, maxMs)} ms` });
+    const shown = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    if (!('ms' in parsed) || !Number.isInteger(parsed.ms)) {
+      ctx.addIssue({ code: 'custom', message: `${shown} is not a whole number of milliseconds` });
       return z.NEVER;
     }
-    return Math.round(ms);
+    const { ms } = parsed;
+    if (ms < minMs || ms > maxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${typeof v === 'string' ? `${shown} (${ms} ms)` : shown} is not in ${interval(minMs, maxMs)} ms`,
+      });
+      return z.NEVER;
+    }
+    return ms;
   });
 }

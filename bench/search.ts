@@ -5,6 +5,7 @@
  *   npm run bench:search                     # tables
  *   npm run bench:search -- --json           # one JSON object on stdout (logs on stderr)
  *   npm run bench:search -- --seeds 5 --python /tmp/venv/bin/python
+ *   npm run bench:search -- --budgets 38,51,64  # multi-objective rows at several trial budgets (default: mo.yaml's n)
  *
  * 1. Multi-objective (examples/mo.yaml: 128 LeNet-5 configurations, n = 38 = 30 %): every candidate is
  *    pruned for real (the trial's own pruner on LeNet-5's initial weights), its speedup on kang-cx is the
@@ -50,7 +51,12 @@ import { pruneForTrial } from '../src/trial/prune.js';
 import { progressLog } from './report.js';
 
 const { values: args } = parseArgs({
-  options: { json: { type: 'boolean' }, seeds: { type: 'string', default: '20' }, python: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    seeds: { type: 'string', default: '20' },
+    python: { type: 'string' },
+    budgets: { type: 'string' },
+  },
 });
 const json = args.json === true;
 const log = progressLog(json);
@@ -183,53 +189,62 @@ function summarise(strategy: string, trials: number, runs: number[][]): MoRow {
 const moRows: MoRow[] = [summarise('grid (every trial)', moTrials.length, [moSpace.candidates.map((_, i) => i)])];
 const runWith = (strategy: StrategySpec): number[] =>
   ranCandidates(driveSearch(createSampler(strategy, moSpace), undefined, evaluate, { parallel: mo.maxParallel }).log);
-moRows.push(
-  summarise(
-    `nsga2 (population ${moStrategy.populationSize})`,
-    moStrategy.n,
-    SEEDS.map((seed) => runWith({ ...moStrategy, seed })),
-  ),
-);
-moRows.push(
-  summarise(
-    'random',
-    moStrategy.n,
-    SEEDS.map((seed) => runWith({ type: 'random', n: moStrategy.n, seed })),
-  ),
-);
-
+const budgets = (args.budgets ?? String(moStrategy.n)).split(',').map(Number);
+for (const n of budgets) {
+  if (!(Number.isInteger(n) && n > moStrategy.populationSize && n <= moTrials.length)) {
+    throw new Error(
+      `--budgets: ${n} is not an integer in (${moStrategy.populationSize}, ${moTrials.length}] (population size, candidates)`,
+    );
+  }
+}
 let optunaVersion: string | null = null;
 const python = args.python ?? process.env['HWSWEEP_PYTHON'] ?? 'python3';
-try {
-  const input = {
-    candidates: moTrials.map((t, index) => ({
-      method: t.method,
-      ratio: t.pruneRatio,
-      wbits: t.weightBits,
-      abits: t.activationBits,
-      index,
-    })),
-    ratios: mo.pruning.ratios,
-    n: moStrategy.n,
-    populationSize: moStrategy.populationSize,
-    seeds: SEEDS,
-    objectives: moStrategy.objectives.map((o) => ({ key: o.key, direction: o.direction })),
-    constraint: { key: moStrategy.constraints[0]?.key, bound: moStrategy.constraints[0]?.bound },
-    values: table,
-  };
-  const out = execFileSync(python, [new URL('./search-optuna.py', import.meta.url).pathname], {
-    input: JSON.stringify(input),
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: 600_000,
-  });
-  const r = JSON.parse(out) as { optuna: string; runs: number[][] };
-  optunaVersion = r.optuna;
+for (const n of budgets) {
   moRows.push(
-    summarise(`optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`, moStrategy.n, r.runs),
+    summarise(
+      `nsga2 (population ${moStrategy.populationSize})`,
+      n,
+      SEEDS.map((seed) => runWith({ ...moStrategy, n, seed })),
+    ),
   );
-} catch (err) {
-  log(`optuna anchor skipped: ${python} cannot run bench/search-optuna.py (${(err as Error).message.split('\n')[0]})`);
+  moRows.push(
+    summarise(
+      'random',
+      n,
+      SEEDS.map((seed) => runWith({ type: 'random', n, seed })),
+    ),
+  );
+  try {
+    const input = {
+      candidates: moTrials.map((t, index) => ({
+        method: t.method,
+        ratio: t.pruneRatio,
+        wbits: t.weightBits,
+        abits: t.activationBits,
+        index,
+      })),
+      ratios: mo.pruning.ratios,
+      n,
+      populationSize: moStrategy.populationSize,
+      seeds: SEEDS,
+      objectives: moStrategy.objectives.map((o) => ({ key: o.key, direction: o.direction })),
+      constraint: { key: moStrategy.constraints[0]?.key, bound: moStrategy.constraints[0]?.bound },
+      values: table,
+    };
+    const out = execFileSync(python, [new URL('./search-optuna.py', import.meta.url).pathname], {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 600_000,
+    });
+    const r = JSON.parse(out) as { optuna: string; runs: number[][] };
+    optunaVersion = r.optuna;
+    moRows.push(summarise(`optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`, n, r.runs));
+  } catch (err) {
+    log(
+      `optuna anchor skipped: ${python} cannot run bench/search-optuna.py (${(err as Error).message.split('\n')[0]})`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -386,7 +401,7 @@ const result = {
   multiObjective: {
     spec: 'examples/mo.yaml',
     candidates: moTrials.length,
-    budget: moStrategy.n,
+    budgets,
     objectives: moStrategy.objectives.map((o) => o.key),
     constraints: moStrategy.constraints.map((c) => `${c.key} ${c.op} ${c.bound}`),
     gridFrontSize: gridFront.front.size,

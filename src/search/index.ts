@@ -26,7 +26,7 @@ export {
   type StrategySpec,
 } from './registry.js';
 export * from './strategy.js';
-export { buildSpace, nearestCandidate, type Axis, type Candidate, type SearchSpace } from './space.js';
+export { buildSpace, nearestCandidate, ordinalOrder, type Axis, type Candidate, type SearchSpace } from './space.js';
 export { readLog, type LogDigest } from './log.js';
 export { replayLog, type ReplayMismatch } from './replay.js';
 export { driveSearch, type DriveResult, type Evaluation } from './drive.js';

@@ -85,16 +85,19 @@ function determines(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * The candidate with these genes if it exists and is not `taken`; otherwise the untaken candidate nearest in
- * Hamming distance (number of differing axes), ties broken uniformly with `rng`. Undefined when every
- * candidate is taken. This is the repair step of evolutionary samplers: a child can land on a combination
- * the grid rejected or collapsed, or on a configuration that already ran.
+ * The candidate with these genes if it exists and is not `taken`; otherwise the untaken candidate nearest to
+ * them, ties broken uniformly with `rng`. Undefined when every candidate is taken. This is the repair step of
+ * evolutionary samplers: a child can land on a combination the grid rejected or collapsed, or on a
+ * configuration that already ran. Distance: the number of differing axes (Hamming); with `orders` (from
+ * `ordinalOrder`, per axis), a differing ordered axis counts the steps between the two values instead of 1,
+ * so weight bits 8 -> 6 is nearer than 8 -> 3 (`null`, outside the order, is 1 step from any value).
  */
 export function nearestCandidate(
   space: SearchSpace,
   genes: readonly number[],
   taken: ReadonlySet<number>,
   rng: Rng,
+  orders?: readonly (readonly number[] | null)[],
 ): number | undefined {
   const exact = space.byGenes.get(genes.join(','));
   if (exact !== undefined && !taken.has(exact)) return exact;
@@ -104,7 +107,8 @@ export function nearestCandidate(
   space.candidates.forEach((c, i) => {
     if (taken.has(i)) return;
     let d = 0;
-    for (let a = 0; a < genes.length && d <= bestDistance; a++) if (c.genes[a] !== genes[a]) d++;
+    for (let a = 0; a < genes.length && d <= bestDistance; a++)
+      d += axisDistance(a, c.genes[a] as number, genes[a] as number, orders);
     if (d < bestDistance) {
       best = i;
       bestDistance = d;
@@ -114,4 +118,30 @@ export function nearestCandidate(
     }
   });
   return best;
+}
+
+/**
+ * The value indices of an ordered axis, ascending by value, or null for a categorical axis. An axis is
+ * ordered when its values other than `null` are at least two numbers (bit widths, prune ratios); `null`
+ * (not applicable) stays outside the order, so it is in the result of no ordered axis.
+ */
+export function ordinalOrder(axis: Axis): number[] | null {
+  const numeric: [value: number, index: number][] = [];
+  for (const [i, v] of axis.values.entries()) {
+    const x: unknown = JSON.parse(v);
+    if (x === null) continue;
+    if (typeof x !== 'number') return null;
+    numeric.push([x, i]);
+  }
+  return numeric.length < 2 ? null : numeric.sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+}
+
+/** Distance between values `x` and `y` of axis `a` (see `nearestCandidate`). */
+function axisDistance(a: number, x: number, y: number, orders?: readonly (readonly number[] | null)[]): number {
+  if (x === y) return 0;
+  const order = orders?.[a];
+  if (!order) return 1;
+  const i = order.indexOf(x);
+  const j = order.indexOf(y);
+  return i < 0 || j < 0 ? 1 : Math.abs(i - j);
 }

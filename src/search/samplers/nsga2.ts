@@ -3,13 +3,15 @@
  * `populationSize` random candidates; once a generation has `populationSize` completed trials, the parent
  * population is the elite (constrained non-dominated rank, then crowding distance) of the previous parents and
  * that generation, and each later trial is a child of two parents chosen by binary tournament (constrained
- * domination), with uniform crossover and per-axis mutation. Trials proposed while a generation is still
- * running join it (so parallel workers never wait). A child that is not a valid candidate, or that already
- * ran, is repaired to the nearest untried candidate (`nearestCandidate`): the space is finite and a trial's
- * configuration is unique within a sweep.
+ * domination), with uniform crossover and per-axis mutation (`mutateGene`: one step along an ordered axis
+ * such as bit widths or ratios, a uniform redraw on a categorical one). Trials proposed while a generation is
+ * still running join it (so parallel workers never wait). A child that is not a valid candidate, or that
+ * already ran, is repaired to the nearest untried candidate (`nearestCandidate`, counting steps along ordered
+ * axes): the space is finite and a trial's configuration is unique within a sweep, so no trial is spent twice.
  */
 import { z } from 'zod';
 import { num, strictObj, typeError, uint32 } from '../../spec/zod-helpers.js';
+import type { Rng } from '../../shared/rng.js';
 import { readLog, type LogDigest } from '../log.js';
 import {
   constraintSchema,
@@ -20,7 +22,7 @@ import {
   type Objective,
 } from '../metrics.js';
 import { constrainedDominates, eliteIndices } from '../pareto.js';
-import { nearestCandidate, type SearchSpace } from '../space.js';
+import { nearestCandidate, ordinalOrder, type SearchSpace } from '../space.js';
 import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
 
 /** Optuna's default probability of taking a gene from the second parent in uniform crossover. */
@@ -127,10 +129,26 @@ export function parentPopulation(
   return { generation, members };
 }
 
+/**
+ * Mutation of one gene (a value index of an axis of `m` values): on an ordered axis (`order` from
+ * `ordinalOrder`) a step to a neighbouring value, either way with equal chance (the one neighbour at an end),
+ * as a small perturbation of an integer gene; on a categorical axis, or from `null` on an ordered one, a
+ * uniformly random value (Optuna's categorical mutation: it may redraw the same value).
+ */
+export function mutateGene(g: number, m: number, order: readonly number[] | null, rng: Rng): number {
+  const pos = order ? order.indexOf(g) : -1;
+  if (order && pos >= 0) {
+    const steps = [order[pos - 1], order[pos + 1]].filter((v): v is number => v !== undefined);
+    return steps[rng.int(steps.length)] as number;
+  }
+  return rng.int(m);
+}
+
 export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): Sampler {
   const N = space.candidates.length;
   const budget = Math.min(options.n, N);
   const mutationProb = options.mutationProb ?? 1 / Math.max(1, space.axes.length);
+  const orders = space.axes.map(ordinalOrder);
 
   return {
     name: 'nsga2',
@@ -168,8 +186,10 @@ export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): S
       } else {
         child = [...genesOf(members[rng.int(members.length)] as Member)];
       }
-      child = child.map((g, a) => (rng.next() < mutationProb ? rng.int(space.axes[a]?.values.length ?? 1) : g));
-      const candidate = nearestCandidate(space, child, taken, rng);
+      child = child.map((g, a) =>
+        rng.next() < mutationProb ? mutateGene(g, space.axes[a]?.values.length ?? 1, orders[a] ?? null, rng) : g,
+      );
+      const candidate = nearestCandidate(space, child, taken, rng, orders);
       return candidate === undefined ? null : { candidate, generation: generation + 1 };
     },
   };

@@ -8,7 +8,8 @@ import {
   type SearchEvent,
   type SearchLog,
 } from '../../../src/search/index.js';
-import { parentPopulation, type Nsga2Options } from '../../../src/search/samplers/nsga2.js';
+import { mutateGene, parentPopulation, type Nsga2Options } from '../../../src/search/samplers/nsga2.js';
+import { Rng } from '../../../src/shared/rng.js';
 import { example, spaceOf, spec, toyEvaluation } from './helpers.js';
 
 const mo = example('mo');
@@ -122,16 +123,36 @@ describe('nsga2', () => {
     );
   });
 
-  it('nsga2 without crossover or mutation proposes the nearest untried neighbour of a parent', () => {
+  it('nsga2 without crossover or mutation proposes an untried candidate nearest to a parent (steps on ordered axes)', () => {
     const s = nsga({ crossoverProb: 0, mutationProb: 0, seed: 4 });
     const { log } = driveSearch(s, undefined, toyEvaluation(trials), { parallel: 2 });
-    const hamming = (a: number, b: number) =>
-      (space.candidates[a]?.genes ?? []).filter((g, i) => g !== space.candidates[b]?.genes[i]).length;
+    // Independent distance from the trials' own fields: an ordered field (numbers) counts the steps between
+    // its two values among the axis's sorted distinct numbers; any other differing field (or null) counts 1.
+    const fields = space.axes.map((a) => a.name);
+    const field = (c: number, f: string): unknown => (trials[c] as unknown as Record<string, unknown>)[f];
+    const sorted = fields.map((f) =>
+      [...new Set(trials.map((_, c) => field(c, f)))].filter((v) => typeof v === 'number').sort((x, y) => x - y),
+    );
+    const distance = (a: number, b: number) =>
+      fields.reduce((d, f, i) => {
+        const [x, y] = [field(a, f), field(b, f)];
+        if (x === y) return d;
+        const steps = typeof x === 'number' && typeof y === 'number';
+        return d + (steps ? Math.abs((sorted[i] as unknown[]).indexOf(x) - (sorted[i] as unknown[]).indexOf(y)) : 1);
+      }, 0);
     let children = 0;
     log.forEach((e, seq) => {
       if (e.kind !== 'proposed' || e.generation === 0) return;
-      const parents = parentPopulation(base, readLog(log.slice(0, seq))).members;
-      expect(Math.min(...parents.map((p) => hamming(p.candidate, e.candidate)))).toBe(1);
+      const before = readLog(log.slice(0, seq));
+      const taken = new Set(before.proposals.map((p) => p.candidate));
+      const untried = trials.map((_, c) => c).filter((c) => !taken.has(c));
+      const parents = parentPopulation(base, before).members;
+      // Some parent has no untried candidate nearer than the proposal, and the proposal is no parent.
+      const isNearest = parents.some(
+        (p) => distance(p.candidate, e.candidate) === Math.min(...untried.map((c) => distance(p.candidate, c))),
+      );
+      expect(isNearest).toBe(true);
+      expect(taken.has(e.candidate)).toBe(false);
       children++;
     });
     expect(children).toBe(base.n - base.populationSize);
@@ -148,6 +169,31 @@ describe('nsga2', () => {
     const roundTrip = JSON.parse(JSON.stringify(log)) as SearchEvent[];
     expect(replayLog(roundTrip, nsga({ seed: 7 }))).toEqual([]);
     expect(replayLog(roundTrip, nsga({ seed: 8 })).length).toBeGreaterThan(0);
+  });
+
+  it('nsga2 mutation steps to a neighbouring value of an ordered axis and redraws a categorical one', () => {
+    const draws = (g: number, m: number, order: number[] | null) =>
+      new Set(Array.from({ length: 200 }, (_, seed) => mutateGene(g, m, order, new Rng(seed))));
+    const bits = [3, 2, 1, 0]; // weightBits values 8|6|4|3 in ascending order: 3, 4, 6, 8
+    expect([...draws(1, 4, bits)].sort()).toEqual([0, 2]); // 6 -> 4 or 8, never 3
+    expect([...draws(3, 4, bits)]).toEqual([2]); // 3 (the lowest) -> 4 only
+    expect([...draws(0, 4, bits)]).toEqual([1]); // 8 (the highest) -> 6 only
+    expect([...draws(1, 4, null)].sort()).toEqual([0, 1, 2, 3]); // categorical: uniform over every value
+    expect([...draws(5, 6, [0, 1, 2, 3, 4])].sort()).toEqual([0, 1, 2, 3, 4, 5]); // null on an ordered axis
+  });
+
+  it('nsga2 never re-proposes a configuration already in the log, even one a retry proposed twice', () => {
+    for (let seed = 0; seed < 10; seed++) {
+      const s = nsga({ seed, n: 128 });
+      const { log } = driveSearch(nsga({ seed, n: 60 }), undefined, toyEvaluation(trials), { parallel: 3 });
+      // `hwsweep retry` proposes a failed trial's candidate again under a new number: the log repeats it.
+      const { candidate, generation } = readLog(log).proposals[5] as { candidate: number; generation: number | null };
+      const withRetry: SearchEvent[] = [...log, { kind: 'proposed', trial: 60, candidate, generation }];
+      const taken = new Set(readLog(withRetry).proposals.map((p) => p.candidate));
+      const next = s.propose(withRetry);
+      expect(next).not.toBeNull();
+      expect(taken.has(next?.candidate ?? -1)).toBe(false);
+    }
   });
 
   it('nsga2 with n as large as the space proposes every candidate once, then nothing', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpace, nearestCandidate } from '../../../src/search/index.js';
+import { buildSpace, nearestCandidate, ordinalOrder } from '../../../src/search/index.js';
 import { Rng } from '../../../src/shared/rng.js';
 import { canonicalJson, type TrialConfig } from '../../../src/spec/index.js';
 import { example, spaceOf, spec } from './helpers.js';
@@ -61,8 +61,37 @@ describe('nearestCandidate', () => {
     for (const n of counts.values()) expect(n).toBeGreaterThan(60); // 100 expected each
   });
 
+  it('nearestCandidate with axis orders counts the steps along an ordered axis: the far ratio drops out', () => {
+    const orders = space.axes.map(ordinalOrder);
+    expect(orders).toEqual([null, [0, 1, 2], [1, 0]]); // method categorical; ratios ascending; bits 8|4 -> 4 < 8
+    const taken = new Set([idx([0, 0, 0])]);
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 200; seed++)
+      seen.add(nearestCandidate(space, [0, 0, 0], taken, new Rng(seed), orders) as number);
+    // pruneRatio value 2 is two steps from value 0: no longer at the smallest distance (1).
+    expect([...seen].sort((a, b) => a - b)).toEqual(
+      [idx([1, 0, 0]), idx([0, 1, 0]), idx([0, 0, 1])].sort((a, b) => a - b),
+    );
+  });
+
   it('nearestCandidate returns undefined when every candidate is taken', () => {
     const all = new Set(space.candidates.map((_, i) => i));
     expect(nearestCandidate(space, [0, 0, 0], all, new Rng(1))).toBeUndefined();
+  });
+});
+
+describe('ordinalOrder', () => {
+  const axis = (...values: unknown[]) => ({ name: 'x', values: values.map((v) => canonicalJson(v)) });
+
+  it('ordinalOrder sorts the numeric values of an axis, leaving null out (examples/mo.yaml)', () => {
+    const { space } = spaceOf(example('mo'));
+    // method | pruneRatio 0.25..0.875, null | weightBits 8|6|4|3 | activationBits 8|4
+    expect(space.axes.map(ordinalOrder)).toEqual([null, [0, 1, 2, 3, 4], [3, 2, 1, 0], [1, 0]]);
+  });
+
+  it('ordinalOrder: an axis with a non-numeric value, or fewer than two numbers, is categorical', () => {
+    expect(ordinalOrder(axis(4, 'a', 8))).toBeNull();
+    expect(ordinalOrder(axis(null, 4))).toBeNull();
+    expect(ordinalOrder(axis(0.5, null, 0.125, 2))).toEqual([2, 0, 3]);
   });
 });

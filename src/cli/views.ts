@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { HwsweepError } from '../errors.js';
-import { loadSettings, servicesStatus, temporalConnectionOptions, type Settings } from '../services/index.js';
+import {
+  loadSettings,
+  servicesStatus,
+  temporalConnectionOptions,
+  unreachableHint,
+  type Settings,
+} from '../services/index.js';
 import { GrpcError } from '../services/grpc/unary.js';
 import { TemporalRpc } from '../services/temporal-rpc.js';
 import { ARTIFACT_USAGE_SQL, artifactOwnerPattern, toArtifactUsage, type ArtifactUsage } from '../store/retention.js';
@@ -30,8 +36,12 @@ export async function formatSweepStatus(
       await client.connect();
       sweeps = (await client.query<Record<string, Cell>>(RECENT_SWEEPS_SQL)).rows;
       artifacts = toArtifactUsage(
-        (await client.query<{ n: number; bytes: number; ckpt: number }>(ARTIFACT_USAGE_SQL, [artifactOwnerPattern(), null]))
-          .rows[0],
+        (
+          await client.query<{ n: number; bytes: number; ckpt: number }>(ARTIFACT_USAGE_SQL, [
+            artifactOwnerPattern(),
+            null,
+          ])
+        ).rows[0],
       );
     } catch {
       sweeps = []; // not migrated yet
@@ -148,11 +158,4 @@ const RECENT_SWEEPS_SQL = `
 
 function usageLine(a: ArtifactUsage): string {
   return `artifacts: ${a.artifacts} stored, ${byteSize(a.bytes)} (checkpoints ${byteSize(a.checkpointBytes)}); \`hwsweep gc\` removes what is no longer needed`;
-}
-
-function unreachableHint(h: { name: 'postgres' | 'temporal'; embedded: boolean }): string {
-  if (h.embedded) return 'start it with `hwsweep up`';
-  return h.name === 'postgres'
-    ? 'is that server up? check DATABASE_URL'
-    : 'is that cluster up? check TEMPORAL_ADDRESS (and TLS settings)';
 }

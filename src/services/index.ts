@@ -1,3 +1,4 @@
+import { HwsweepError } from '../errors.js';
 import { checkExternalPostgres, postgresReady, startPostgres, stopPostgres } from './postgres.js';
 import { redactUrl } from './redact.js';
 import { loadSettings, temporalConnectionOptions, type Settings } from './settings.js';
@@ -45,8 +46,35 @@ export async function servicesDown(s: Settings = loadSettings()): Promise<{ post
   return { postgres, temporal };
 }
 
+/** What to do about a service that does not answer (for `status` and for commands that need it). */
+export function unreachableHint(h: Pick<ServiceHealth, 'name' | 'embedded'>): string {
+  if (h.embedded) return 'start it with `hwsweep up`';
+  return h.name === 'postgres'
+    ? 'is that server up? check DATABASE_URL'
+    : 'is that cluster up? check TEMPORAL_ADDRESS (and TLS settings)';
+}
+
+/**
+ * Fails with SERVICE_UNAVAILABLE naming each service that does not answer, its address and a hint, for commands
+ * such as `worker` that cannot do anything without both (and would otherwise die on a bare ECONNREFUSED).
+ */
+export async function requireServices(s: Settings = loadSettings()): Promise<void> {
+  const down = (await servicesStatus(s)).filter((h) => !h.healthy);
+  if (down.length === 0) return;
+  throw new HwsweepError(
+    'SERVICE_UNAVAILABLE',
+    `not reachable: ${down.map((h) => `${h.name} at ${h.address}`).join(', ')}`,
+    {
+      hint: [...new Set(down.map(unreachableHint))].join('; '),
+    },
+  );
+}
+
 export async function servicesStatus(s: Settings = loadSettings()): Promise<ServiceHealth[]> {
-  const [pg, tmp] = await Promise.all([postgresReady(s.databaseUrl), temporalHealthCheck(temporalConnectionOptions(s))]);
+  const [pg, tmp] = await Promise.all([
+    postgresReady(s.databaseUrl),
+    temporalHealthCheck(temporalConnectionOptions(s)),
+  ]);
   return [
     { name: 'postgres', embedded: s.embeddedPostgres, healthy: pg, address: redactUrl(s.databaseUrl) },
     { name: 'temporal', embedded: s.embeddedTemporal, healthy: tmp, address: s.temporalAddress },

@@ -24,8 +24,12 @@ describe('credentials in output', () => {
       expectNoSecret(r);
       expect(r.code).toBe(1);
     }
-    expect(text.stdout).toContain('✖ postgres  postgresql://analyst:***@127.0.0.1:1/hwsweep [external] not reachable: is that server up? check DATABASE_URL');
-    expect(text.stdout).toContain(`✖ temporal  ${DEAD_TEMPORAL} [external] not reachable: is that cluster up? check TEMPORAL_ADDRESS`);
+    expect(text.stdout).toContain(
+      '✖ postgres  postgresql://analyst:***@127.0.0.1:1/hwsweep [external] not reachable: is that server up? check DATABASE_URL',
+    );
+    expect(text.stdout).toContain(
+      `✖ temporal  ${DEAD_TEMPORAL} [external] not reachable: is that cluster up? check TEMPORAL_ADDRESS`,
+    );
     const j = JSON.parse(json.stdout) as { services: { name: string; address: string; healthy: boolean }[] };
     expect(j.services).toEqual([
       { name: 'postgres', embedded: false, healthy: false, address: 'postgresql://analyst:***@127.0.0.1:1/hwsweep' },
@@ -45,9 +49,25 @@ describe('credentials in output', () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^✖ .*\n {2}hint: .+\n$/);
     }
-    expect(up.stderr).toContain('✖ cannot connect to PostgreSQL at DATABASE_URL=postgresql://analyst:***@127.0.0.1:1/hwsweep: ECONNREFUSED');
-    expect(sql.stderr).toContain('✖ cannot connect to PostgreSQL at postgresql://analyst:***@127.0.0.1:1/hwsweep: ECONNREFUSED');
+    expect(up.stderr).toContain(
+      '✖ cannot connect to PostgreSQL at DATABASE_URL=postgresql://analyst:***@127.0.0.1:1/hwsweep: ECONNREFUSED',
+    );
+    expect(sql.stderr).toContain(
+      '✖ cannot connect to PostgreSQL at postgresql://analyst:***@127.0.0.1:1/hwsweep: ECONNREFUSED',
+    );
     expect(status.stderr).toContain(`✖ cannot connect to Temporal at ${DEAD_TEMPORAL}: `);
+  });
+
+  it('worker with both services unreachable names each, masked, with their hints, and starts nothing', async () => {
+    const worker = await runCli(['worker', '--queues', 'sim'], {
+      env: { DATABASE_URL: DEAD_DB, TEMPORAL_ADDRESS: DEAD_TEMPORAL },
+    });
+    expectNoSecret(worker);
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toBe(
+      `✖ not reachable: postgres at postgresql://analyst:***@127.0.0.1:1/hwsweep, temporal at ${DEAD_TEMPORAL}\n` +
+        '  hint: is that server up? check DATABASE_URL; is that cluster up? check TEMPORAL_ADDRESS (and TLS settings)\n',
+    );
   });
 
   it('up with a reachable external database prints its URL masked, in text and JSON', async () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadSettings } from '../../services/index.js';
+import { loadSettings, requireServices } from '../../services/index.js';
 import { createDb } from '../../store/db.js';
 import { migrate } from '../../store/migrate.js';
 import { HwsweepError } from '../../errors.js';
@@ -8,10 +8,15 @@ import { TRAIN_CHILD_ENV, applyToThisProcess, exitWithParent, planTrainProcesses
 import { TaskQueues, installRuntime, startWorkers, type QueueName } from '../../worker.js';
 
 export function parseQueues(v: string): QueueName[] {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
     if (!(n in TaskQueues)) {
-      throw new HwsweepError('INVALID_ARGUMENT', `--queues: unknown queue "${n}"`, { hint: `choose from ${Object.keys(TaskQueues).join(', ')}` });
+      throw new HwsweepError('INVALID_ARGUMENT', `--queues: unknown queue "${n}"`, {
+        hint: `choose from ${Object.keys(TaskQueues).join(', ')}`,
+      });
     }
   }
   return names as QueueName[];
@@ -38,13 +43,21 @@ export function workerCommand(): Command {
       const child = process.env[TRAIN_CHILD_ENV] !== undefined;
       if (child) exitWithParent();
       process.env['HWSWEEP_BACKEND'] = opts.backend;
-      const plan = queues.includes('train') && !child ? planTrainProcesses({ requested, backend: opts.backend }) : undefined;
+      const plan =
+        queues.includes('train') && !child ? planTrainProcesses({ requested, backend: opts.backend }) : undefined;
       if (plan) applyToThisProcess(plan);
       const settings = loadSettings();
+      if (!child) await requireServices(settings); // one line naming what is down, not a bare ECONNREFUSED
       if (!child) await migrate(settings.databaseUrl); // the parent already migrated
       const db = createDb(settings.databaseUrl);
       installRuntime();
-      const pool = await startWorkers({ settings, deps: { db }, queues, concurrency, ...(plan ? { trainProcesses: plan } : {}) });
+      const pool = await startWorkers({
+        settings,
+        deps: { db },
+        queues,
+        concurrency,
+        ...(plan ? { trainProcesses: plan } : {}),
+      });
       if (!child) {
         console.error(
           `worker polling ${queues.map((q) => TaskQueues[q]).join(', ')} on ${settings.temporalAddress}${plan ? `; ${plan.reason}` : ''} (Ctrl-C to stop)`,

@@ -1,6 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { loadSettings, servicesUp, temporalConnectionOptions, type Settings } from '../services/index.js';
-import { HwsweepError } from '../errors.js';
+import {
+  loadSettings,
+  servicesUp,
+  temporalConnectionOptions,
+  temporalUnreachable,
+  type Settings,
+} from '../services/index.js';
 import { createDb, type Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 
@@ -26,10 +31,7 @@ export async function openContext(opts: { start?: boolean; log?: (m: string) => 
   const db = createDb(settings.databaseUrl);
   const connection = await Connection.connect(temporalConnectionOptions(settings)).catch(async (cause: unknown) => {
     await db.$disconnect();
-    throw new HwsweepError('SERVICE_UNAVAILABLE', `cannot connect to Temporal at ${settings.temporalAddress}: ${(cause as Error).message}`, {
-      cause,
-      hint: settings.embeddedTemporal ? 'start it with `hwsweep up`' : 'is that cluster up? check TEMPORAL_ADDRESS (and its TLS settings)',
-    });
+    throw temporalUnreachable(settings, cause);
   });
   const client = new Client({ connection, namespace: settings.temporalNamespace });
   return {

@@ -4,6 +4,7 @@ import {
   loadSettings,
   servicesStatus,
   temporalConnectionOptions,
+  temporalUnreachable,
   unreachableHint,
   type Settings,
 } from '../services/index.js';
@@ -105,16 +106,7 @@ async function openTemporalRpc(settings: Settings): Promise<TemporalRpc> {
   try {
     return await TemporalRpc.open(temporalConnectionOptions(settings), 3000);
   } catch (cause) {
-    throw new HwsweepError(
-      'SERVICE_UNAVAILABLE',
-      `cannot connect to Temporal at ${settings.temporalAddress}: ${(cause as Error).message}`,
-      {
-        cause,
-        hint: settings.embeddedTemporal
-          ? 'start it with `hwsweep up`'
-          : 'is that cluster up? check TEMPORAL_ADDRESS (and its TLS settings)',
-      },
-    );
+    throw temporalUnreachable(settings, cause);
   }
 }
 

@@ -54,6 +54,18 @@ export function unreachableHint(h: Pick<ServiceHealth, 'name' | 'embedded'>): st
     : 'is that cluster up? check TEMPORAL_ADDRESS (and TLS settings)';
 }
 
+/** The error of a command that could not connect to Temporal: the address, the cause, what to do. */
+export function temporalUnreachable(s: Settings, cause: unknown): HwsweepError {
+  return new HwsweepError(
+    'SERVICE_UNAVAILABLE',
+    `cannot connect to Temporal at ${s.temporalAddress}: ${(cause as Error).message}`,
+    {
+      cause,
+      hint: unreachableHint({ name: 'temporal', embedded: s.embeddedTemporal }),
+    },
+  );
+}
+
 /**
  * Fails with SERVICE_UNAVAILABLE naming each service that does not answer, its address and a hint, for commands
  * such as `worker` that cannot do anything without both (and would otherwise die on a bare ECONNREFUSED).

@@ -25,7 +25,7 @@ import { trialIdOf, type LoggedEvent, type SearchAppend, type TrialStore } from 
 
 /** Whether a sweep's strategy keeps a search log: a pruner, or a sampler that decides from results (nsga2). */
 export function keepsSearchLog(spec: SweepSpec): boolean {
-  return spec.strategy.pruner !== undefined || !STATIC_SAMPLERS.includes(spec.strategy.type);
+  return spec.strategy.pruner !== undefined || isAdaptive(spec);
 }
 
 /** Whether the sampler chooses configurations as results come in (they are not registered at launch). */
@@ -144,7 +144,9 @@ export function createSearchActivities(store: TrialStore) {
         }
         return { append, result: chosen };
       });
-      const numbers = await Promise.all(ids.map(async (id) => (await store.trial(id)).number));
+      // Pending trials' numbers are known; only the sampler's newly registered trials are looked up.
+      const numberOf = new Map(pending.map((t) => [t.id, t.number]));
+      const numbers = await Promise.all(ids.map(async (id) => numberOf.get(id) ?? (await store.trial(id)).number));
       const exhausted = pending.length < free && (samplerDone || !isAdaptive(spec));
       return { numbers, exhausted: exhausted && numbers.length < free, searchLog: true };
     },

@@ -22,8 +22,6 @@ export interface TrialPlan {
   run: boolean;
   /** How a trial that does not run ended: COMPLETED from stage results, REUSED when another trial computed all of them. */
   finished?: 'COMPLETED' | 'REUSED';
-  /** The trial whose results this one copied (it computed nothing itself). */
-  reusedFrom?: string;
   baselineDone: boolean;
   retrained: PlannedStage & {
     /** Retraining epochs of the configuration (0: nothing is retrained) and how many the stage has done. */
@@ -37,7 +35,7 @@ export interface TrialPlan {
   simulations: (PlannedStage & { index: number })[];
 }
 
-/** The plan of a dry run: no stages. */
+/** The plan of a trial with no stages (a dry run), and the fields every plan starts from. */
 function emptyPlan(row: { id: string; baselineKey: string; label: string }): TrialPlan {
   const none = { key: '', usable: false };
   return {
@@ -74,11 +72,7 @@ export function createTrialActivities(store: TrialStore) {
       const stages = trialStages(t);
       const epochs = t.retrain?.epochs ?? 0;
       const plan: TrialPlan = {
-        trialId: row.id,
-        baselineKey: row.baselineKey,
-        label: row.label,
-        run: false,
-        baselineDone: false,
+        ...emptyPlan(row),
         retrained: { key: stages.retrained.key, usable: false, epochs, epochsDone: 0, rungs: [] },
         compressed: { key: stages.compressed.key, usable: false },
         simulations: stages.simulations.map((s) => ({ key: s.key, usable: false, index: s.index })),
@@ -99,15 +93,15 @@ export function createTrialActivities(store: TrialStore) {
       plan.retrained = { ...plan.retrained, usable: retrained!.usable, epochsDone: retrained!.epochsDone, rungs };
       plan.compressed.usable = compressed!.usable;
       plan.simulations = plan.simulations.map((s, i) => ({ ...s, usable: sims[i]!.usable }));
-      plan.baselineDone = (await store.baseline(row.baselineKey)).status === 'COMPLETED';
       if (states.every((s) => s.usable) && rungs.length === 0) {
         const source = compressed!.computedBy;
         const reusedFrom = source !== null && source !== row.id && states.every((s) => s.computedBy !== row.id) ? source : undefined;
         const phase = reusedFrom ? 'reused' : 'done';
         await store.adoptStages(row.id, { keys: states.map((s) => s.key), finish: { status: 'COMPLETED', phase, ...(reusedFrom ? { reusedFrom } : {}) } });
         await search.recordTrialEnd({ trialId: row.id, status: 'COMPLETED' });
-        return { ...plan, run: false, finished: reusedFrom ? 'REUSED' : 'COMPLETED', ...(reusedFrom ? { reusedFrom } : {}) };
+        return { ...plan, run: false, finished: reusedFrom ? 'REUSED' : 'COMPLETED' };
       }
+      plan.baselineDone = (await store.baseline(row.baselineKey)).status === 'COMPLETED';
       return { ...plan, run: true };
     },
 

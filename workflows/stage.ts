@@ -27,7 +27,7 @@ export async function stageWorkflow(input: StageInput): Promise<void> {
       heartbeatTimeout: trainingHeartbeatTimeoutMs(input.heartbeatTimeoutMs, epochMs),
       retry,
       // A cancelled stage is recorded only once its training has really stopped (between two batches).
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      cancellationType: settled,
     });
   const caller = { trialId: input.trialId, sweepId: input.sweepId, reuse: input.reuse };
   try {

@@ -196,7 +196,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
             const free = maxParallel - running.size;
             const next = await nextTrials({ sweepId: input.sweepId, after: st.cursor, limit: PAGE, free });
             exhausted = next.exhausted;
-            st.cursor = Math.max(st.cursor, ...next.numbers.filter((n) => n > st.cursor));
+            st.cursor = Math.max(st.cursor, ...next.numbers);
             queue = next.numbers.filter((n) => !running.has(n));
             continue;
           }

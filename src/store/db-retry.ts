@@ -60,10 +60,10 @@ export interface DbRetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; waitedMs: number; error: unknown }) => void;
 }
 
-export const DEFAULT_DB_RETRY_MS = 5 * 60_000;
+const DEFAULT_DB_RETRY_MS = 5 * 60_000;
 
 /** The retry budget from `HWSWEEP_DB_RETRY_MS` (milliseconds), or the 5-minute default. */
-export function dbRetryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
+function dbRetryBudgetMs(env: NodeJS.ProcessEnv = process.env): number {
   const v = Number(env['HWSWEEP_DB_RETRY_MS']);
   return Number.isFinite(v) && v >= 0 ? v : DEFAULT_DB_RETRY_MS;
 }

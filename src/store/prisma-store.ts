@@ -54,7 +54,7 @@ function prismaStore(db: Db): TrialStore {
     startTrial: (id) => startTrial(db, id),
     recordTrialPhase: (id, phase, patch) => recordTrialPhase(db, id, phase, patch),
     trialResults: (id) => trialResults(db, id),
-    finishTrial: async (id, f) => void (await finishTrial(db, id, f)),
+    finishTrial: (id, f) => finishTrial(db, id, f),
     trialOutcome: (id) => trialOutcome(db, id),
     recordLayerResults: (id, rows) => recordLayerResults(db, id, rows),
     recordSimulation: (id, sim, layers) => recordSimulation(db, id, sim, layers),

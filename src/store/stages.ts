@@ -38,7 +38,7 @@ function toState(r: { key: string; kind: string; status: string; epochsDone: num
 }
 
 /** Whether a completed stage may serve a trial of `sweepId`: always with reuse, else only when computed in that sweep. */
-function usable(s: StageState, sweepId: string, reuse: boolean): boolean {
+function usable(s: Pick<StageState, 'status' | 'sweepId'>, sweepId: string, reuse: boolean): boolean {
   return s.status === 'completed' && (reuse || s.sweepId === sweepId);
 }
 
@@ -80,7 +80,7 @@ export async function claimStage(db: Db, key: string, by: { trialId: string; swe
     const [row] = await tx.$queryRaw<{ status: string; sweep_id: string | null; epochs_done: number }[]>`
       select status, sweep_id, epochs_done from stages where key = ${key} for update`;
     if (!row) throw new HwsweepError('INVALID_ARGUMENT', `no stage ${key}`, { context: { stage: key } });
-    if (row.status === 'completed' && (by.reuse || row.sweep_id === by.sweepId)) return 'done';
+    if (usable({ status: row.status as StageStatus, sweepId: row.sweep_id }, by.sweepId, by.reuse)) return 'done';
     if (row.status === 'completed') {
       // No reuse, and computed by another sweep: compute it again from nothing. Its artefacts and epoch rows go
       // with its result (the stored rows must agree with the stored checkpoint).
@@ -139,7 +139,7 @@ export async function failStages(db: Db, keys: string[], status: 'failed' | 'can
   });
 }
 
-const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const num = (x: unknown): number | null => finite(typeof x === 'number' ? x : null);
 
 /** The trial columns a stage result fills. */
 function patchOf(kind: string, result: unknown): TrialPatch {
@@ -194,7 +194,7 @@ export async function adoptStages(db: Db, trialId: string, a: StageAdoption): Pr
         await tx.trialStage.updateMany({ where: { trialId, stageKey: key }, data: { computed: s.computedBy === trialId } });
       }
       const data: TrialPatch = {};
-      for (const [k, v] of Object.entries(patch) as [keyof TrialPatch, number | null][]) if (v !== null) data[k] = finite(v) as never;
+      for (const [k, v] of Object.entries(patch) as [keyof TrialPatch, number | null][]) if (v !== null) data[k] = v as never;
       await tx.trial.updateMany({ where: { id: trialId, status: { notIn: TERMINAL } }, data: { ...data, ...(a.phase ? { phase: a.phase } : {}) } });
       if (a.finish) await finishTrial(tx, trialId, a.finish);
       return true;

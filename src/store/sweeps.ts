@@ -211,18 +211,18 @@ type Exec = Pick<Db, '$executeRaw' | '$executeRawUnsafe'>;
 /**
  * Final state of a trial plus its attempt-history row, in one statement; a no-op when the trial already finished
  * (finished trials are immutable). COMPLETED records phase `done` unless told otherwise; other states keep the
- * phase the trial was in, so a failure says where it happened. Returns whether the trial was finished by this call.
+ * phase the trial was in, so a failure says where it happened.
  */
-export async function finishTrial(db: Exec, id: string, f: TrialFinish): Promise<boolean> {
+export async function finishTrial(db: Exec, id: string, f: TrialFinish): Promise<void> {
   const phase = f.phase ?? (f.status === 'COMPLETED' ? 'done' : null);
-  const n = await db.$executeRaw`
+  await db.$executeRaw`
     with t as (
       update trials set status = ${f.status}::"RunStatus", finished_at = now(), updated_at = now(),
         duration_ms = extract(epoch from now() - started_at) * 1000, phase = coalesce(${phase}::text, phase),
         error = ${f.error ?? null}::text, error_type = ${f.errorType ?? null}::text,
         stopped_epoch = ${f.stoppedEpoch ?? null}::int, stopped_rung = ${f.stoppedRung ?? null}::int,
         reused_from = coalesce(${f.reusedFrom ?? null}::text, reused_from)
-      where id = ${id} and status not in ('COMPLETED', 'FAILED', 'CANCELLED', 'PRUNED')
+      where id = ${id} and not (status::text = any(${TERMINAL}::text[]))
       returning id, greatest(attempt, 1) as attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
     insert into trial_attempts (trial_id, attempt, status, phase, error, error_type, activity_attempt, started_at, finished_at)
     select * from t
@@ -230,7 +230,6 @@ export async function finishTrial(db: Exec, id: string, f: TrialFinish): Promise
       error_type = excluded.error_type, activity_attempt = excluded.activity_attempt, finished_at = excluded.finished_at`;
   // Retention: a completed trial needs its final artefacts only (a failed or cancelled one keeps all for a retry).
   if (f.status === 'COMPLETED') await releaseTransientArtifacts(db, id);
-  return n > 0;
 }
 
 export async function trialCounts(db: Db, sweepId: string): Promise<TrialCounts> {

@@ -1,6 +1,6 @@
 import {
   OBJECTIVE_METRICS,
-  STATIC_SAMPLERS,
+  isAdaptive as isAdaptiveSampler,
   buildSpace,
   createPruner,
   createSampler,
@@ -30,7 +30,7 @@ export function keepsSearchLog(spec: SweepSpec): boolean {
 
 /** Whether the sampler chooses configurations as results come in (they are not registered at launch). */
 export function isAdaptive(spec: SweepSpec): boolean {
-  return !STATIC_SAMPLERS.includes(spec.strategy.type);
+  return isAdaptiveSampler(spec.strategy.type);
 }
 
 interface Strategy {

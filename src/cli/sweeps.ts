@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { hardwareProblem } from '../accel/index.js';
 import { HwsweepError } from '../errors.js';
 import { workflowUiUrl } from '../services/index.js';
-import { planSweep, STATIC_SAMPLERS } from '../search/index.js';
+import { buildSpace, createSampler, isAdaptive } from '../search/index.js';
 import { createPrismaTrialStore } from '../store/prisma-store.js';
 import type { StageSaving } from '../store/trial-store.js';
 import { describeTrial, expandSpec, parseSpec, type SweepSpec, type TrialParams } from '../spec/index.js';
@@ -105,11 +105,12 @@ export async function planLaunch(ctx: CliContext, spec: SweepSpec, sweepId: stri
     else known[status] = (known[status] ?? 0) + 1;
   }
   const rejected = x.rejected.map((r) => ({ label: describeTrial(r.config as TrialParams), reason: r.reason }));
-  if (!STATIC_SAMPLERS.includes(spec.strategy.type)) {
-    // An adaptive sampler registers each trial when it proposes it: the plan is its budget, not the grid.
-    const { plan } = planSweep(spec, 0);
-    const notes = [...x.notes, `${spec.strategy.type} chooses ${plan.budget} of the ${plan.spaceSize} configurations as results come in`];
-    return { sweepId, trials: plan.budget, added: Math.max(0, plan.budget - stored.length), known, rejected, notes };
+  if (isAdaptive(spec.strategy.type)) {
+    // An adaptive sampler registers each trial when it proposes it: the plan is its budget, not the grid (for
+    // an adaptive sampler `x.trials` is the whole grid: its search space).
+    const budget = createSampler(spec.strategy, buildSpace(x.trials)).budget;
+    const notes = [...x.notes, `${spec.strategy.type} chooses ${budget} of the ${x.trials.length} configurations as results come in`];
+    return { sweepId, trials: budget, added: Math.max(0, budget - stored.length), known, rejected, notes };
   }
   return { sweepId, trials: x.trials.length, added, known, rejected, notes: x.notes };
 }

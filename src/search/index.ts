@@ -19,6 +19,7 @@ export {
   pruners,
   samplers,
   STATIC_SAMPLERS,
+  isAdaptive,
   type PrunerName,
   type PrunerSpec,
   type SamplerName,

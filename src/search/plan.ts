@@ -5,7 +5,7 @@
 import { describeTrial } from '../spec/describe.js';
 import { expandSpec } from '../spec/expand.js';
 import type { SweepSpec } from '../spec/types.js';
-import { createSampler, describePruner, describeSampler, STATIC_SAMPLERS, type StrategySpec } from './registry.js';
+import { createSampler, describePruner, describeSampler, isAdaptive, type StrategySpec } from './registry.js';
 import { buildSpace, type SearchSpace } from './space.js';
 import type { SearchEvent } from './strategy.js';
 
@@ -48,7 +48,7 @@ export function planSearch(
     spaceSize: space.candidates.length,
     budget: sampler.budget,
     first,
-    adaptive: !STATIC_SAMPLERS.includes(strategy.type),
+    adaptive: isAdaptive(strategy.type),
   };
 }
 

@@ -30,6 +30,18 @@ export type StrategySpec = SamplerSpec & { pruner?: PrunerSpec };
 /** Samplers whose whole sequence of proposals is fixed before any trial runs (they need no results). */
 export const STATIC_SAMPLERS: readonly SamplerName[] = ['grid', 'random'];
 
+/** Whether a sampler chooses configurations as results come in (its trials are not registered at launch). */
+export function isAdaptive(type: SamplerName): boolean {
+  return !STATIC_SAMPLERS.includes(type);
+}
+
+/** A sampler's definition and its options (the block without `type` and `pruner`). */
+function samplerOf(strategy: SamplerSpec): { def: SamplerDefinition; options: Record<string, unknown> } {
+  const { type, ...options } = strategy as SamplerSpec & { pruner?: unknown };
+  delete options.pruner;
+  return { def: definitionOf<SamplerDefinition>(samplers, 'sampler', type), options };
+}
+
 function definitionOf<T>(registry: Record<string, T>, kind: string, name: string): T {
   const d = Object.hasOwn(registry, name) ? registry[name] : undefined;
   if (d === undefined) {
@@ -46,10 +58,8 @@ function definitionOf<T>(registry: Record<string, T>, kind: string, name: string
 
 /** The configured sampler of a validated `strategy` block over `space`. */
 export function createSampler(strategy: SamplerSpec, space: SearchSpace): Sampler {
-  const { type, ...options } = strategy as SamplerSpec & { pruner?: unknown };
-  delete options.pruner;
-  const d = definitionOf<SamplerDefinition>(samplers, 'sampler', type);
-  return d.create(options, space);
+  const { def, options } = samplerOf(strategy);
+  return def.create(options, space);
 }
 
 /** The configured pruner of a validated `strategy.pruner` block. */
@@ -60,9 +70,8 @@ export function createPruner(pruner: PrunerSpec): Pruner {
 
 /** One-line description of the configured sampler (for plans and logs). */
 export function describeSampler(strategy: SamplerSpec, space: SearchSpace): string {
-  const { type, ...options } = strategy as SamplerSpec & { pruner?: unknown };
-  delete options.pruner;
-  return definitionOf<SamplerDefinition>(samplers, 'sampler', type).describe(options, space);
+  const { def, options } = samplerOf(strategy);
+  return def.describe(options, space);
 }
 
 /** One-line description of the configured pruner for trials of `maxStep` retraining epochs. */

@@ -26,7 +26,7 @@ export function createGridSampler(space: SearchSpace): Sampler {
 export const grid: SamplerDefinition<GridOptions> = {
   name: 'grid',
   summary: 'every valid combination of the axes, once, in expansion order',
-  optionKeys: [],
+  optionKeys: Object.keys(gridOptions.shape),
   options: gridOptions as z.ZodType<GridOptions>,
   create: (_options, space) => createGridSampler(space),
   describe: (_options, space) => `grid: all ${space.candidates.length} trials in expansion order`,

@@ -211,7 +211,7 @@ function describeNsga2(o: Nsga2Options, space: SearchSpace): string {
 export const nsga2: SamplerDefinition<Nsga2Options> = {
   name: 'nsga2',
   summary: 'NSGA-II multi-objective search for the Pareto front of the objectives, with constraints',
-  optionKeys: ['n', 'seed', 'populationSize', 'objectives', 'constraints', 'crossoverProb', 'mutationProb'],
+  optionKeys: Object.keys(nsga2Options.in.shape),
   options: nsga2Options,
   create: createNsga2Sampler,
   describe: describeNsga2,

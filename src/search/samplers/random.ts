@@ -44,7 +44,7 @@ export function createRandomSampler(options: RandomOptions, space: SearchSpace):
 export const random: SamplerDefinition<RandomOptions> = {
   name: 'random',
   summary: '`n` distinct trials drawn uniformly from the grid with a seeded RNG',
-  optionKeys: ['n', 'seed'],
+  optionKeys: Object.keys(randomOptions.in.shape),
   options: randomOptions,
   create: createRandomSampler,
   describe: (o, space) =>

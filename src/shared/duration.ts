@@ -1,5 +1,5 @@
 /** Milliseconds per duration unit, for the CLI's flags and the spec's retry intervals. */
-export const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
   ms: 1,
   s: 1000,
   m: 60_000,

@@ -8,7 +8,7 @@ import {
   type QuantizedModel,
 } from '../compress/model.js';
 import { countKept, modelStorage, prunedModelStorage, sparsityFor, type ModelStorage, type PruneResult, type ValueEncoding } from '../compress/index.js';
-import { quantizePow2 } from '../compress/quantize/index.js';
+import { pow2ModeOf, quantizePow2 } from '../compress/quantize/index.js';
 import { evaluate, type Dataset, type EvalTransforms } from '../nn/index.js';
 import { denseMacs, type LayerDescriptor } from '../shared/layer.js';
 import { FLOAT_BITS, type TrialConfig } from '../spec/index.js';
@@ -75,7 +75,7 @@ export async function compressForTrial(
   const quantW = t.weightFormat === 'fixed' && t.weightClusters === 0;
   const pow2 = t.weightFormat === 'pow2';
   // Post-training power-of-two weights when no INQ retraining made them so already (METHODS §6.4 steps 1-3).
-  const mode = t.pow2SignBased === false ? 'symmetric' : 'sign-based';
+  const mode = pow2ModeOf(t.pow2SignBased);
   const pow2Weights: EvalTransforms['weight'] = pow2 && t.inq === null ? (_l, w) => quantizePow2(w, t.weightBits, mode).values : undefined;
   const quantA = t.activationBits < FLOAT_BITS && t.activationClusters === 0;
   const rounding = t.rounding === 'stochastic' ? 'sr' : 'rna';

@@ -20,7 +20,7 @@ import {
   type CompressedModel,
   type QuantizedModel,
 } from '../compress/model.js';
-import type { ModelStorage } from '../compress/index.js';
+import { countKept, shapeSize, type ModelStorage } from '../compress/index.js';
 import type { TensorQuantPlan } from '../compress/quantize/plan.js';
 import { HwsweepError } from '../errors.js';
 import type { StorageBreakdown } from '../shared/storage-bits.js';
@@ -271,12 +271,12 @@ export async function writeExport(
     layers: bundle.packed.layers.map((l) => {
       const s = storage.get(l.name) as ExportLayerStorage;
       const w = l.weights;
-      const size = l.shape.reduce((a, b) => a * b, 1);
+      const size = shapeSize(l.shape);
       return {
         name: l.name,
         shape: l.shape,
         weights: size,
-        kept: l.mask ? l.mask.reduce((a, b) => a + b, 0) : size,
+        kept: l.mask ? countKept(l.mask) : size,
         weightFormat: w.format,
         bits: w.format === 'fixed' ? w.bits : null,
         fractionalLength: w.format === 'fixed' ? w.fl : null,

@@ -9,6 +9,7 @@ import {
   firstOffGrid,
   inqStep,
   layerPow2Levels,
+  pow2ModeOf,
   type LayerPow2Levels,
 } from '../compress/quantize/index.js';
 import { HwsweepError } from '../errors.js';
@@ -68,7 +69,7 @@ export async function incrementalPow2(
 ): Promise<{ levels: Map<string, LayerPow2Levels>; steps: InqStepReport[] }> {
   const inq = t.inq;
   if (inq === null) throw new HwsweepError('INVALID_ARGUMENT', 'incrementalPow2: the trial has no INQ configuration');
-  const mode = t.pow2SignBased === false ? 'symmetric' : 'sign-based';
+  const mode = pow2ModeOf(t.pow2SignBased);
   const start = getWeights(model);
   const levels = new Map([...start].map(([name, w]) => [name, layerPow2Levels(w, t.weightBits, mode, masks.get(name))]));
   const reports: InqStepReport[] = [];

@@ -12,6 +12,7 @@ import {
 } from '../accel/index.js';
 import type { AcceleratorSpec } from '../spec/index.js';
 import type { SimInput } from './sim-input.js';
+import { acceleratorName } from './stage-keys.js';
 
 /** The simulator's per-layer compression artefacts from a trial's stored SimInput. */
 export function layerCompression(s: SimInput): Map<string, LayerCompression> {
@@ -48,7 +49,7 @@ export async function simulateAll(
   for (const spec of accelerators) {
     const hw = resolveHardware(spec);
     const report = simulateNetwork(s.layers, compression, hw, { cache });
-    await onReport(typeof spec === 'string' ? spec : hw.name, report);
+    await onReport(acceleratorName(spec, hw.name), report);
   }
 }
 

@@ -9,7 +9,7 @@
  * here: never a wrong reuse, at worst less sharing.
  */
 import { hardwareHash, resolveHardware } from '../accel/index.js';
-import { canonicalJson, hashCanonical } from '../spec/hash.js';
+import { shortHash } from '../spec/hash.js';
 import type { AcceleratorSpec, TrialConfig } from '../spec/index.js';
 
 export const STAGE_KINDS = ['retrained', 'compressed', 'simulation'] as const;
@@ -72,7 +72,7 @@ function omit(t: TrialConfig, fields: readonly string[]): Record<string, unknown
   return out;
 }
 
-const keyOf = (kind: StageKind, inputs: Record<string, unknown>): string => hashCanonical(canonicalJson({ kind, ...inputs }));
+const keyOf = (kind: StageKind, inputs: Record<string, unknown>): string => shortHash({ kind, ...inputs });
 
 /** The accelerator's name as simulation rows record it: a preset's name, or a custom config's `name`. */
 export function acceleratorName(spec: AcceleratorSpec, resolvedName: string): string {

@@ -62,6 +62,7 @@ export {
   type Pow2Levels,
   type Pow2Result,
   pow2Levels,
+  pow2ModeOf,
   nearestPow2,
   quantizePow2,
   inqPartition,

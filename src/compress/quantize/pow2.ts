@@ -8,6 +8,11 @@ export const Pow2Modes = ['symmetric', 'sign-based'] as const;
 /** `symmetric` = INQ (one range from `max|W|`); `sign-based` = GSNQ (separate ranges for w>0 and w<0). */
 export type Pow2Mode = (typeof Pow2Modes)[number];
 
+/** The mode of a trial's `pow2SignBased` setting: sign-based unless it is explicitly false. */
+export function pow2ModeOf(signBased: boolean | null | undefined): Pow2Mode {
+  return signBased === false ? 'symmetric' : 'sign-based';
+}
+
 /** Exponent range of one INQ set: magnitudes `2^n1, 2^(n1-1), …, 2^n2` (n1 >= n2) plus 0. */
 export interface Pow2Levels {
   n1: number;

@@ -62,13 +62,19 @@ export function encodeCheckpoint(
  * model is not touched, so a caller can fall back (e.g. retrain from scratch) with the model as it was.
  */
 export function artifactProblem(model: tf.LayersModel, bytes: Uint8Array, kind: 'checkpoint' | 'weights'): string | undefined {
-  let parsed: ReturnType<typeof unpack>;
+  let parsed: Unpacked;
   try {
     parsed = unpack(bytes, kind);
   } catch (err) {
     return (err as Error).message;
   }
-  const { meta, blobs } = parsed;
+  return parsedProblem(model, parsed, kind);
+}
+
+type Unpacked = ReturnType<typeof unpack>;
+
+/** {@link artifactProblem} of bytes already unpacked (loading unpacks once: every blob is a copy). */
+function parsedProblem(model: tf.LayersModel, { meta, blobs }: Unpacked, kind: 'checkpoint' | 'weights'): string | undefined {
   if (kind === 'checkpoint' && meta['kind'] !== 'checkpoint') return `the bytes hold a "${String(meta['kind'])}" file, not a checkpoint`;
   for (const w of model.weights) {
     const size = w.shape.reduce<number>((a, b) => a * (b ?? 1), 1);
@@ -90,11 +96,13 @@ export function artifactProblem(model: tf.LayersModel, bytes: Uint8Array, kind: 
   return undefined;
 }
 
-function assertLoadable(model: tf.LayersModel, bytes: Uint8Array, kind: 'checkpoint' | 'weights'): void {
-  const why = artifactProblem(model, bytes, kind);
-  if (why !== undefined) {
-    throw new HwsweepError('ARTIFACT_INVALID', `${kind} for model "${model.name}" cannot be loaded: ${why}`, { context: { model: model.name, kind } });
-  }
+function invalidArtifact(model: tf.LayersModel, kind: 'checkpoint' | 'weights', why: string): HwsweepError {
+  return new HwsweepError('ARTIFACT_INVALID', `${kind} for model "${model.name}" cannot be loaded: ${why}`, { context: { model: model.name, kind } });
+}
+
+function assertLoadable(model: tf.LayersModel, parsed: Unpacked, kind: 'checkpoint' | 'weights'): void {
+  const why = parsedProblem(model, parsed, kind);
+  if (why !== undefined) throw invalidArtifact(model, kind, why);
 }
 
 /** Restores the weights into `model` and returns the rest of a checkpoint. Throws ARTIFACT_INVALID (model untouched) on a bad one. */
@@ -102,8 +110,14 @@ export function decodeCheckpoint(
   model: tf.LayersModel,
   bytes: Uint8Array,
 ): RunMaps & { state: CheckpointState; blobs: Map<string, Blob> } {
-  assertLoadable(model, bytes, 'checkpoint');
-  const { meta, blobs } = unpack(bytes, 'checkpoint');
+  let parsed: Unpacked;
+  try {
+    parsed = unpack(bytes, 'checkpoint');
+  } catch (err) {
+    throw invalidArtifact(model, 'checkpoint', (err as Error).message);
+  }
+  assertLoadable(model, parsed, 'checkpoint');
+  const { meta, blobs } = parsed;
   restoreWeights(model, blobs);
   const state = meta as unknown as CheckpointState;
   return { state, masks: readMaps(blobs, 'm/'), frozen: readMaps(blobs, 'f/'), blobs };
@@ -119,10 +133,11 @@ export function saveModelBytes(model: tf.LayersModel): Uint8Array {
  * Validated first ({@link artifactProblem}): non-finite or missing weights throw ARTIFACT_INVALID, model untouched.
  */
 export function loadModelBytes(model: tf.LayersModel, bytes: Uint8Array): void {
-  const { meta, blobs } = unpack(bytes, 'weights');
+  const parsed = unpack(bytes, 'weights');
+  const { meta, blobs } = parsed;
   if (meta['kind'] !== 'weights' && meta['kind'] !== 'checkpoint') {
     throw new HwsweepError('INVALID_ARGUMENT', `weights: unknown file kind "${String(meta['kind'])}"`);
   }
-  assertLoadable(model, bytes, 'weights');
+  assertLoadable(model, parsed, 'weights');
   restoreWeights(model, blobs);
 }

@@ -24,10 +24,11 @@ import { migrate } from '../src/store/migrate.js';
 import { installRuntime, startWorkers } from '../src/worker.js';
 import { Client, Connection } from '@temporalio/client';
 import { sweepWorkflowId } from '../src/cli/context.js';
+import { progressLog } from './report.js';
 
 const { values: args } = parseArgs({ options: { json: { type: 'boolean' }, python: { type: 'string' } } });
 const json = args.json === true;
-const log = (m: string) => (json ? process.stderr.write(`${m}\n`) : console.log(m));
+const log = progressLog(json);
 
 installRuntime('ERROR');
 const base = await servicesUp(loadSettings(), log);

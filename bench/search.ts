@@ -64,7 +64,10 @@ const SEEDS = Array.from({ length: Number(args.seeds) }, (_, i) => i + 1);
 if (!(SEEDS.length >= 1)) throw new Error(`--seeds = ${args.seeds} is not a positive integer`);
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const sd = (xs: number[]): number => {
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
 const readExample = (name: string): SweepSpec =>
   parseSpec(readFileSync(new URL(`../examples/${name}.yaml`, import.meta.url), 'utf8'), {
     file: `examples/${name}.yaml`,
@@ -182,7 +185,7 @@ function summarise(strategy: string, trials: number, runs: number[][]): MoRow {
     trials,
     hv: fronts.map((f) => f.hv),
     hv2: fronts.map((f) => f.hv2),
-    frontFound: fronts.map((f) => [...gridFront.front].filter((i) => runs[fronts.indexOf(f)]?.includes(i)).length),
+    frontFound: fronts.map((_, k) => [...gridFront.front].filter((i) => runs[k]?.includes(i)).length),
   };
 }
 
@@ -313,7 +316,7 @@ for (const block of [{ type: 'asha' }, { type: 'asha', reductionFactor: 2 }, { t
       const r = driveSearch(createSampler(st, ashaSpace), pruner, (c) => ({ curve: curves[c] ?? [], values: {} }), {
         parallel: asha.maxParallel,
       });
-      const candidates = r.log.flatMap((e) => (e.kind === 'proposed' ? [e.candidate] : []));
+      const candidates = ranCandidates(r.log);
       const completed = r.log.flatMap((e) =>
         e.kind === 'finished' && e.state === 'completed' ? [candidates[e.trial] as number] : [],
       );

@@ -99,8 +99,6 @@ export function applyToThisProcess(plan: TrainProcessPlan): void {
 }
 
 export interface TrainChildren {
-  /** Process ids of the running children. */
-  pids(): number[];
   /** SIGTERM to every child (each finishes like a Ctrl-C'd worker), then waits for all to exit. */
   stop(): Promise<void>;
 }
@@ -115,8 +113,6 @@ export interface TrainChildren {
 export function startTrainChildren(opts: {
   settings: Settings;
   plan: TrainProcessPlan;
-  /** Train (and sim) activities at once per child. @default 1 */
-  concurrency?: number;
   /** Children poll the sim queue too. @default false */
   sim?: boolean;
   log?: (line: string) => void;
@@ -124,7 +120,7 @@ export function startTrainChildren(opts: {
   const log = opts.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   const bin = join(PACKAGE_ROOT, 'bin', 'hwsweep.js');
   const queues = opts.sim ? 'train,sim' : 'train';
-  const args = [bin, 'worker', '--queues', queues, '--train-processes', '1', '--concurrency', String(opts.concurrency ?? 1)];
+  const args = [bin, 'worker', '--queues', queues, '--train-processes', '1', '--concurrency', '1'];
   const children = new Map<number, ChildProcess>();
   const exited = new Map<number, Promise<void>>();
   let stopping = false;
@@ -162,7 +158,6 @@ export function startTrainChildren(opts: {
   for (let i = 1; i < opts.plan.count; i++) launch(i, 0);
 
   return {
-    pids: () => [...children.values()].map((c) => c.pid).filter((p): p is number => p !== undefined),
     async stop() {
       stopping = true;
       for (const c of children.values()) c.kill('SIGTERM');

@@ -116,7 +116,7 @@ export async function loadNative(pkg: string, importer: ModuleImporter = default
   try {
     await importer(pkg);
   } catch (err) {
-    return { ok: false, reason: `cannot import ${pkg}: ${(err as Error).message.split('\n')[0] ?? ''}` };
+    return { ok: false, reason: `cannot import ${pkg}: ${firstLine(err)}` };
   }
   if (!(NATIVE_TF_NAME in tf.engine().registryFactory)) {
     return {

@@ -43,11 +43,13 @@ for seed in cfg["seeds"]:
         trial.set_user_attr("constraint", [v[constraint["key"]] - constraint["bound"]])
         return tuple(v[o["key"]] for o in objectives)
 
-    sampler = optuna.samplers.NSGAIISampler(
-        population_size=cfg["populationSize"],
-        seed=seed,
-        constraints_func=lambda t: t.user_attrs["constraint"],
-    )
+    constraints_func = lambda t: t.user_attrs["constraint"]
+    if cfg.get("sampler") == "tpe":
+        sampler = optuna.samplers.TPESampler(seed=seed, constraints_func=constraints_func, n_startup_trials=cfg.get("startup", 10))
+    else:
+        sampler = optuna.samplers.NSGAIISampler(
+            population_size=cfg["populationSize"], seed=seed, constraints_func=constraints_func
+        )
     study = optuna.create_study(directions=[o["direction"] for o in objectives], sampler=sampler)
     study.optimize(objective, n_trials=cfg["n"])
     runs.append(chosen)

@@ -217,36 +217,44 @@ for (const n of budgets) {
       SEEDS.map((seed) => runWith({ type: 'random', n, seed })),
     ),
   );
-  try {
-    const input = {
-      candidates: moTrials.map((t, index) => ({
-        method: t.method,
-        ratio: t.pruneRatio,
-        wbits: t.weightBits,
-        abits: t.activationBits,
-        index,
-      })),
-      ratios: mo.pruning.ratios,
-      n,
-      populationSize: moStrategy.populationSize,
-      seeds: SEEDS,
-      objectives: moStrategy.objectives.map((o) => ({ key: o.key, direction: o.direction })),
-      constraint: { key: moStrategy.constraints[0]?.key, bound: moStrategy.constraints[0]?.bound },
-      values: table,
-    };
-    const out = execFileSync(python, [new URL('./search-optuna.py', import.meta.url).pathname], {
-      input: JSON.stringify(input),
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: 600_000,
-    });
-    const r = JSON.parse(out) as { optuna: string; runs: number[][] };
-    optunaVersion = r.optuna;
-    moRows.push(summarise(`optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`, n, r.runs));
-  } catch (err) {
-    log(
-      `optuna anchor skipped: ${python} cannot run bench/search-optuna.py (${(err as Error).message.split('\n')[0]})`,
-    );
+  for (const optunaSampler of ['nsga2', 'tpe'] as const) {
+    try {
+      const input = {
+        sampler: optunaSampler,
+        candidates: moTrials.map((t, index) => ({
+          method: t.method,
+          ratio: t.pruneRatio,
+          wbits: t.weightBits,
+          abits: t.activationBits,
+          index,
+        })),
+        ratios: mo.pruning.ratios,
+        n,
+        populationSize: moStrategy.populationSize,
+        seeds: SEEDS,
+        objectives: moStrategy.objectives.map((o) => ({ key: o.key, direction: o.direction })),
+        constraint: { key: moStrategy.constraints[0]?.key, bound: moStrategy.constraints[0]?.bound },
+        values: table,
+      };
+      const out = execFileSync(python, [new URL('./search-optuna.py', import.meta.url).pathname], {
+        input: JSON.stringify(input),
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: 600_000,
+      });
+      const r = JSON.parse(out) as { optuna: string; runs: number[][] };
+      optunaVersion = r.optuna;
+      const label =
+        optunaSampler === 'tpe'
+          ? `optuna ${r.optuna} TPESampler (multivariate off, ${moStrategy.populationSize} startup)`
+          : `optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`;
+      moRows.push(summarise(label, n, r.runs));
+    } catch (err) {
+      log(
+        `optuna anchor skipped: ${python} cannot run bench/search-optuna.py (${(err as Error).message.split('\n')[0]})`,
+      );
+      break;
+    }
   }
 }
 

@@ -50,59 +50,103 @@ function emptyPlan(row: { id: string; baselineKey: string; label: string }): Tri
   };
 }
 
+/** Which trial of which sweep to start; `reuse`: stages computed for other sweeps serve it too. */
+export interface StartInput {
+  sweepId: string;
+  number: number;
+  reuse?: boolean;
+  dryRun?: boolean;
+}
+
+/** A trial of a batch start: ended at once (`settled`, no trial workflow needed) or planned to run. */
+export type StartedTrial = { number: number; settled: 'COMPLETED' | 'REUSED' | 'SKIPPED'; plan?: undefined } | { number: number; plan: TrialPlan; settled?: undefined };
+
 export function createTrialActivities(store: TrialStore) {
   const search = createSearchActivities(store);
+  const sweepStrategy = async (sweepId: string) => ((await store.sweep(sweepId))?.spec as SweepSpec | undefined)?.strategy;
+
+  /**
+   * Starts a trial and plans its path through the stages: each stage's key and whether a completed result
+   * already serves it (src/trial/stage-keys.ts). With `reuse` and every stage served (and no pruner to ask),
+   * the trial is completed at once from those results: the trial-level case of stage reuse.
+   */
+  async function planTrial(input: StartInput, strategy?: () => Promise<SweepSpec['strategy'] | undefined>): Promise<TrialPlan> {
+    const row = await store.trialByNumber(input.sweepId, input.number);
+    if (input.dryRun) {
+      // Orchestration only: no stage is planned or computed (the cheapest path, what bench:orchestration times).
+      const { run } = await store.startTrial(row.id);
+      return { ...emptyPlan(row), run };
+    }
+    const t = row.config;
+    const stages = trialStages(t);
+    const epochs = t.retrain?.epochs ?? 0;
+    const plan: TrialPlan = {
+      ...emptyPlan(row),
+      retrained: { key: stages.retrained.key, usable: false, epochs, epochsDone: 0, rungs: [] },
+      compressed: { key: stages.compressed.key, usable: false },
+      simulations: stages.simulations.map((s) => ({ key: s.key, usable: false, index: s.index })),
+    };
+    const { run } = await store.startTrial(row.id);
+    if (!run) return { ...plan, run };
+    const reuse = input.reuse ?? false;
+    const needs: StageNeed[] = [
+      stages.retrained,
+      stages.compressed,
+      ...stages.simulations.map((s) => ({ kind: s.kind, key: s.key, inputs: s.inputs, accelerator: s.accelerator })),
+    ];
+    const states = await store.planStages(row.id, { sweepId: input.sweepId, reuse }, needs);
+    const [retrained, compressed, ...sims] = states;
+    const pruning = (await (strategy ?? (() => sweepStrategy(input.sweepId)))())?.pruner;
+    const pruner = pruning ? createPruner(pruning) : undefined;
+    const rungs = pruner && gradualSteps(t) === 1 ? pruner.checkpoints(epochs) : [];
+    plan.retrained = { ...plan.retrained, usable: retrained!.usable, epochsDone: retrained!.epochsDone, rungs };
+    plan.compressed.usable = compressed!.usable;
+    plan.simulations = plan.simulations.map((s, i) => ({ ...s, usable: sims[i]!.usable }));
+    if (states.every((s) => s.usable) && rungs.length === 0) {
+      const source = compressed!.computedBy;
+      const reusedFrom = source !== null && source !== row.id && states.every((s) => s.computedBy !== row.id) ? source : undefined;
+      const phase = reusedFrom ? 'reused' : 'done';
+      await store.adoptStages(row.id, { keys: states.map((s) => s.key), finish: { status: 'COMPLETED', phase, ...(reusedFrom ? { reusedFrom } : {}) } });
+      await search.recordTrialEnd({ trialId: row.id, status: 'COMPLETED' });
+      return { ...plan, run: false, finished: reusedFrom ? 'REUSED' : 'COMPLETED' };
+    }
+    plan.baselineDone = (await store.baseline(row.baselineKey)).status === 'COMPLETED';
+    return { ...plan, run: true };
+  }
 
   return {
     ...search,
 
+    /** Starts one trial and plans it (see `planTrial`); trial workflows started without a plan call it. */
+    startTrial: (input: StartInput): Promise<TrialPlan> => planTrial(input),
+
     /**
-     * Starts a trial and plans its path through the stages: each stage's key and whether a completed result
-     * already serves it (src/trial/stage-keys.ts). With `reuse` and every stage served (and no pruner to ask),
-     * the trial is completed at once from those results: the trial-level case of stage reuse.
+     * Starts a batch of trials (the sweep workflow's free slots) in one call and plans each (`planTrial`).
+     * Trials with nothing to compute end here, without a trial workflow: a dry run is completed at once,
+     * a trial that had already finished or was completed from stored stages is reported as such. The others
+     * come back with their plan, which the sweep passes to their trial workflows.
+     * @returns one entry per number, in order: `settled` for trials that ended here, else `plan` (run: true)
      */
-    async startTrial(input: { sweepId: string; number: number; reuse?: boolean; dryRun?: boolean }): Promise<TrialPlan> {
-      const row = await store.trialByNumber(input.sweepId, input.number);
-      if (input.dryRun) {
-        // Orchestration only: no stage is planned or computed (the cheapest path, what bench:orchestration times).
-        const { run } = await store.startTrial(row.id);
-        return { ...emptyPlan(row), run };
-      }
-      const t = row.config;
-      const stages = trialStages(t);
-      const epochs = t.retrain?.epochs ?? 0;
-      const plan: TrialPlan = {
-        ...emptyPlan(row),
-        retrained: { key: stages.retrained.key, usable: false, epochs, epochsDone: 0, rungs: [] },
-        compressed: { key: stages.compressed.key, usable: false },
-        simulations: stages.simulations.map((s) => ({ key: s.key, usable: false, index: s.index })),
-      };
-      const { run } = await store.startTrial(row.id);
-      if (!run) return { ...plan, run };
-      const reuse = input.reuse ?? false;
-      const needs: StageNeed[] = [
-        stages.retrained,
-        stages.compressed,
-        ...stages.simulations.map((s) => ({ kind: s.kind, key: s.key, inputs: s.inputs, accelerator: s.accelerator })),
-      ];
-      const states = await store.planStages(row.id, { sweepId: input.sweepId, reuse }, needs);
-      const [retrained, compressed, ...sims] = states;
-      const strategy = ((await store.sweep(input.sweepId))?.spec as SweepSpec | undefined)?.strategy;
-      const pruner = strategy?.pruner ? createPruner(strategy.pruner) : undefined;
-      const rungs = pruner && gradualSteps(t) === 1 ? pruner.checkpoints(epochs) : [];
-      plan.retrained = { ...plan.retrained, usable: retrained!.usable, epochsDone: retrained!.epochsDone, rungs };
-      plan.compressed.usable = compressed!.usable;
-      plan.simulations = plan.simulations.map((s, i) => ({ ...s, usable: sims[i]!.usable }));
-      if (states.every((s) => s.usable) && rungs.length === 0) {
-        const source = compressed!.computedBy;
-        const reusedFrom = source !== null && source !== row.id && states.every((s) => s.computedBy !== row.id) ? source : undefined;
-        const phase = reusedFrom ? 'reused' : 'done';
-        await store.adoptStages(row.id, { keys: states.map((s) => s.key), finish: { status: 'COMPLETED', phase, ...(reusedFrom ? { reusedFrom } : {}) } });
-        await search.recordTrialEnd({ trialId: row.id, status: 'COMPLETED' });
-        return { ...plan, run: false, finished: reusedFrom ? 'REUSED' : 'COMPLETED' };
-      }
-      plan.baselineDone = (await store.baseline(row.baselineKey)).status === 'COMPLETED';
-      return { ...plan, run: true };
+    async startTrials(input: {
+      sweepId: string;
+      numbers: number[];
+      reuse?: boolean;
+      dryRun?: boolean;
+      /** Dry-run trials come back planned (to run as trial workflows) instead of ending here. */
+      dryRunWorkflows?: boolean;
+    }): Promise<StartedTrial[]> {
+      let strategy: Promise<SweepSpec['strategy'] | undefined> | undefined;
+      const once = () => (strategy ??= sweepStrategy(input.sweepId)); // one spec read per batch
+      // Concurrently: the store's connection pool bounds how many run at once.
+      return await Promise.all(
+        input.numbers.map(async (number): Promise<StartedTrial> => {
+          const plan = await planTrial({ sweepId: input.sweepId, number, ...(input.reuse ? { reuse: true } : {}), ...(input.dryRun ? { dryRun: true } : {}) }, once);
+          if (!plan.run) return { number, settled: plan.finished ?? 'SKIPPED' };
+          if (!input.dryRun || input.dryRunWorkflows) return { number, plan };
+          await store.finishTrial(plan.trialId, { status: 'COMPLETED', phase: 'dry-run' }); // dry runs keep no search log
+          return { number, settled: 'COMPLETED' };
+        }),
+      );
     },
 
     /** Copies completed stage results onto the trial's rows (result columns, layers, simulations). */

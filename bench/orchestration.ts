@@ -1,8 +1,11 @@
 /**
- * Orchestration overhead: end-to-end no-op trials per second through Temporal + PostgreSQL at maxParallel 1, 10
- * and 100 (each trial = child workflow + startTrial and finishTrial local activities with their DB writes), the
- * same rate for Optuna's RDB storage on the same PostgreSQL when Python can import optuna (the ratio is printed),
- * and metric ingestion rows per second (bulk `recordEpochs` vs one upsert per row, the baseline).
+ * Orchestration overhead: end-to-end no-op (dry-run) trials per second through Temporal + PostgreSQL at
+ * maxParallel 1, 10 and 100, on both paths a trial can take: ended in its batch start (the sweep workflow's
+ * `startTrials` local activity starts, plans and, having nothing to compute, completes it: no trial workflow,
+ * as a trial whose stages are all stored) and through a trial workflow (the path of every trial that computes:
+ * batch start, then a child workflow that records its end), the same rate for Optuna's RDB storage on the same
+ * PostgreSQL when Python can import optuna (the ratios are printed), and metric ingestion rows per second (bulk
+ * `recordEpochs` vs one upsert per row, the baseline).
  *
  *   npm run bench:orchestration                                   # table
  *   npm run bench:orchestration -- --json                         # one JSON object on stdout
@@ -47,11 +50,11 @@ const client = new Client({ connection, namespace: settings.temporalNamespace })
 const pool = await startWorkers({ settings, deps: { db }, queues: ['orchestration'] });
 const ctx = { settings, db, client, connection, close: async () => {} };
 
-async function noopTrialsPerSecond(maxParallel: number, trials: number): Promise<number> {
+async function noopTrialsPerSecond(maxParallel: number, trials: number, workflows: boolean): Promise<number> {
   const ratios = Array.from({ length: trials }, (_, i) => Number(((i + 1) / (trials + 1)).toFixed(6)));
-  const spec = parseSpecObject({ name: `bench-p${maxParallel}`, models: ['lenet5'], datasets: ['synthetic'], pruning: { methods: ['magnitude'], ratios } });
+  const spec = parseSpecObject({ name: `bench-p${maxParallel}${workflows ? '-wf' : ''}`, models: ['lenet5'], datasets: ['synthetic'], pruning: { methods: ['magnitude'], ratios } });
   const t0 = performance.now();
-  const l = await launchSweep(ctx, spec, { dryRun: true, maxParallel });
+  const l = await launchSweep(ctx, spec, { dryRun: true, maxParallel, ...(workflows ? { dryRunWorkflows: true } : {}) });
   await client.workflow.getHandle(sweepWorkflowId(l.sweepId)).result();
   const s = (performance.now() - t0) / 1000;
   const done = await db.trial.count({ where: { sweepId: l.sweepId, status: 'COMPLETED' } });
@@ -77,25 +80,33 @@ function optunaRate(trials: number): { rate: number; version: string } | { skipp
 
 const rows: Record<string, string | number>[] = [];
 const result: Record<string, number> = {};
-for (const [p, n] of [
-  [1, 60],
-  [10, 200],
-  [100, 400],
-] as const) {
-  const rate = await noopTrialsPerSecond(p, n);
-  result[`noop_trials_per_s_p${p}`] = rate;
-  rows.push({ measurement: `no-op trials, maxParallel ${p} (${n} trials)`, value: rate.toFixed(1), unit: 'trials/s' });
-  log(`maxParallel ${p}: ${rate.toFixed(1)} trials/s`);
+const PATHS = [
+  { key: '', workflows: false, what: 'no-op trials (ended in their batch start)' },
+  { key: '_workflow', workflows: true, what: 'no-op trials through a trial workflow' },
+] as const;
+for (const path of PATHS) {
+  for (const [p, n] of [
+    [1, 60],
+    [10, 200],
+    [100, 400],
+  ] as const) {
+    const rate = await noopTrialsPerSecond(p, n, path.workflows);
+    result[`noop_trials_per_s${path.key}_p${p}`] = rate;
+    rows.push({ measurement: `${path.what}, maxParallel ${p} (${n} trials)`, value: rate.toFixed(1), unit: 'trials/s' });
+    log(`${path.what}, maxParallel ${p}: ${rate.toFixed(1)} trials/s`);
+  }
 }
 const OPTUNA_TRIALS = 300;
 const optuna = optunaRate(OPTUNA_TRIALS);
 if ('rate' in optuna) {
   result['optuna_noop_trials_per_s'] = optuna.rate;
   rows.push({ measurement: `Optuna ${optuna.version} RDB no-op trials, same PostgreSQL (${OPTUNA_TRIALS} trials, 1 worker)`, value: optuna.rate.toFixed(1), unit: 'trials/s' });
-  for (const p of [1, 100]) {
-    const ratio = (result[`noop_trials_per_s_p${p}`] as number) / optuna.rate;
-    result[`ratio_p${p}_vs_optuna`] = ratio;
-    rows.push({ measurement: `hwsweep maxParallel ${p} / Optuna`, value: ratio.toFixed(2), unit: '×' });
+  for (const path of PATHS) {
+    for (const p of [1, 100]) {
+      const ratio = (result[`noop_trials_per_s${path.key}_p${p}`] as number) / optuna.rate;
+      result[`ratio${path.key}_p${p}_vs_optuna`] = ratio;
+      rows.push({ measurement: `${path.what}, maxParallel ${p} / Optuna`, value: ratio.toFixed(2), unit: '×' });
+    }
   }
   log(`optuna: ${optuna.rate.toFixed(1)} trials/s`);
 } else {

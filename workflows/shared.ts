@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../src/errors.js';
 import type { SweepSpec } from '../src/spec/index.js';
+import type { TrialPlan } from '../activities/trial.js';
 
 /**
  * The contract between workflows, workers and the CLI, defined once: task queues, signals, queries and the
@@ -30,6 +31,8 @@ export interface TrialInput {
   dryRun?: boolean;
   /** Stage results computed for other sweeps serve this trial (else only those computed in this sweep do). */
   reuse?: boolean;
+  /** The trial is started and this is its plan (the sweep's batch start); absent: the workflow starts it itself. */
+  plan?: TrialPlan;
 }
 
 /** What every stage workflow gets: who asks (its configuration is the stage's), its sweep, and retry settings. */

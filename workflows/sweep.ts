@@ -4,12 +4,15 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { TrialPlan } from '../activities/trial.js';
 import type { SweepSpec } from '../src/spec/index.js';
 import {
   cancelSignal,
@@ -36,6 +39,11 @@ export interface SweepInput {
   trialsPerRun?: number;
   /** Orchestrate and record trials without training or simulating them. */
   dryRun?: boolean;
+  /**
+   * With dryRun: every trial runs as a trial workflow, as a trial that computes does, instead of ending in its
+   * batch start (bench:orchestration measures both paths).
+   */
+  dryRunWorkflows?: boolean;
   /** Copy results of configurations another sweep completed instead of running them again (default true). */
   reuse?: boolean;
   /** Carried across continue-as-new. */
@@ -92,6 +100,10 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     startToCloseTimeout: '10 minutes',
     retry: { maximumAttempts: 10 },
   });
+  // Starting and planning a batch of trials is a few row updates: a local activity, no server round trip.
+  const { startTrials } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 10 } });
+  // Executions recorded before batch starts existed started each trial inside its trial workflow; they replay that way.
+  const batchStarts = patched('batch-trial-starts');
   const st: SweepState = input.state ?? {
     total: 0,
     cursor: -1,
@@ -148,9 +160,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     if (o.status === 'REUSED') st.reused++;
   };
 
-  const launch = (n: number): void => {
-    running.add(n);
-    st.started++;
+  /** Runs trial `n` as a child workflow (with its plan when the sweep started it); `settle` counts its end. */
+  const launch = (n: number, plan?: TrialPlan): void => {
     void children
       .run(async () => {
         const handle = await startChild(trialWorkflow, {
@@ -163,6 +174,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
               heartbeatTimeoutMs: input.heartbeatTimeoutMs,
               ...(input.dryRun ? { dryRun: true } : {}),
               ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}),
+              ...(plan ? { plan } : {}),
             },
           ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -170,6 +182,34 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
         return await handle.result();
       })
       .then(settle, (err: unknown) => settle({ number: n, status: isCancellation(err) ? 'CANCELLED' : 'FAILED' }));
+  };
+
+  const track = (numbers: number[]): void => {
+    for (const n of numbers) running.add(n);
+    st.started += numbers.length;
+  };
+
+  /**
+   * Starts trials in one local activity: those with nothing to compute (dry runs, trials completed from stored
+   * stages, trials that had already finished) end there and never get a trial workflow; the rest run as children
+   * with their plans. Not cancellable once asked: its rows are RUNNING when it returns, and a cancelled sweep then
+   * records them CANCELLED with the rest of its unfinished trials (`cancelPendingTrials`).
+   */
+  const startBatch = async (numbers: number[]): Promise<void> => {
+    track(numbers);
+    const started = await CancellationScope.nonCancellable(() =>
+      startTrials({
+        sweepId: input.sweepId,
+        numbers,
+        ...(input.dryRun ? { dryRun: true, ...(input.dryRunWorkflows ? { dryRunWorkflows: true } : {}) } : {}),
+        ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}),
+      }),
+    );
+    for (const t of started) {
+      if (t.settled) settle({ number: t.number, status: t.settled });
+      else if (cancelling || children.consideredCancelled) settle({ number: t.number, status: 'CANCELLED' });
+      else launch(t.number, t.plan);
+    }
   };
 
   const perRun = input.trialsPerRun ?? DEFAULT_TRIALS_PER_RUN;
@@ -200,10 +240,15 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
             queue = next.numbers.filter((n) => !running.has(n));
             continue;
           }
-          const next = queue.shift();
-          if (next !== undefined) {
-            launch(next);
-            startedThisRun++;
+          if (queue.length > 0) {
+            const take = batchStarts ? Math.min(queue.length, maxParallel - running.size, perRun - startedThisRun) : 1;
+            const numbers = queue.splice(0, take);
+            startedThisRun += numbers.length;
+            if (batchStarts) await startBatch(numbers);
+            else {
+              track(numbers);
+              launch(numbers[0]!);
+            }
             continue;
           }
         }
@@ -261,6 +306,7 @@ function launchOptions(input: SweepInput): Record<string, unknown> {
     retry: input.retry,
     heartbeatTimeoutMs: input.heartbeatTimeoutMs,
     dryRun: input.dryRun ?? false,
+    ...(input.dryRunWorkflows ? { dryRunWorkflows: true } : {}),
     reuse: input.reuse ?? true,
     ...(input.trialsPerRun ? { trialsPerRun: input.trialsPerRun } : {}),
   };

@@ -29,7 +29,7 @@ export async function trialWorkflow(input: TrialInput): Promise<TrialOutcome> {
   const book = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 minutes', retry: { maximumAttempts: 10 } });
   const wait = proxyActivities<Activities>({ startToCloseTimeout: '7 days', heartbeatTimeout: '30 seconds', retry: { maximumAttempts: 10 } });
 
-  const plan = await book.startTrial({ sweepId: input.sweepId, number, reuse: input.reuse ?? false, ...(input.dryRun ? { dryRun: true } : {}) });
+  const plan = input.plan ?? (await book.startTrial({ sweepId: input.sweepId, number, reuse: input.reuse ?? false, ...(input.dryRun ? { dryRun: true } : {}) }));
   if (!plan.run) return { number, status: plan.finished ?? 'SKIPPED' };
   const { trialId } = plan;
   if (input.dryRun) {

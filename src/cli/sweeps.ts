@@ -42,6 +42,8 @@ export interface LaunchOptions {
   heartbeatTimeoutMs?: number;
   trialsPerRun?: number;
   dryRun?: boolean;
+  /** With dryRun: each trial still runs as a trial workflow, the path of a trial that computes (bench:orchestration). */
+  dryRunWorkflows?: boolean;
   maxParallel?: number;
   /** Copy the results of configurations another sweep completed (default true). */
   reuse?: boolean;
@@ -150,6 +152,7 @@ function sweepInput(sweepId: string, spec: Pick<SweepSpec, 'maxParallel' | 'retr
     reuse: o.reuse ?? true,
     ...(o.trialsPerRun ? { trialsPerRun: o.trialsPerRun } : {}),
     ...(o.dryRun ? { dryRun: true } : {}),
+    ...(o.dryRun && o.dryRunWorkflows ? { dryRunWorkflows: true } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { heartbeat, sleep } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { TrialPlan } from '../../activities/trial.js';
+import type { StartedTrial, TrialPlan } from '../../activities/trial.js';
 import { temporalConnectionOptions } from '../../src/services/index.js';
 import { installRuntime, workflowBundle } from '../../src/worker.js';
 import { TaskQueues } from '../../workflows/shared.js';
@@ -24,6 +24,8 @@ export interface FakeOptions {
   stopAt?: (n: number, step: number) => boolean;
   /** Whether retraining waits for `release(n)` (default: finishes at once). */
   hold?: boolean;
+  /** Trials whose stages are all stored already: their start completes them (REUSED), as the real `startTrials` does. */
+  stored?: (n: number) => boolean;
 }
 
 export type Call = { name: string; args: Record<string, unknown> };
@@ -47,6 +49,13 @@ export class FakeSweep {
   count(name: string, pred: (a: Record<string, unknown>) => boolean = () => true): number {
     return this.calls.filter((c) => c.name === name && pred(c.args)).length;
   }
+  /** How many times trials were started (batched by the sweep or one by a trial workflow), all or trial `n`. */
+  starts(n?: number): number {
+    const numbers = this.calls.flatMap((c) =>
+      c.name === 'startTrials' ? (c.args['numbers'] as number[]) : c.name === 'startTrial' ? [c.args['number'] as number] : [],
+    );
+    return numbers.filter((x) => n === undefined || x === n).length;
+  }
   numberOf(trialId: unknown): number {
     return Number(String(trialId).split('/t').at(-1));
   }
@@ -67,6 +76,21 @@ export class FakeSweep {
       if (!s) this.stages.set(key, (s = { status: 'pending', epochsDone: 0 }));
       return s;
     };
+    /** What starting trial n plans (and marks it RUNNING when it may run). */
+    const planOf = (n: number): TrialPlan => {
+      const run = this.status.get(n) === 'PENDING' || this.status.get(n) === 'RUNNING';
+      if (run) this.status.set(n, 'RUNNING');
+      return {
+        trialId: `${this.id}/t${n}`,
+        baselineKey: 'b',
+        label: `trial ${n}`,
+        run,
+        baselineDone: true,
+        retrained: { key: this.key('retrained', n), usable: false, epochs, epochsDone: 0, rungs: this.o.rungs ?? [] },
+        compressed: { key: this.key('compressed', n), usable: false },
+        simulations: [{ key: this.key('simulation', n), usable: false, index: 0 }],
+      };
+    };
     const acts = {
       openSweep: async (a: unknown) => (rec('openSweep', a), { total: this.o.trials, added: 0, requeued: 0, rejected: 0 }),
       registerSweep: async (a: unknown) => (rec('registerSweep', a), { total: this.o.trials, added: 0, requeued: 0, rejected: 0 }),
@@ -75,22 +99,18 @@ export class FakeSweep {
         const numbers = [...this.status].filter(([n, s]) => s === 'PENDING' && n > a.after).map(([n]) => n).slice(0, a.limit);
         return { numbers, exhausted: numbers.length < a.limit, searchLog: false };
       },
-      startTrial: async (a: { number: number; dryRun?: boolean }): Promise<TrialPlan> => {
-        rec('startTrial', a);
-        const n = a.number;
-        const run = this.status.get(n) === 'PENDING' || this.status.get(n) === 'RUNNING';
-        if (run) this.status.set(n, 'RUNNING');
-        return {
-          trialId: `${this.id}/t${n}`,
-          baselineKey: 'b',
-          label: `trial ${n}`,
-          run,
-          baselineDone: true,
-          retrained: { key: this.key('retrained', n), usable: false, epochs, epochsDone: 0, rungs: this.o.rungs ?? [] },
-          compressed: { key: this.key('compressed', n), usable: false },
-          simulations: [{ key: this.key('simulation', n), usable: false, index: 0 }],
-        };
+      startTrials: async (a: { numbers: number[] }): Promise<StartedTrial[]> => {
+        rec('startTrials', a);
+        return a.numbers.map((number) => {
+          const plan = planOf(number);
+          if (plan.run && this.o.stored?.(number)) {
+            this.status.set(number, 'COMPLETED');
+            return { number, settled: 'REUSED' };
+          }
+          return plan.run ? { number, plan } : { number, settled: 'SKIPPED' };
+        });
       },
+      startTrial: async (a: { number: number; dryRun?: boolean }): Promise<TrialPlan> => (rec('startTrial', a), planOf(a.number)),
       pruneStage: async (a: { key: string }) => {
         rec('pruneStage', a);
         stage(a.key).status = 'running';

@@ -44,13 +44,13 @@ describe('sweep workflow with stub activities', () => {
     const { fake, handle } = await setup({ trials: 6, hold: true });
     const progress = () => handle.query(progressQuery);
     await until(async () => (await progress()).running === 2, 'two running');
-    expect(fake.count('startTrial')).toBe(2);
+    expect(fake.starts()).toBe(2);
     await handle.signal(pauseSignal);
     await until(async () => (await progress()).paused, 'paused');
     fake.release(0);
     await until(() => fake.count('finishTrial') === 1, 'trial 0 finished');
     await new Promise((r) => setTimeout(r, 1500));
-    expect(fake.count('startTrial')).toBe(2); // paused: no new trial started
+    expect(fake.starts()).toBe(2); // paused: no new trial started
     expect(await progress()).toMatchObject({ running: 1, completed: 1, paused: true });
     await handle.signal(setParallelismSignal, 3);
     await handle.signal(resumeSignal);
@@ -58,7 +58,7 @@ describe('sweep workflow with stub activities', () => {
     expect(await progress()).toMatchObject({ maxParallel: 3, paused: false });
     fake.release(1, 2, 3, 4, 5);
     expect((await handle.result()) as SweepResult).toMatchObject({ total: 6, completed: 6, failed: 0, cancelled: 0 });
-    for (let n = 0; n < 6; n++) expect(fake.count('startTrial', (a) => a['number'] === n)).toBe(1);
+    for (let n = 0; n < 6; n++) expect(fake.starts(n)).toBe(1);
     expect(fake.count('finishSweep', (a) => a['status'] === 'COMPLETED')).toBe(1);
   });
 
@@ -75,10 +75,30 @@ describe('sweep workflow with stub activities', () => {
     expect(fake.count('finishSweep', (a) => a['status'] === 'CANCELLED')).toBe(1);
   });
 
+  it('starts the free slots in one batch: planned trials get their plan, trials with nothing to compute get no workflow', async () => {
+    const stored = (n: number) => n % 2 === 1;
+    const { fake, handle, client } = await setup({ trials: 6, stored }, { maxParallel: 4 });
+    expect((await handle.result()) as SweepResult).toMatchObject({ total: 6, completed: 6, reused: 3 });
+    const batches = fake.calls.filter((c) => c.name === 'startTrials').map((c) => c.args['numbers']);
+    expect(batches[0]).toEqual([0, 1, 2, 3]); // the four free slots at once
+    for (let n = 0; n < 6; n++) expect(fake.starts(n)).toBe(1);
+    expect(fake.count('startTrial')).toBe(0); // trial workflows got their plans
+    const ran = async (n: number): Promise<boolean> =>
+      client.workflow
+        .getHandle(`${fake.id}/trial-${n}`)
+        .describe()
+        .then(
+          () => true,
+          () => false,
+        );
+    for (let n = 0; n < 6; n++) expect(await ran(n)).toBe(!stored(n));
+    expect(fake.count('compressStage')).toBe(3);
+  });
+
   it('continues as new every trialsPerRun starts and starts every trial exactly once', async () => {
     const { fake, handle, client } = await setup({ trials: 7 }, { trialsPerRun: 3 });
     expect((await handle.result()) as SweepResult).toMatchObject({ total: 7, completed: 7 });
-    for (let n = 0; n < 7; n++) expect(fake.count('startTrial', (a) => a['number'] === n)).toBe(1);
+    for (let n = 0; n < 7; n++) expect(fake.starts(n)).toBe(1);
     // Three runs: two continued as new, the last completed (visibility lags the workflow a little: poll it).
     const runs = async (): Promise<string[]> => {
       const r: string[] = [];

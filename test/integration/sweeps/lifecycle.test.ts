@@ -57,6 +57,27 @@ describe('sweep lifecycle: extend, retry, reuse, relaunch', () => {
     expect((await h.db.sweep.findUniqueOrThrow({ where: { id } })).trialCount).toBe(4);
   });
 
+  it('a dry run ends each trial in its batch start (no trial workflow); with dryRunWorkflows each runs as a trial workflow', async () => {
+    const hasWorkflow = (sweepId: string, n: number): Promise<boolean> =>
+      h.client.workflow
+        .getHandle(`${sweepId}/trial-${n}`)
+        .describe()
+        .then(
+          () => true,
+          () => false,
+        );
+    for (const workflows of [false, true]) {
+      const id = `dry-${workflows ? 'wf' : 'batch'}-${Date.now()}`;
+      await launchSweep(h.ctx, dryRatios([0.25, 0.5, 0.75], id), { id, dryRun: true, maxParallel: 2, ...(workflows ? { dryRunWorkflows: true } : {}) });
+      expect(await result(id)).toMatchObject({ total: 3, completed: 3, failed: 0 });
+      const trials = await trialsOf(id);
+      expect(trials.map((t) => [t.status, t.phase, t.attempt, t.startedAt !== null && t.finishedAt !== null])).toEqual(
+        Array.from({ length: 3 }, () => ['COMPLETED', 'dry-run', 1, true]),
+      );
+      for (const t of trials) expect(await hasWorkflow(id, t.number)).toBe(workflows);
+    }
+  });
+
   it('a failed trial is re-run in place by retry once its cause is fixed, keeping the old error in its attempt history; later sweeps reuse it', async () => {
     const spec = tinySpec({ name: 'retry', seeds: [11], pruning: { methods: ['magnitude'], ratios: [0.5] }, accelerators: ['kang-cx'] }); // its own baseline
     // Sweep A trains the shared baseline and runs one real trial.

@@ -9,7 +9,8 @@ import { workflowBundle } from '../../src/worker.js';
  * A failure here means a change would break sweeps already running on a cluster: guard it with `patched()`.
  */
 describe('workflow histories replay deterministically', () => {
-  for (const name of ['sweep', 'trial', 'baseline', 'stage']) {
+  // -batch: recorded after the sweep started trials in batches (patched 'batch-trial-starts'); the others before.
+  for (const name of ['sweep', 'trial', 'baseline', 'stage', 'sweep-batch', 'trial-batch']) {
     it(`${name} workflow replays its recorded history`, async () => {
       const history = proto.temporal.api.history.v1.History.decode(readFileSync(`test/fixtures/histories/${name}.bin`));
       expect(history.events.length).toBeGreaterThan(5);

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { openContext } from '../context.js';
-import { duration, toJson } from '../format.js';
+import { toJson } from '../format.js';
 import { retrySweep, waitWithProgress } from '../sweeps.js';
+import { finishedLine } from './sweep.js';
 
 export function retryCommand(): Command {
   return new Command('retry')
@@ -35,7 +36,7 @@ Examples:
         if (opts.wait && r.launched) {
           const t0 = Date.now();
           const res = await waitWithProgress(ctx, id);
-          console.error(`finished in ${duration(Date.now() - t0)}: ${res.completed} completed, ${res.failed} failed, ${res.cancelled} cancelled`);
+          console.error(finishedLine(res, Date.now() - t0));
         }
       } finally {
         await ctx.close();

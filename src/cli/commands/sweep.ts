@@ -24,7 +24,8 @@ import { resolveSpecModels } from '../models.js';
 import { cancelSignal, pauseSignal, setParallelismSignal } from '../../../workflows/shared.js';
 import type { SweepResult } from '../../../workflows/sweep.js';
 
-function finishedLine(res: SweepResult, ms: number): string {
+/** The line `launch --wait` and `retry --wait` end with. */
+export function finishedLine(res: SweepResult, ms: number): string {
   const pruned = res.pruned ? `, ${res.pruned} stopped early by the pruner` : '';
   return `finished in ${duration(ms)}: ${res.completed} completed${res.reused ? ` (${res.reused} copied from earlier trials)` : ''}${pruned}, ${res.failed} failed, ${res.cancelled} cancelled`;
 }
@@ -112,7 +113,8 @@ async function requireRunning(ctx: CliContext, id: string, action: string, hint:
 }
 
 function progressLine(id: string, p: Awaited<ReturnType<typeof sweepProgress>>): string {
-  return `${id}: ${p.status} · ${p.completed} completed · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled`;
+  const pruned = p.pruned ? ` · ${p.pruned} stopped early` : '';
+  return `${id}: ${p.status} · ${p.completed} completed${pruned} · ${p.running} running · ${p.pending} pending · ${p.failed} failed · ${p.cancelled} cancelled`;
 }
 
 export function pauseCommand(): Command {

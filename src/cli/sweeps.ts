@@ -164,11 +164,12 @@ export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * Sends a change to the sweep's workflow, starting a new execution when none runs (`signalWithStart`: no race
- * between "is it running?" and "start it"). A running sweep applies the change live.
+ * between "is it running?" and "start it"). A running sweep applies the change live. `running`: whether the
+ * caller just saw the workflow running (for the report only; asked when not given).
  */
-async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChange): Promise<Launched> {
+async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChange, running?: boolean): Promise<Launched> {
   const workflowId = sweepWorkflowId(input.sweepId);
-  const signalledRunning = (await sweepWorkflowStatus(ctx, input.sweepId)) === 'RUNNING';
+  const signalledRunning = running ?? (await sweepWorkflowStatus(ctx, input.sweepId)) === 'RUNNING';
   await ctx.client.workflow.signalWithStart(sweepWorkflow, {
     taskQueue: TaskQueues.orchestration,
     workflowId,
@@ -182,12 +183,13 @@ async function sendChange(ctx: CliContext, input: SweepInput, change: SweepChang
 /**
  * Launches a spec as a new sweep, or under an existing id: the sweep is extended with the configurations it lacks
  * (known ones keep their number and state; finished ones never run again) and its CANCELLED trials run again.
- * FAILED trials stay as they are (`hwsweep retry --failed` re-runs them).
+ * FAILED trials stay as they are (`hwsweep retry --failed` re-runs them). `running`: whether the caller just saw
+ * the sweep's workflow running (Temporal is asked when not given).
  */
-export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}): Promise<Launched> {
+export async function launchSweep(ctx: CliContext, spec: SweepSpec, opts: LaunchOptions = {}, running?: boolean): Promise<Launched> {
   const sweepId = opts.id ?? newSweepId(spec);
   await uploadSpecModels(ctx.db, spec); // workers load model files from the artifact store
-  return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] });
+  return await sendChange(ctx, sweepInput(sweepId, spec, opts), { spec, requeue: ['CANCELLED'] }, running);
 }
 
 /** The launch options and spec retry/resume start a new execution with (as the sweep was last launched). */
@@ -224,7 +226,7 @@ export async function resumeSweep(ctx: CliContext, sweepId: string): Promise<{ u
   const input = await storedInput(ctx, sweepId);
   const unfinished = await ctx.db.trial.count({ where: { sweepId, status: { in: ['PENDING', 'RUNNING', 'CANCELLED', 'PAUSED'] } } });
   if (unfinished === 0) return { unpaused: false, unfinished };
-  return { unpaused: false, unfinished, launched: await sendChange(ctx, input, { requeue: ['CANCELLED'] }) };
+  return { unpaused: false, unfinished, launched: await sendChange(ctx, input, { requeue: ['CANCELLED'] }, false) };
 }
 
 /** Queue names without a polling worker (so `launch` can say why nothing would happen). */

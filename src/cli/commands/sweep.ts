@@ -81,7 +81,7 @@ recomputed (--no-reuse: only those computed in this sweep). Workers run trials: 
           heartbeatTimeoutMs: opts.heartbeatTimeout,
           reuse: opts.reuse ?? true,
           ...(opts.dryRun ? { dryRun: true } : {}),
-        });
+        }, running);
         if (opts.json) console.log(toJson({ ...l, started: true, plan, ...search }));
         else {
           const verb = !existing ? 'started' : l.signalledRunning ? 'extended (its workflow is running)' : 'relaunched';

@@ -13,10 +13,12 @@ import * as tf from '@tensorflow/tfjs';
 
 export const RELU_GRAD = 'HwsweepReluGrad';
 
-/** What the kernels use of tfjs-node's backend (`NodeJSKernelBackend`). */
-interface NodeBackend {
+/** What hwsweep uses of tfjs-node's backend class (tfjs-node 4.x `NodeJSKernelBackend`). */
+export interface NodeBackend {
   binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
   executeSingleOutput(op: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
+  /** True when TensorFlow placed it on a GPU device (only the GPU package can). */
+  isUsingGpuDevice?: boolean;
 }
 
 const floatT = (b: NodeBackend): unknown[] => [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }];

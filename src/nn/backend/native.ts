@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { NativeBuild } from './native-cache.js';
-import { registerNativeTrainingKernels } from './native-kernels.js';
+import { registerNativeTrainingKernels, type NodeBackend } from './native-kernels.js';
 
 /** The npm packages that provide the `tensorflow` backend. */
 export const NATIVE_PACKAGES = {
@@ -59,11 +59,6 @@ export const defaultImporter: ModuleImporter = async (specifier) => {
   return import(specifier);
 };
 
-/** What the tfjs-node backends expose about the device they run on (tfjs-node 4.x `NodeJSKernelBackend`). */
-interface NodeBackendLike {
-  isUsingGpuDevice?: boolean;
-}
-
 export type NativeLoad = { ok: true; gpu: boolean } | { ok: false; reason: string };
 
 /** tfjs registers both native packages under this backend name. */
@@ -98,8 +93,24 @@ async function activate(source: string): Promise<NativeLoad> {
     if (previous) await tf.setBackend(previous);
     return { ok: false, reason: `${source}: TensorFlow failed to initialise` };
   }
-  return { ok: true, gpu: (tf.backend() as NodeBackendLike).isUsingGpuDevice === true };
+  return { ok: true, gpu: (tf.backend() as unknown as NodeBackend).isUsingGpuDevice === true };
 }
+
+/** Activates the registered backend as `source` and, once active, installs hwsweep's kernels and remembers it. */
+async function activateAs(source: string, tensorflow: string): Promise<NativeLoad> {
+  const r = await activate(source);
+  if (r.ok) {
+    registerNativeTrainingKernels(NATIVE_TF_NAME);
+    loadedNative = { source, tensorflow, gpu: r.gpu };
+  }
+  return r;
+}
+
+/** Why `source` cannot load: another native TensorFlow already provides the backend in this process. */
+const alreadyProvided = (source: string, loaded: NativeInfo): NativeLoad => ({
+  ok: false,
+  reason: `${source}: ${loaded.source} already provides the tensorflow backend in this process`,
+});
 
 /**
  * Imports `pkg` and activates the `tensorflow` backend it registers in this process's tfjs engine.
@@ -110,9 +121,7 @@ async function activate(source: string): Promise<NativeLoad> {
  */
 export async function loadNative(pkg: string, importer: ModuleImporter = defaultImporter): Promise<NativeLoad> {
   const loaded = nativeInfo();
-  if (loaded && loaded.source !== pkg) {
-    return { ok: false, reason: `${pkg}: ${loaded.source} already provides the tensorflow backend in this process` };
-  }
+  if (loaded && loaded.source !== pkg) return alreadyProvided(pkg, loaded);
   try {
     await importer(pkg);
   } catch (err) {
@@ -126,12 +135,7 @@ export async function loadNative(pkg: string, importer: ModuleImporter = default
         `(${tf.version_core}); it must depend on the same @tensorflow/tfjs version`,
     };
   }
-  const r = await activate(pkg);
-  if (r.ok) {
-    registerNativeTrainingKernels(NATIVE_TF_NAME);
-    loadedNative = { source: pkg, tensorflow: 'libtensorflow of the package', gpu: r.gpu };
-  }
-  return r;
+  return activateAs(pkg, 'libtensorflow of the package');
 }
 
 /** tfjs-node's binding as tfjs-node's backend class uses it (only the members read here are typed). */
@@ -149,7 +153,7 @@ export async function loadNativeBuild(build: NativeBuild): Promise<NativeLoad> {
   const loaded = nativeInfo();
   if (loaded) {
     if (loaded.source === source) return activate(source);
-    return { ok: false, reason: `${source}: ${loaded.source} already provides the tensorflow backend in this process` };
+    return alreadyProvided(source, loaded);
   }
   process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '1';
   let binding: TfjsBinding;
@@ -174,12 +178,7 @@ export async function loadNativeBuild(build: NativeBuild): Promise<NativeLoad> {
   const pkgName = build.manifest.variant === 'gpu' ? NATIVE_PACKAGES['tensorflow-gpu'] : NATIVE_PACKAGES.tensorflow;
   if (NATIVE_TF_NAME in tf.engine().registryFactory) tf.removeBackend(NATIVE_TF_NAME);
   tf.registerBackend(NATIVE_TF_NAME, () => new Backend(binding, pkgName), 0);
-  const r = await activate(source);
-  if (r.ok) {
-    registerNativeTrainingKernels(NATIVE_TF_NAME);
-    loadedNative = { source, tensorflow: binding.TF_Version, gpu: r.gpu };
-  }
-  return r;
+  return activateAs(source, binding.TF_Version);
 }
 
 function firstLine(err: unknown): string {

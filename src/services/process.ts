@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HwsweepError } from '../errors.js';
+import { isAlive } from '../shared/pid.js';
 
 /** Resolves true when nothing listens on 127.0.0.1:port. */
 export async function portIsFree(port: number): Promise<boolean> {
@@ -21,14 +22,7 @@ export async function assertPortFree(port: number, service: string, envVar: stri
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };
 
 /** Polls `check` until it returns true or `timeoutMs` passes; `onWait` may throw to abort early. */
 export async function waitFor(

@@ -22,6 +22,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HwsweepError } from '../../errors.js';
+import { isAlive } from '../../shared/pid.js';
 import {
   NAPI_VERSION,
   TENSORFLOW_VERSION,
@@ -187,13 +188,8 @@ function removeStalePartials(finalDir: string): void {
   for (const name of readdirSync(root)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    let alive = pid !== process.pid;
-    try {
-      if (alive) process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) rmSync(join(root, name), { recursive: true, force: true });
+    if (pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * training loop (frozen weights pinned after every optimizer step) lives in src/nn/train.
  */
 import { checkArg } from '../../errors.js';
-import { quantizeToLevels, type LayerPow2Levels } from './pow2.js';
+import { largestFirst, quantizeToLevels, type LayerPow2Levels } from './pow2.js';
 
 export interface InqStepResult {
   /** The layer's values after the step: the newly chosen weights quantized, every other value unchanged. */
@@ -63,8 +63,7 @@ export function inqStep(
     fraction,
     `at least the fraction already frozen (${already} of ${kept})`,
   );
-  const abs = (i: number): number => Math.abs(w[i] as number);
-  free.sort((a, b) => abs(b) - abs(a) || a - b);
+  largestFirst(w, free);
   const add = target - already;
   for (let t = 0; t < add; t++) {
     const i = free[t] as number;

@@ -135,11 +135,20 @@ export function inqPartition(w: ArrayLike<number>, fraction: number): Uint8Array
   );
   const n = w.length;
   const k = Math.round(fraction * n);
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const abs = (i: number): number => Math.abs(w[i] as number);
-  const order = Array.from(idx).sort((a, b) => abs(b) - abs(a) || a - b);
+  const order = largestFirst(
+    w,
+    Array.from({ length: n }, (_, i) => i),
+  );
   const out = new Uint8Array(n);
   for (let t = 0; t < k; t++) out[order[t] as number] = 1;
   return out;
+}
+
+/**
+ * INQ's order of weights to quantize: `indices` (flat indices into `w`) sorted in place by |w| descending,
+ * ties by lower index first. Returns `indices`.
+ */
+export function largestFirst(w: ArrayLike<number>, indices: number[]): number[] {
+  const abs = (i: number): number => Math.abs(w[i] as number);
+  return indices.sort((a, b) => abs(b) - abs(a) || a - b);
 }

@@ -34,7 +34,7 @@ export { epochOrder, miniBatches, type Batch } from './data/batches.js';
 export { createModel, initWeights, initAllWeights, MODELS, type ModelName, type CreateModelOptions } from './models/zoo.js';
 export { SUPPORTED_LAYERS, SUPPORTED_ACTIVATIONS, checkGeometry } from './models/support.js';
 export { layerDescriptors, resolvePadding } from './models/descriptors.js';
-export { prunableLayers, getWeights, setWeights, getAllWeights, setAllWeights, kernelShape } from './models/weights.js';
+export { prunableLayers, getWeights, setWeights, getAllWeights, setAllWeights, kernelShape, kernelOf } from './models/weights.js';
 
 export type { EpochMetrics, EvalTransforms, Masks, TrainHooks, TrainOptions } from './train/types.js';
 export { lrAt, finalLr, type LrSchedule, type BaseSchedule, type LrTracking } from './train/schedule.js';

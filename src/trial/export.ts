@@ -28,6 +28,7 @@ import { buildFileModel, readModelFiles, saveLayersModel } from '../nn/io/index.
 import {
   getAllWeights,
   getWeights,
+  kernelOf,
   kernelShape,
   prunableLayers,
   setAllWeights,
@@ -75,12 +76,7 @@ export interface ExportUse {
   clusterA: boolean;
 }
 
-const kernelNames = (model: tf.LayersModel): Set<string> =>
-  new Set(
-    prunableLayers(model).map(
-      (n) => model.getLayer(n).weights.find((w) => /\/(depthwise_)?kernel$/.test(w.originalName))?.originalName ?? '',
-    ),
-  );
+const kernelNames = (model: tf.LayersModel): Set<string> => new Set(prunableLayers(model).map((n) => kernelOf(model, n).originalName));
 
 /**
  * Captures a compressed network as it was evaluated. Kernels are packed in the format the evaluation used (codes
@@ -254,9 +250,7 @@ export async function writeExport(
   }
   const all = new Map(bundle.others);
   for (const l of bundle.packed.layers) {
-    const kernel = network.getLayer(l.name).weights.find((w) => /\/(depthwise_)?kernel$/.test(w.originalName));
-    if (!kernel) throw new HwsweepError('SHAPE_MISMATCH', `export: the network has no kernel for layer "${l.name}"`);
-    all.set(kernel.originalName, { shape: l.shape, data: decodeLayerWeights(l) });
+    all.set(kernelOf(network, l.name).originalName, { shape: l.shape, data: decodeLayerWeights(l) }); // throws SHAPE_MISMATCH without one
   }
   setAllWeights(network, all);
   const files = await saveLayersModel(network, dir);

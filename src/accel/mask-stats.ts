@@ -67,6 +67,21 @@ export function getPacked(
   return p;
 }
 
+/**
+ * A statistic derived from cached ones (window histograms, relative-index entries), computed once per `key`
+ * (which must name everything it depends on, e.g. the mask hash) and counted as a hit or miss like the others.
+ */
+export function derived<T>(cache: MaskStatsCache, key: string, compute: () => T): T {
+  if (cache.derived.has(key)) {
+    cache.hits++;
+    return cache.derived.get(key) as T;
+  }
+  cache.misses++;
+  const v = compute();
+  cache.derived.set(key, v);
+  return v;
+}
+
 /** Kept count of every group of `g` consecutive lane bits (cached by (hash, g)). */
 export function getGroupCounts(cache: MaskStatsCache, p: PackedMask, g: number): GroupCounts {
   const key = `${p.hash}|g${g}`;

@@ -12,6 +12,7 @@ import {
 import type { SparseEncoding, ValueEncoding } from '../shared/storage-bits.js';
 import type { EngineContext } from './engines/common.js';
 import { packedOf } from './engines/common.js';
+import { derived } from './mask-stats.js';
 import type { HardwareConfig } from './types.js';
 import type { Workload } from './workload.js';
 
@@ -48,11 +49,7 @@ export function layerWeightBits(
     // One O(weights) walk per mask and index width, cached like the other mask statistics.
     const bits = sparsity.indexBits ?? DEFAULT_RELATIVE_INDEX_BITS;
     const key = `${(packedOf(ctx, 'flat') as { hash: string }).hash}|rel${bits}`;
-    relativeEntries = ctx.cache.derived.get(key) as number | undefined;
-    if (relativeEntries === undefined) {
-      relativeEntries = relativeIndexEntries(mask, bits);
-      ctx.cache.derived.set(key, relativeEntries);
-    }
+    relativeEntries = derived(ctx.cache, key, () => relativeIndexEntries(mask, bits));
   }
   return weightBits(ctx.wl, { values: valueEncoding(ctx.bw, clusters), sparsity }, { ...kept, relativeEntries });
 }

@@ -1,6 +1,6 @@
 /** Shared context and partial result of the engines; simulate.ts adds memory time and energy. */
 import type { MaskStatsCache, GroupCounts, PackedMask } from '../mask-stats.js';
-import { getGroupCounts, getPacked } from '../mask-stats.js';
+import { derived, getGroupCounts, getPacked } from '../mask-stats.js';
 import type { TileStats } from '../windows.js';
 import { computeTileStats } from '../windows.js';
 import type { GroupShape, HardwareConfig, LayerCompression, LayerStats } from '../types.js';
@@ -73,15 +73,7 @@ export function tileStatsOf(
   shape: GroupShape,
 ): TileStats {
   const key = `${gc.hash}|g${gc.g}|L${L}|N${lanesPerGroup}|${shape}`;
-  const hit = ctx.cache.derived.get(key) as TileStats | undefined;
-  if (hit) {
-    ctx.cache.hits++;
-    return hit;
-  }
-  ctx.cache.misses++;
-  const ts = computeTileStats(gc, L, lanesPerGroup, shape);
-  ctx.cache.derived.set(key, ts);
-  return ts;
+  return derived(ctx.cache, key, () => computeTileStats(gc, L, lanesPerGroup, shape));
 }
 
 /** Ratio or null (JSON-safe: never NaN/Infinity). */

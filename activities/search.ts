@@ -23,7 +23,7 @@ import { trialIdOf, type LoggedEvent, type SearchAppend, type TrialStore } from 
  * in the workflow's history, so a replay of the workflow makes the same decisions.
  */
 
-/** Whether a sweep's strategy keeps a search log: a pruner, or a sampler that decides from results (nsga2). */
+/** Whether a sweep's strategy keeps a search log: a pruner, or a sampler that decides from results (nsga2, gp). */
 export function keepsSearchLog(spec: SweepSpec): boolean {
   return spec.strategy.pruner !== undefined || isAdaptive(spec);
 }
@@ -192,7 +192,7 @@ export function createSearchActivities(store: TrialStore) {
       let state: FinalState = input.status === 'COMPLETED' ? 'completed' : 'failed';
       let values: Record<string, number> | null = state === 'completed' ? await objectiveValues(store, t.id) : null;
       const st = spec.strategy;
-      const needed = st.type === 'nsga2' ? [...st.objectives, ...st.constraints].map((o) => o.key) : [];
+      const needed = st.type === 'nsga2' || st.type === 'gp' ? [...st.objectives, ...st.constraints].map((o) => o.key) : [];
       if (values && needed.some((k) => !(k in values!))) {
         state = 'failed'; // a completed trial must carry every objective an adaptive sampler scores it by
         values = null;

@@ -1,6 +1,6 @@
-"""Optuna's NSGAIISampler on the table of bench/search.ts (called by it; reads JSON on stdin).
+"""Optuna's NSGAIISampler, TPESampler or GPSampler on the table of bench/search.ts (called by it; reads JSON on stdin).
 
-Input: {"candidates": [{"method", "ratio", "wbits", "abits", "index"}], "n", "populationSize", "seeds",
+Input: {"sampler": "nsga2" | "tpe" | "gp", "candidates": [{"method", "ratio", "wbits", "abits", "index"}], "n", "populationSize", "seeds",
 "objectives": [{"key", "direction"}], "constraint": {"key", "bound"}, "values": [{key: value} per candidate]}.
 The search space is Optuna's own: four categorical parameters (method, ratio, weight bits, activation bits);
 kernel-row ignores the ratio, so several parameter sets map to one candidate, and Optuna may evaluate a
@@ -44,7 +44,10 @@ for seed in cfg["seeds"]:
         return tuple(v[o["key"]] for o in objectives)
 
     constraints_func = lambda t: t.user_attrs["constraint"]
-    if cfg.get("sampler") == "tpe":
+    if cfg.get("sampler") == "gp":
+        # Needs torch and scipy; ImportError goes to the caller, which skips this anchor.
+        sampler = optuna.samplers.GPSampler(seed=seed, constraints_func=constraints_func, n_startup_trials=cfg.get("startup", 10))
+    elif cfg.get("sampler") == "tpe":
         sampler = optuna.samplers.TPESampler(seed=seed, constraints_func=constraints_func, n_startup_trials=cfg.get("startup", 10))
     else:
         sampler = optuna.samplers.NSGAIISampler(

@@ -217,7 +217,7 @@ for (const n of budgets) {
       SEEDS.map((seed) => runWith({ type: 'random', n, seed })),
     ),
   );
-  for (const optunaSampler of ['nsga2', 'tpe'] as const) {
+  for (const optunaSampler of ['nsga2', 'tpe', 'gp'] as const) {
     try {
       const input = {
         sampler: optunaSampler,
@@ -244,10 +244,11 @@ for (const n of budgets) {
       });
       const r = JSON.parse(out) as { optuna: string; runs: number[][] };
       optunaVersion = r.optuna;
-      const label =
-        optunaSampler === 'tpe'
-          ? `optuna ${r.optuna} TPESampler (multivariate off, ${moStrategy.populationSize} startup)`
-          : `optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`;
+      const label = {
+        tpe: `optuna ${r.optuna} TPESampler (multivariate off, ${moStrategy.populationSize} startup)`,
+        nsga2: `optuna ${r.optuna} NSGAIISampler (population ${moStrategy.populationSize})`,
+        gp: `optuna ${r.optuna} GPSampler (10 startup)`,
+      }[optunaSampler];
       moRows.push(summarise(label, n, r.runs));
     } catch (err) {
       log(

@@ -54,4 +54,4 @@ export {
   nonDominatedRanks,
   paretoFront,
 } from './pareto.js';
-export { hypervolume } from './hypervolume.js';
+export { dominatedBoxes, hypervolume, hypervolumeImprovement, type Boxes } from './hypervolume.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HwsweepError } from '../errors.js';
-import { oneOf, str } from '../spec/zod-helpers.js';
+import { oneOf, str, typeError } from '../spec/zod-helpers.js';
 import { DIRECTIONS, type Direction } from './strategy.js';
 
 /** Final metrics of a trial. `perAccelerator`: the metric is named with `@<accelerator>` (`speedup@kang-cx`). */
@@ -140,9 +140,60 @@ export const objectiveSchema = parsedString(parseObjective);
 /** zod: a constraint string, parsed. */
 export const constraintSchema = parsedString(parseConstraint);
 
+/** `maximize accuracy, minimize modelBytes; subject to accuracyDrop <= 0.02`, for plans. */
+export function describeObjectives(objectives: readonly Objective[], constraints: readonly Constraint[]): string {
+  const list = objectives.map((x) => `${x.direction} ${x.key}`).join(', ');
+  return constraints.length ? `${list}; subject to ${constraints.map(formatConstraint).join(', ')}` : list;
+}
+
+/** zod: a list of `schema` values (a single one may be written bare) whose keys are distinct. */
+function keyList<T extends { key: string }>(schema: z.ZodType<T, string>, what: string) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z.array(schema, { error: typeError(`${what} or a list of them`) }).superRefine((xs, ctx) => {
+      const seen = new Map<string, number>();
+      xs.forEach((x, i) => {
+        const first = seen.get(x.key);
+        if (first !== undefined)
+          ctx.addIssue({ code: 'custom', path: [i], message: `"${x.key}" is listed twice (also at [${first}])` });
+        else seen.set(x.key, i);
+      });
+    }),
+  );
+}
+
+/**
+ * Spec options shared by multi-objective samplers (nsga2, gp): `objectives` (required; checked by
+ * `requireObjectives`, so the message names the strategy) and `constraints` (default none).
+ */
+export const multiObjectiveOptions = {
+  objectives: keyList(objectiveSchema, 'a metric name like "accuracy" or "speedup@kang-cx"').optional(),
+  constraints: keyList(constraintSchema, 'a constraint like "accuracyDrop <= 0.01"').default([]),
+};
+
+/** zod refinement: `objectives` is given and not empty; the issue names `strategy`. */
+export function requireObjectives(
+  o: { objectives?: readonly Objective[] | undefined },
+  ctx: z.RefinementCtx,
+  strategy: string,
+): void {
+  if (o.objectives === undefined || o.objectives.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['objectives'],
+      message: `required by the ${strategy} strategy (e.g. [accuracy, speedup@kang-cx, modelBytes])`,
+    });
+  }
+}
+
+/** Signed distance of `value` from the constraint's bound: > 0 outside (by that much), <= 0 inside. */
+export function slack(c: Constraint, value: number): number {
+  return c.op === '<=' ? value - c.bound : c.bound - value;
+}
+
 /** How far `value` is outside the constraint (0 when satisfied). */
 export function violation(c: Constraint, value: number): number {
-  return Math.max(0, c.op === '<=' ? value - c.bound : c.bound - value);
+  return Math.max(0, slack(c, value));
 }
 
 /**

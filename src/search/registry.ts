@@ -5,6 +5,7 @@
 import { HwsweepError } from '../errors.js';
 import { asha } from './pruners/asha.js';
 import { medianRule } from './pruners/median.js';
+import { gp } from './samplers/gp.js';
 import { grid } from './samplers/grid.js';
 import { nsga2 } from './samplers/nsga2.js';
 import { random } from './samplers/random.js';
@@ -12,7 +13,7 @@ import type { SearchSpace } from './space.js';
 import type { Pruner, PrunerDefinition, Sampler, SamplerDefinition } from './strategy.js';
 
 /** Samplers by name (`strategy.type` in a spec). */
-export const samplers = { grid, random, nsga2 } as const;
+export const samplers = { grid, random, nsga2, gp } as const;
 /** Pruners by name (`strategy.pruner.type` in a spec). */
 export const pruners = { asha, median: medianRule } as const;
 

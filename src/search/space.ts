@@ -120,6 +120,16 @@ export function nearestCandidate(
   return best;
 }
 
+/** A uniformly random candidate index in `[0, size)` that is not `taken`; undefined when every one is taken. */
+export function randomUntried(size: number, taken: ReadonlySet<number>, rng: Rng): number | undefined {
+  let j = rng.int(size - taken.size);
+  for (let i = 0; i < size; i++) {
+    if (taken.has(i)) continue;
+    if (j-- === 0) return i;
+  }
+  return undefined;
+}
+
 /**
  * The value indices of an ordered axis, ascending by value, or null for a categorical axis. An axis is
  * ordered when its values other than `null` are at least two numbers (bit widths, prune ratios); `null`

@@ -114,7 +114,7 @@ function acceleratorNames(s: SweepSpec): string[] {
 export function strategyIssues(s: SweepSpec): RawIssue[] {
   const issues: RawIssue[] = [];
   const st = s.strategy;
-  if (st.type === 'nsga2') {
+  if (st.type === 'nsga2' || st.type === 'gp') {
     const names = acceleratorNames(s);
     for (const [field, list] of [
       ['objectives', st.objectives],

@@ -10,45 +10,22 @@
  * axes): the space is finite and a trial's configuration is unique within a sweep, so no trial is spent twice.
  */
 import { z } from 'zod';
-import { num, strictObj, typeError, uint32 } from '../../spec/zod-helpers.js';
+import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
 import { readLog, type LogDigest } from '../log.js';
-import {
-  constraintSchema,
-  formatConstraint,
-  objectiveSchema,
-  score,
-  type Constraint,
-  type Objective,
-} from '../metrics.js';
+import { describeObjectives, multiObjectiveOptions, requireObjectives, score } from '../metrics.js';
 import { constrainedDominates, eliteIndices } from '../pareto.js';
-import { nearestCandidate, ordinalOrder, type SearchSpace } from '../space.js';
+import { nearestCandidate, ordinalOrder, randomUntried, type SearchSpace } from '../space.js';
 import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
 
 /** Optuna's default probability of taking a gene from the second parent in uniform crossover. */
 const SWAPPING_PROB = 0.5;
 
-function keyList<T extends { key: string }>(schema: z.ZodType<T, string>, what: string) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' ? [v] : v),
-    z.array(schema, { error: typeError(`${what} or a list of them`) }).superRefine((xs, ctx) => {
-      const seen = new Map<string, number>();
-      xs.forEach((x, i) => {
-        const first = seen.get(x.key);
-        if (first !== undefined)
-          ctx.addIssue({ code: 'custom', path: [i], message: `"${x.key}" is listed twice (also at [${first}])` });
-        else seen.set(x.key, i);
-      });
-    }),
-  );
-}
-
 const nsga2Options = strictObj({
   n: num({ min: 1, max: 1_000_000, int: true }).optional(),
   seed: uint32().default(0),
   populationSize: num({ min: 2, max: 10_000, int: true }).default(20),
-  objectives: keyList(objectiveSchema, 'a metric name like "accuracy" or "speedup@kang-cx"').optional(),
-  constraints: keyList(constraintSchema, 'a constraint like "accuracyDrop <= 0.01"').default([]),
+  ...multiObjectiveOptions,
   crossoverProb: num({ min: 0, max: 1 }).default(0.9),
   mutationProb: num({ min: 0, max: 1 }).nullable().default(null),
 })
@@ -66,13 +43,7 @@ const nsga2Options = strictObj({
         message: `${o.populationSize} is not less than n = ${o.n}: every trial would be a random pick of the first generation`,
       });
     }
-    if (o.objectives === undefined || o.objectives.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['objectives'],
-        message: 'required by the nsga2 strategy (e.g. [accuracy, speedup@kang-cx, modelBytes])',
-      });
-    }
+    requireObjectives(o, ctx, 'nsga2');
   })
   .transform((o) => ({
     n: o.n ?? 1,
@@ -163,12 +134,8 @@ export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): S
       const { generation, members } = parentPopulation(options, digest);
       if (generation < 0) {
         // First generation: a uniformly random untried candidate.
-        let j = rng.int(N - taken.size);
-        for (let i = 0; i < N; i++) {
-          if (taken.has(i)) continue;
-          if (j-- === 0) return { candidate: i, generation: 0 };
-        }
-        return null;
+        const candidate = randomUntried(N, taken, rng);
+        return candidate === undefined ? null : { candidate, generation: 0 };
       }
       const tournament = (pool: readonly Member[]): Member => {
         const a = pool[rng.int(pool.length)] as Member;
@@ -198,13 +165,9 @@ export function createNsga2Sampler(options: Nsga2Options, space: SearchSpace): S
 function describeNsga2(o: Nsga2Options, space: SearchSpace): string {
   const N = space.candidates.length;
   const n = Math.min(o.n, N);
-  const objectives = o.objectives.map((x: Objective) => `${x.direction} ${x.key}`).join(', ');
-  const constraints = o.constraints.length
-    ? `; subject to ${o.constraints.map((c: Constraint) => formatConstraint(c)).join(', ')}`
-    : '';
   return (
     `nsga2: ${n} of the ${N} trials (${((100 * n) / Math.max(1, N)).toFixed(0)} %), population ${o.populationSize}, seed ${o.seed}; ` +
-    `${objectives}${constraints}`
+    describeObjectives(o.objectives, o.constraints)
   );
 }
 

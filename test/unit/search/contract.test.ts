@@ -33,6 +33,15 @@ const SAMPLER_BLOCKS: Record<SamplerName, Record<string, unknown>> = {
     objectives: ['accuracy', 'speedup@kang-cx', 'modelBytes'],
     constraints: ['accuracyDrop <= 0.2'],
   },
+  gp: {
+    type: 'gp',
+    n: 30,
+    seed: 5,
+    startupTrials: 6,
+    mcSamples: 32,
+    objectives: ['accuracy', 'speedup@kang-cx', 'modelBytes'],
+    constraints: ['accuracyDrop <= 0.2'],
+  },
 };
 const PRUNER_BLOCKS: Record<PrunerName, Record<string, unknown>> = {
   asha: { type: 'asha' },

@@ -90,12 +90,12 @@ describe('spec strategy block', () => {
 
   it('strategy reports unknown types, misplaced options and missing ones with their paths', () => {
     expect(issues('strategy: nsga')).toEqual([
-      'strategy.type: "nsga" is not one of grid, random, nsga2 (did you mean "nsga2"?)',
+      'strategy.type: "nsga" is not one of grid, random, nsga2, gp (did you mean "nsga2"?)',
     ]);
     expect(issues('strategy: [grid]')).toEqual([
-      'strategy: expected a strategy name (grid, random, nsga2) or a mapping with a type, got a list',
+      'strategy: expected a strategy name (grid, random, nsga2, gp) or a mapping with a type, got a list',
     ]);
-    expect(issues('strategy: {n: 3}')).toEqual(['strategy.type: required (one of grid, random, nsga2)']);
+    expect(issues('strategy: {n: 3}')).toEqual(['strategy.type: required (one of grid, random, nsga2, gp)']);
     expect(issues('strategy: {type: grid, populationSize: 3, seeds: 2}')).toEqual([
       'strategy.populationSize: only used by the nsga2 strategy',
       'strategy.seeds: unknown key (allowed: type, pruner)',

@@ -1,0 +1,599 @@
+/**
+ * Gaussian-process Bayesian optimisation of a multi-objective front over the discrete space, laid out like
+ * Optuna's `GPSampler` (multi-objective with constraints, Optuna >= 4.2): the first `startupTrials` trials are
+ * random untried candidates; after that, every proposal refits one GP per objective and one per constraint
+ * to the completed trials and runs the untried candidate with the largest
+ * `P(feasible) × EHVI` (expected hypervolume improvement of the feasible front, Monte-Carlo over posterior
+ * samples; with no feasible trial yet, `P(feasible)` alone). The space is finite, so every untried candidate
+ * is scored and no acquisition optimiser is needed; no candidate is proposed twice.
+ *
+ * - Inputs: an ordered axis (`ordinalOrder`: bit widths, ratios) is its value's position in `[0, 1]`, with
+ *   `null` (not applicable) as a separate 0/1 feature at the middle position 0.5; a categorical axis is one-hot
+ *   (`null` one more value). Each axis has one lengthscale (shared by its features).
+ * - Kernel `scale · Matern52(Σ_axes d²_a / ℓ_a²) + noise · [i = j]`, outputs standardised (mean 0, sd 1).
+ *   Hyper-parameters maximise the log marginal likelihood plus Optuna's priors (`_gp/prior.py`: lengthscales
+ *   `-(0.1/ils + 0.1·ils)` on ils = 1/ℓ², noise Gamma(1.1, 30)), by coordinate search over fixed grids
+ *   (`LENGTHSCALES`, `NOISES`, `SWEEPS` passes), `scale` at its closed-form optimum (profile likelihood).
+ * - Trials still running are believed at their posterior mean (kriging believer, as Optuna): each GP is
+ *   conditioned on them with the fitted hyper-parameters, so parallel proposals spread out.
+ * - Failed and stopped trials are ignored. On long sweeps the GPs see the `FIT_CAP` (200) best completed
+ *   trials (constrained non-dominated rank, `eliteIndices`) and fit their hyper-parameters to the `HYPER_CAP`
+ *   (100) best, so that a decision stays under a second (O(n³) per likelihood evaluation).
+ */
+import type { z } from 'zod';
+import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
+import type { Rng } from '../../shared/rng.js';
+import { dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
+import { readLog } from '../log.js';
+import { describeObjectives, multiObjectiveOptions, requireObjectives, score, slack } from '../metrics.js';
+import { eliteIndices, paretoFront } from '../pareto.js';
+import { ordinalOrder, randomUntried, type SearchSpace } from '../space.js';
+import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
+
+/** Lengthscales tried per axis, in encoded units (an ordered axis spans 1). */
+const LENGTHSCALES = [0.125, 0.25, 0.5, 1, 2, 4, 8];
+/** Noise variances tried, relative to the kernel scale (1e-6: Optuna's minimum noise). */
+const NOISES = [1e-6, 1e-4, 1e-2, 1e-1];
+/** Passes of the coordinate search over the hyper-parameters. */
+const SWEEPS = 2;
+/** Most completed trials a GP is conditioned on (O(n²) per candidate's prediction, O(n³) once). */
+export const FIT_CAP = 200;
+/** Most of them its hyper-parameters are fitted to (O(n³) per likelihood evaluation, ~80 evaluations). */
+export const HYPER_CAP = 100;
+/** Reference point of the hypervolume, per objective normalised to the observed range [0, 1] (as the bench's). */
+const REFERENCE = 1.1;
+
+const gpOptions = strictObj({
+  n: num({ min: 1, max: 1_000_000, int: true }).optional(),
+  seed: uint32().default(0),
+  ...multiObjectiveOptions,
+  startupTrials: num({ min: 1, max: 1_000_000, int: true }).default(10),
+  mcSamples: num({ min: 1, max: 4096, int: true }).default(128),
+})
+  .superRefine((o, ctx) => {
+    if (o.n === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['n'], message: 'required by the gp strategy (number of trials to run)' });
+    } else if (o.startupTrials >= o.n) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startupTrials'],
+        message: `${o.startupTrials} is not less than n = ${o.n}: every trial would be a random pick`,
+      });
+    }
+    requireObjectives(o, ctx, 'gp');
+    if (o.objectives !== undefined && o.objectives.length > 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objectives'],
+        message: `${o.objectives.length} objectives: gp scores by exact hypervolume, implemented for up to 3`,
+      });
+    }
+  })
+  .transform((o) => ({
+    n: o.n ?? 1,
+    seed: o.seed,
+    objectives: o.objectives ?? [],
+    constraints: o.constraints,
+    startupTrials: o.startupTrials,
+    mcSamples: o.mcSamples,
+  }));
+export type GpOptions = z.output<typeof gpOptions>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding.
+// ---------------------------------------------------------------------------------------------------------
+
+/** The candidates as GP inputs. */
+export interface Encoding {
+  /** `x[i]`: candidate i's features, length `groups.length`. */
+  x: Float64Array[];
+  /** `groups[f]`: the axis (lengthscale) of feature f. */
+  groups: number[];
+  /** Number of axes (lengthscales). */
+  axes: number;
+}
+
+/** Encodes every candidate of `space` (see the module notes: positions, null flags, one-hot). */
+export function encodeSpace(space: SearchSpace): Encoding {
+  const groups: number[] = [];
+  const columns: ((genes: readonly number[]) => number)[] = [];
+  space.axes.forEach((axis, a) => {
+    const order = ordinalOrder(axis);
+    if (order) {
+      const position = (g: number): number => {
+        const p = order.indexOf(g);
+        return p < 0 ? 0.5 : p / (order.length - 1);
+      };
+      columns.push((genes) => position(genes[a] as number));
+      groups.push(a);
+      if (order.length < axis.values.length) {
+        columns.push((genes) => (order.includes(genes[a] as number) ? 0 : 1));
+        groups.push(a);
+      }
+    } else {
+      axis.values.forEach((_, v) => {
+        columns.push((genes) => (genes[a] === v ? 1 : 0));
+        groups.push(a);
+      });
+    }
+  });
+  const x = space.candidates.map((c) => Float64Array.from(columns, (f) => f(c.genes)));
+  return { x, groups, axes: space.axes.length };
+}
+
+/** Per-axis squared distances between two encoded points, `[axes]`. */
+function axisDistances(a: Float64Array, b: Float64Array, groups: readonly number[], axes: number): Float64Array {
+  const d = new Float64Array(axes);
+  for (let f = 0; f < groups.length; f++) {
+    const diff = (a[f] as number) - (b[f] as number);
+    const g = groups[f] as number;
+    d[g] = (d[g] as number) + diff * diff;
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Linear algebra (row-major n × n Float64Arrays).
+// ---------------------------------------------------------------------------------------------------------
+
+/** Lower-triangular L with `L Lᵀ = a` (a symmetric, `[n, n]` row-major), or null when a is not positive definite. */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j] as number;
+      for (let k = 0; k < j; k++) s -= (l[i * n + k] as number) * (l[j * n + k] as number);
+      if (i === j) {
+        if (!(s > 0)) return null;
+        l[i * n + i] = Math.sqrt(s);
+      } else {
+        l[i * n + j] = s / (l[j * n + j] as number);
+      }
+    }
+  }
+  return l;
+}
+
+/** x with `L x = b` (L lower-triangular `[n, n]`). */
+function forwardSolve(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i] as number;
+    for (let k = 0; k < i; k++) s -= (l[i * n + k] as number) * (x[k] as number);
+    x[i] = s / (l[i * n + i] as number);
+  }
+  return x;
+}
+
+/** x with `Lᵀ x = b` (L lower-triangular `[n, n]`). */
+function backSolve(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = b[i] as number;
+    for (let k = i + 1; k < n; k++) s -= (l[k * n + i] as number) * (x[k] as number);
+    x[i] = s / (l[i * n + i] as number);
+  }
+  return x;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Gaussian process.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Matérn 5/2 correlation at squared scaled distance r2 (1 at 0). */
+export function matern52(r2: number): number {
+  const s = Math.sqrt(5 * r2);
+  return (1 + s + (5 / 3) * r2) * Math.exp(-s);
+}
+
+/** Kernel hyper-parameters: `ils[a]` = 1/ℓ_a² per axis, `scale` (signal variance), `noise` (variance). */
+export interface GpHyper {
+  ils: readonly number[];
+  scale: number;
+  noise: number;
+}
+
+/** The posterior of f at an encoded point: mean and variance (of f, noise excluded), in the units of y. */
+export interface GpPosterior {
+  predict(x: Float64Array): { mean: number; variance: number };
+}
+
+/** Correlation `Matern52(Σ_f ils[groups[f]] (a_f - b_f)²)` of two encoded points. */
+function correlation(a: Float64Array, b: Float64Array, groups: readonly number[], ils: readonly number[]): number {
+  let r2 = 0;
+  for (let f = 0; f < groups.length; f++)
+    r2 += (ils[groups[f] as number] as number) * ((a[f] as number) - (b[f] as number)) ** 2;
+  return matern52(r2);
+}
+
+/**
+ * The GP posterior given observations `y` at `x` (zero prior mean; callers standardise y).
+ * @param x `[n]` encoded points; `groups` and `axes` as in `Encoding`
+ */
+export function gpPosterior(
+  x: readonly Float64Array[],
+  y: readonly number[],
+  hyper: GpHyper,
+  enc: Pick<Encoding, 'groups'>,
+): GpPosterior {
+  const n = x.length;
+  const k = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = hyper.scale * correlation(x[i] as Float64Array, x[j] as Float64Array, enc.groups, hyper.ils);
+      k[i * n + j] = v;
+      k[j * n + i] = v;
+    }
+    k[i * n + i] = hyper.scale + hyper.noise;
+  }
+  // The noise floor keeps K positive definite; jitter only if rounding still breaks it.
+  let l = cholesky(k, n);
+  for (let jitter = 1e-10 * hyper.scale; l === null && jitter < hyper.scale; jitter *= 100) {
+    for (let i = 0; i < n; i++) k[i * n + i] = hyper.scale + hyper.noise + jitter;
+    l = cholesky(k, n);
+  }
+  if (l === null) throw new Error('gpPosterior: kernel matrix is not positive definite');
+  const chol = l;
+  const alpha = backSolve(chol, n, forwardSolve(chol, n, y));
+  return {
+    predict(p: Float64Array) {
+      const ks = Float64Array.from(x, (xi) => hyper.scale * correlation(p, xi, enc.groups, hyper.ils));
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += (ks[i] as number) * (alpha[i] as number);
+      const v = forwardSolve(chol, n, ks);
+      let explained = 0;
+      for (let i = 0; i < n; i++) explained += (v[i] as number) ** 2;
+      return { mean, variance: Math.max(0, hyper.scale - explained) };
+    },
+  };
+}
+
+/**
+ * Profile log marginal likelihood (scale at its optimum yᵀC⁻¹y / n for C = R + g·I, R the correlations)
+ * plus Optuna's priors on the inverse squared lengthscales and the noise; -Infinity if C is singular.
+ * @param d `[n·n]` per-pair per-axis squared distances, `d[(i·n + j)·axes + a]`
+ */
+function profileLikelihood(
+  d: Float64Array,
+  y: readonly number[],
+  ils: readonly number[],
+  g: number,
+): { value: number; scale: number } {
+  const n = y.length;
+  const axes = ils.length;
+  const c = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      let r2 = 0;
+      const base = (i * n + j) * axes;
+      for (let a = 0; a < axes; a++) r2 += (ils[a] as number) * (d[base + a] as number);
+      const v = matern52(r2);
+      c[i * n + j] = v;
+      c[j * n + i] = v;
+    }
+    c[i * n + i] = 1 + g;
+  }
+  const l = cholesky(c, n);
+  if (l === null) return { value: -Infinity, scale: 1 };
+  const z = forwardSolve(l, n, y);
+  let q = 0;
+  let logDet = 0;
+  for (let i = 0; i < n; i++) {
+    q += (z[i] as number) ** 2;
+    logDet += 2 * Math.log(l[i * n + i] as number);
+  }
+  const scale = Math.max(q / n, 1e-12);
+  let prior = 0.1 * Math.log(g * scale) - 30 * g * scale; // Gamma(1.1, 30) on the noise variance
+  for (const v of ils) prior -= 0.1 / v + 0.1 * v;
+  return { value: -0.5 * n * Math.log(scale) - 0.5 * logDet + prior, scale };
+}
+
+/**
+ * Hyper-parameters for observations `y` (standardised) at `x`: coordinate search, `SWEEPS` passes, each trying
+ * every lengthscale of `LENGTHSCALES` per axis then every noise of `NOISES`, from ℓ = 1 and noise 1e-2.
+ * Deterministic; first of equal likelihoods wins.
+ */
+export function fitHyper(
+  x: readonly Float64Array[],
+  y: readonly number[],
+  enc: Pick<Encoding, 'groups' | 'axes'>,
+): GpHyper {
+  const n = x.length;
+  const d = new Float64Array(n * n * enc.axes);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++)
+      d.set(axisDistances(x[i] as Float64Array, x[j] as Float64Array, enc.groups, enc.axes), (i * n + j) * enc.axes);
+  }
+  const lengths = new Array<number>(enc.axes).fill(1);
+  let g = 1e-2;
+  const likelihood = () =>
+    profileLikelihood(
+      d,
+      y,
+      lengths.map((l) => 1 / (l * l)),
+      g,
+    );
+  let best = likelihood();
+  const improves = (): boolean => {
+    const r = likelihood();
+    if (r.value <= best.value) return false;
+    best = r;
+    return true;
+  };
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    for (let a = 0; a < enc.axes; a++) {
+      for (const len of LENGTHSCALES) {
+        const old = lengths[a] as number;
+        if (len === old) continue;
+        lengths[a] = len;
+        if (!improves()) lengths[a] = old;
+      }
+    }
+    for (const noise of NOISES) {
+      const old = g;
+      if (noise === old) continue;
+      g = noise;
+      if (!improves()) g = old;
+    }
+  }
+  return { ils: lengths.map((l) => 1 / (l * l)), scale: best.scale, noise: g * best.scale };
+}
+
+/** Mean and standard deviation (1 when all values are equal) of `v`, and `v` standardised by them. */
+function standardise(v: readonly number[]): { z: number[]; mean: number; sd: number } {
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length) || 1;
+  return { z: v.map((x) => (x - mean) / sd), mean, sd };
+}
+
+/** A fitted GP of one output column, predicting in the column's own units. */
+interface OutputModel {
+  predict(x: Float64Array): { mean: number; sd: number };
+}
+
+/**
+ * Fits a GP to `values` at `x` (standardised, `fitHyper`) and conditions it on `pending` points at its own
+ * posterior mean (kriging believer).
+ */
+function fitOutput(
+  x: readonly Float64Array[],
+  values: readonly number[],
+  pending: readonly Float64Array[],
+  enc: Encoding,
+): OutputModel {
+  const { z, mean, sd } = standardise(values);
+  const hyper = fitHyper(x.slice(0, HYPER_CAP), z.slice(0, HYPER_CAP), enc); // the best first: see fitSet
+  let post = gpPosterior(x, z, hyper, enc);
+  if (pending.length > 0) {
+    const believed = pending.map((p) => post.predict(p).mean);
+    post = gpPosterior([...x, ...pending], [...z, ...believed], hyper, enc);
+  }
+  const model = post;
+  return {
+    predict(p) {
+      const r = model.predict(p);
+      return { mean: mean + sd * r.mean, sd: sd * Math.sqrt(r.variance) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Acquisition.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Standard normal CDF, via erfc (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
+}
+
+/** Volume between `y` and `reference` (0 unless y is below it in every coordinate). */
+function boxVolume(y: readonly number[], reference: readonly number[]): number {
+  let box = 1;
+  for (let d = 0; d < y.length; d++) box *= Math.max(0, (reference[d] as number) - (y[d] as number));
+  return box;
+}
+
+/** Whether some point of `front` is no worse than `y` in every coordinate (then y improves nothing). */
+function dominatedBy(y: readonly number[], front: readonly (readonly number[])[]): boolean {
+  return front.some((p) => p.every((v, d) => v <= (y[d] as number)));
+}
+
+/** A completed trial as the models see it. */
+interface Observation {
+  candidate: number;
+  /** Objectives, minimisation convention (`score`). */
+  point: number[];
+  penalty: number;
+  /** Per constraint: `slack` (> 0 violated). */
+  slacks: number[];
+}
+
+/**
+ * The index of the entry with the largest (acquisition, pf), exact ties chosen uniformly at random (reservoir
+ * sampling over the entries in order).
+ */
+function argmaxWithTies(
+  entries: readonly (readonly [index: number, acquisition: number, pf: number])[],
+  rng: Rng,
+): number {
+  let best: (typeof entries)[number] | undefined;
+  let ties = 0;
+  for (const e of entries) {
+    if (best === undefined || e[1] > best[1] || (e[1] === best[1] && e[2] > best[2])) {
+      best = e;
+      ties = 1;
+    } else if (e[1] === best[1] && e[2] === best[2] && rng.int(++ties) === 0) {
+      best = e;
+    }
+  }
+  return best?.[0] ?? 0;
+}
+
+/**
+ * The untried candidate of `untried` with the largest `P(feasible) · EHVI` (or `P(feasible)` when no
+ * observation is feasible), objectives normalised by the observed range, EHVI averaged over `samples`
+ * (standard normal draws `[S][M]`, shared by every candidate so they are compared on the same draws).
+ */
+function chooseCandidate(
+  untried: readonly number[],
+  observed: readonly Observation[],
+  pending: readonly number[],
+  enc: Encoding,
+  samples: readonly Float64Array[],
+  rng: Rng,
+): number {
+  const x = observed.map((o) => enc.x[o.candidate] as Float64Array);
+  const px = pending.map((c) => enc.x[c] as Float64Array);
+  const m = observed[0]?.point.length ?? 0;
+  const objectives = Array.from({ length: m }, (_, d) =>
+    fitOutput(
+      x,
+      observed.map((o) => o.point[d] as number),
+      px,
+      enc,
+    ),
+  );
+  const constraints = (observed[0]?.slacks ?? []).map((_, c) =>
+    fitOutput(
+      x,
+      observed.map((o) => o.slacks[c] as number),
+      px,
+      enc,
+    ),
+  );
+  const lo = Array.from({ length: m }, (_, d) => Math.min(...observed.map((o) => o.point[d] as number)));
+  const hi = Array.from({ length: m }, (_, d) => Math.max(...observed.map((o) => o.point[d] as number)));
+  const norm = (v: number, d: number): number => (v - (lo[d] as number)) / ((hi[d] as number) - (lo[d] as number) || 1);
+  const feasible = observed.filter((o) => o.penalty <= 0).map((o) => o.point.map(norm));
+  const front = paretoFront(feasible).map((i) => feasible[i] as number[]);
+  const reference = new Array<number>(m).fill(REFERENCE);
+  const boxes = dominatedBoxes(front, reference);
+  // Per candidate: P(feasible), its posterior samples (normalised) and an upper bound of its acquisition,
+  // P(feasible) × E[volume between the sample and the reference, 0 for a sample the front dominates].
+  const bounded = untried.map((c) => {
+    const xc = enc.x[c] as Float64Array;
+    let pf = 1;
+    for (const model of constraints) {
+      const { mean, sd } = model.predict(xc);
+      pf *= sd > 0 ? normalCdf(-mean / sd) : mean <= 0 ? 1 : 0;
+    }
+    if (front.length === 0) return { pf, ys: [], bound: pf };
+    const post = objectives.map((model) => model.predict(xc));
+    const ys = samples.map((z) => post.map((p, d) => norm(p.mean + p.sd * (z[d] as number), d)));
+    const box = ys.reduce((sum, y) => sum + (dominatedBy(y, front) ? 0 : boxVolume(y, reference)), 0);
+    return { pf, ys, bound: (pf * box) / ys.length };
+  });
+  // Exact EHVI (the costly part) in decreasing order of the bound, until no bound can reach the best so far.
+  const order = bounded
+    .map((_, i) => i)
+    .sort((a, b) => (bounded[b]?.bound as number) - (bounded[a]?.bound as number) || a - b);
+  const keys: [index: number, acquisition: number, pf: number][] = [];
+  let best = -Infinity;
+  for (const i of order) {
+    const { pf, ys, bound } = bounded[i] as (typeof bounded)[number];
+    if (bound < best) break;
+    const ehvi =
+      front.length === 0
+        ? 1
+        : ys.reduce((sum, y) => sum + (dominatedBy(y, front) ? 0 : hypervolumeImprovement(y, boxes, reference)), 0) /
+          ys.length;
+    keys.push([i, pf * ehvi, pf]);
+    best = Math.max(best, pf * ehvi);
+  }
+  keys.sort((a, b) => a[0] - b[0]);
+  return untried[argmaxWithTies(keys, rng)] as number;
+}
+
+/**
+ * The completed trials the models see: all of them in trial order while they are at most `HYPER_CAP`, else
+ * the `FIT_CAP` best, best first (constrained non-dominated rank, then crowding: `eliteIndices`), so that the
+ * first `HYPER_CAP` of them, which the hyper-parameters are fitted to, are the best.
+ */
+function fitSet(observed: Observation[]): Observation[] {
+  if (observed.length <= HYPER_CAP) return observed;
+  const keep = eliteIndices(
+    observed.map((o) => o.point),
+    observed.map((o) => o.penalty),
+    FIT_CAP,
+  );
+  return keep.map((i) => observed[i] as Observation);
+}
+
+export function createGpSampler(options: GpOptions, space: SearchSpace): Sampler {
+  const N = space.candidates.length;
+  const budget = Math.min(options.n, N);
+  const enc = encodeSpace(space);
+  const m = options.objectives.length;
+
+  return {
+    name: 'gp',
+    budget,
+    propose(log: SearchLog): Proposal | null {
+      const { proposals, finished } = readLog(log);
+      const k = proposals.length;
+      if (k >= budget) return null;
+      const taken = new Set(proposals.map((p) => p.candidate));
+      const rng = decisionRng(options.seed, k);
+      const observed: Observation[] = [];
+      const pending: number[] = [];
+      for (const p of proposals) {
+        const f = finished.get(p.trial);
+        if (f === undefined) pending.push(p.candidate);
+        if (f?.state !== 'completed') continue; // failed, stopped: no values to learn from
+        const values = f.values ?? {};
+        const { point, penalty } = score(p.trial, values, options.objectives, options.constraints); // throws on a missing value
+        const slacks = options.constraints.map((c) => slack(c, values[c.key] as number));
+        observed.push({ candidate: p.candidate, point, penalty, slacks });
+      }
+      if (observed.length < options.startupTrials) {
+        const candidate = randomUntried(N, taken, rng);
+        return candidate === undefined ? null : { candidate, generation: null };
+      }
+      const untried = space.candidates.flatMap((_, i) => (taken.has(i) ? [] : [i]));
+      if (untried.length === 0) return null;
+      const samples = Array.from({ length: options.mcSamples }, () =>
+        Float64Array.from({ length: m }, () => rng.normal()),
+      );
+      const candidate = chooseCandidate(untried, fitSet(observed), pending, enc, samples, rng);
+      return { candidate, generation: null };
+    },
+  };
+}
+
+function describeGp(o: GpOptions, space: SearchSpace): string {
+  const N = space.candidates.length;
+  const n = Math.min(o.n, N);
+  return (
+    `gp: ${n} of the ${N} trials (${((100 * n) / Math.max(1, N)).toFixed(0)} %), ${o.startupTrials} random first, ` +
+    `then expected hypervolume improvement x P(feasible) (${o.mcSamples} samples), seed ${o.seed}; ` +
+    describeObjectives(o.objectives, o.constraints)
+  );
+}
+
+export const gp: SamplerDefinition<GpOptions> = {
+  name: 'gp',
+  summary:
+    'Gaussian-process Bayesian optimisation of the Pareto front (expected hypervolume improvement), with constraints',
+  optionKeys: Object.keys(gpOptions.in.shape),
+  options: gpOptions,
+  create: createGpSampler,
+  describe: describeGp,
+};

@@ -9,7 +9,7 @@
  * already ran, is repaired to the nearest untried candidate (`nearestCandidate`, counting steps along ordered
  * axes): the space is finite and a trial's configuration is unique within a sweep, so no trial is spent twice.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
 import { readLog, type LogDigest } from '../log.js';

@@ -11,13 +11,14 @@
  *    pruned for real (the trial's own pruner on LeNet-5's initial weights), its speedup on kang-cx is the
  *    real simulator's, its model size the real storage model's; only its accuracy is a surrogate
  *    (`surrogateAccuracy`, hand-written, not fitted). Hypervolume of the feasible front (accuracyDrop <= 0.02)
- *    of nsga2, of random sampling with the same budget and, when python can import optuna, of Optuna's
- *    NSGAIISampler, each over several seeds, beside the whole grid's. Objectives are normalised to [0, 1]
+ *    of nsga2, of gp (examples/mo-gp.yaml), of random sampling with the same budget and, when python can import
+ *    optuna, of Optuna's NSGAIISampler, TPESampler and (with torch) GPSampler, each over several seeds, beside
+ *    the whole grid's. Objectives are normalised to [0, 1]
  *    by the grid's range and the reference point is 1.1 in each.
  * 2. Early stopping (examples/asha.yaml: 27 configurations, 9 retraining epochs): synthetic learning curves
  *    (`syntheticCurve`); epochs spent by asha and by the median rule vs the full grid, in grid order and in
  *    random orders, and whether the grid's best configuration is among the trials that ran to the end.
- * 3. Strategy overhead: milliseconds per decision on long logs (what the orchestrator pays per call).
+ * 3. Strategy overhead: milliseconds per decision on long logs (what the orchestrator pays per call), and gp's at 38 trials.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -108,6 +109,8 @@ function surrogateAccuracy(t: TrialConfig, achievedRatio: number): number {
 const mo = readExample('mo');
 if (mo.strategy.type !== 'nsga2') throw new Error('examples/mo.yaml: expected strategy nsga2');
 const moStrategy = mo.strategy;
+const moGp = readExample('mo-gp').strategy; // the same sweep with strategy gp
+if (moGp.type !== 'gp') throw new Error('examples/mo-gp.yaml: expected strategy gp');
 const moTrials = gridTrials(mo);
 const moSpace = buildSpace(moTrials);
 
@@ -215,6 +218,13 @@ for (const n of budgets) {
       'random',
       n,
       SEEDS.map((seed) => runWith({ type: 'random', n, seed })),
+    ),
+  );
+  moRows.push(
+    summarise(
+      `gp (${moGp.startupTrials} startup, ${moGp.mcSamples} samples)`,
+      n,
+      SEEDS.map((seed) => runWith({ ...moGp, n, seed })),
     ),
   );
   for (const optunaSampler of ['nsga2', 'tpe', 'gp'] as const) {
@@ -383,6 +393,17 @@ const prefix = longRun.log.slice(
   longRun.log.findIndex((e) => e.kind === 'proposed' && e.trial === LONG),
 );
 const nsgaMs = timeIt(() => bigNsga.propose(prefix), 10);
+// gp refits its models on every call: timed on the same 1,000-trial log (its fit caps apply), and at trial 38 of mo.yaml.
+const bigGp = createSampler({ ...moGp, n: LONG + 20, constraints: [], seed: 3 }, bigSpace);
+const gpMs = timeIt(() => bigGp.propose(prefix), 3);
+const gpMoLog = driveSearch(createSampler({ ...moGp, n: 39, seed: 1 }, moSpace), undefined, evaluate, {
+  parallel: 2,
+}).log;
+const gpMoPrefix = gpMoLog.slice(
+  0,
+  gpMoLog.findIndex((e) => e.kind === 'proposed' && e.trial === 38),
+);
+const gpMoMs = timeIt(() => createSampler({ ...moGp, n: 39, seed: 1 }, moSpace).propose(gpMoPrefix), 10);
 const ashaPruner = createPruner({
   type: 'asha',
   metric: 'valAccuracy',
@@ -433,6 +454,8 @@ const result = {
   overhead: {
     nsga2ProposeMsAt1000Trials: nsgaMs,
     nsga2SpaceSize: bigSpace.candidates.length,
+    gpProposeMsAt1000Trials: gpMs,
+    gpProposeMsAt38TrialsOfMo: gpMoMs,
     ashaDecideMsAt10000Reports: ashaMs,
   },
 };
@@ -466,6 +489,7 @@ if (json) {
     );
   }
   console.log(
-    `\nOverhead per decision: nsga2 propose with ${LONG} trials in the log (space ${bigSpace.candidates.length}): ${nsgaMs.toFixed(2)} ms; asha decide with 10,000 reports: ${ashaMs.toFixed(2)} ms`,
+    `\nOverhead per decision: nsga2 propose with ${LONG} trials in the log (space ${bigSpace.candidates.length}): ${nsgaMs.toFixed(2)} ms; ` +
+      `gp propose: ${gpMs.toFixed(0)} ms (same log), ${gpMoMs.toFixed(1)} ms at trial 38 of mo.yaml; asha decide with 10,000 reports: ${ashaMs.toFixed(2)} ms`,
   );
 }

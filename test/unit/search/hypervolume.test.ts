@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hypervolume } from '../../../src/search/index.js';
+import { dominatedBoxes, hypervolume, hypervolumeImprovement } from '../../../src/search/index.js';
 import { Rng } from '../../../src/shared/rng.js';
 
 /** Independent reference for integer points: count the unit cells of [0, ref) that some point dominates. */
@@ -78,6 +78,27 @@ describe('hypervolume', () => {
       expect(hypervolume(pts, ref)).toBe(latticeVolume(pts, ref));
     }
   });
+
+  it.each([1, 2, 3])(
+    'dominatedBoxes of random %i-D point sets are disjoint lattice boxes, and hypervolumeImprovement(y) = HV(P + y) - HV(P)',
+    (dims) => {
+      const rng = new Rng(dims * 7);
+      for (let trial = 0; trial < 30; trial++) {
+        const ref = Array.from({ length: dims }, () => 6 + rng.int(5));
+        const pts = randomIntPoints(rng, 1 + rng.int(12), dims, 10);
+        const boxes = dominatedBoxes(pts, ref);
+        // Disjoint: every lattice cell of [0, ref) lies in at most one box, and the dominated ones in exactly one.
+        const inBoxes = (cell: number[]) =>
+          Array.from({ length: boxes.count }, (_, b) => b).filter((b) =>
+            cell.every((x, d) => x >= boxes.lower[b * dims + d]! && x + 1 <= boxes.upper[b * dims + d]!),
+          ).length;
+        const cell = randomIntPoints(rng, 20, dims, 10).filter((c) => c.every((x, d) => x < ref[d]!));
+        for (const c of cell) expect(inBoxes(c)).toBe(pts.some((p) => p.every((v, d) => v <= c[d]!)) ? 1 : 0);
+        const y = Array.from({ length: dims }, () => rng.int(10));
+        expect(hypervolumeImprovement(y, boxes, ref)).toBe(hypervolume([...pts, y], ref) - hypervolume(pts, ref));
+      }
+    },
+  );
 
   it('hypervolume rejects 4 objectives and mismatched or non-finite points', () => {
     expect(() => hypervolume([[0, 0, 0, 0]], [1, 1, 1, 1])).toThrowErrorMatchingInlineSnapshot(

@@ -16,7 +16,7 @@ const load = (file: string): SweepSpec =>
   parseSpec(readFileSync(join(dir, file), 'utf8'), { file: `examples/${file}`, validateAccelerator });
 
 describe('examples/*.yaml', () => {
-  it('examples holds the nine documented specs', () => {
+  it('examples holds the ten documented specs', () => {
     expect(files).toEqual([
       'asha.yaml',
       'demo.yaml',
@@ -25,6 +25,7 @@ describe('examples/*.yaml', () => {
       'krp-gsnq.yaml',
       'krp-lr-tracking.yaml',
       'median.yaml',
+      'mo-gp.yaml',
       'mo.yaml',
       'quant-zhu.yaml',
     ]);
@@ -39,11 +40,12 @@ describe('examples/*.yaml', () => {
     expect(new Set(trials.map((t) => t.configHash)).size).toBe(trials.length);
   });
 
-  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-gsnq 8, krp-lr-tracking 9, median 12 of 27, mo 128 (nsga2 runs 38), quant-zhu 54', () => {
+  it('example trial counts: asha 27, demo 12, kang-aap 12, kcnn 24, krp-gsnq 8, krp-lr-tracking 9, median 12 of 27, mo 128 (nsga2 runs 38), mo-gp 128 (gp runs 38), quant-zhu 54', () => {
     const counts = Object.fromEntries(files.map((f) => [f, expandSpec(load(f)).trials.length]));
     expect(counts).toEqual({
       'asha.yaml': 27,
       'mo.yaml': 128,
+      'mo-gp.yaml': 128,
       'demo.yaml': 12,
       'kang-aap.yaml': 12,
       'kcnn.yaml': 24,

@@ -358,7 +358,7 @@ describe('parseSpec validation messages', () => {
     );
     expect(() => parseSpec(text)).toThrowErrorMatchingInlineSnapshot(`
       [HwsweepError: Invalid sweep spec (3 issues):
-        strategy.n: only used by the random and nsga2 strategy types
+        strategy.n: only used by the random, nsga2 and gp strategy types
         baseline.schedule.gamma: only used by the step schedule
         models[0].width: 0 is not in (0, 16]]
     `);

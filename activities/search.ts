@@ -192,7 +192,7 @@ export function createSearchActivities(store: TrialStore) {
       let state: FinalState = input.status === 'COMPLETED' ? 'completed' : 'failed';
       let values: Record<string, number> | null = state === 'completed' ? await objectiveValues(store, t.id) : null;
       const st = spec.strategy;
-      const needed = st.type === 'nsga2' || st.type === 'gp' ? [...st.objectives, ...st.constraints].map((o) => o.key) : [];
+      const needed = 'objectives' in st ? [...st.objectives, ...st.constraints].map((o) => o.key) : []; // multi-objective samplers
       if (values && needed.some((k) => !(k in values!))) {
         state = 'failed'; // a completed trial must carry every objective an adaptive sampler scores it by
         values = null;

@@ -114,7 +114,8 @@ function acceleratorNames(s: SweepSpec): string[] {
 export function strategyIssues(s: SweepSpec): RawIssue[] {
   const issues: RawIssue[] = [];
   const st = s.strategy;
-  if (st.type === 'nsga2' || st.type === 'gp') {
+  if ('objectives' in st) {
+    // multi-objective samplers (nsga2, gp)
     const names = acceleratorNames(s);
     for (const [field, list] of [
       ['objectives', st.objectives],

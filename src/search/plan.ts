@@ -19,7 +19,7 @@ export interface SearchPlan {
   budget: number;
   /** Candidates (indices into the space) of the first trials, in order, as proposed before any result is known. */
   first: { candidate: number; generation: number | null }[];
-  /** Whether the proposals are fixed in advance (grid, random) or depend on results (nsga2). */
+  /** Whether the proposals are fixed in advance (grid, random) or depend on results (nsga2, gp). */
   adaptive: boolean;
 }
 

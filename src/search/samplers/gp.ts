@@ -21,6 +21,7 @@
  *   (100) best, so that a decision stays under a second (O(n³) per likelihood evaluation).
  */
 import type { z } from 'zod';
+import { HwsweepError } from '../../errors.js';
 import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
 import { dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
@@ -211,7 +212,8 @@ function correlation(a: Float64Array, b: Float64Array, groups: readonly number[]
 
 /**
  * The GP posterior given observations `y` at `x` (zero prior mean; callers standardise y).
- * @param x `[n]` encoded points; `groups` and `axes` as in `Encoding`
+ * @param x `[n]` encoded points (`Encoding.x` rows; `enc.groups` maps their features to axes)
+ * @param y `[n]` observations
  */
 export function gpPosterior(
   x: readonly Float64Array[],
@@ -235,7 +237,15 @@ export function gpPosterior(
     for (let i = 0; i < n; i++) k[i * n + i] = hyper.scale + hyper.noise + jitter;
     l = cholesky(k, n);
   }
-  if (l === null) throw new Error('gpPosterior: kernel matrix is not positive definite');
+  if (l === null) {
+    throw new HwsweepError(
+      'INVALID_ARGUMENT',
+      `gpPosterior: the kernel matrix of ${n} points is not positive definite`,
+      {
+        context: { points: n, scale: hyper.scale, noise: hyper.noise },
+      },
+    );
+  }
   const chol = l;
   const alpha = backSolve(chol, n, forwardSolve(chol, n, y));
   return {

@@ -60,8 +60,10 @@ function chart(name: string, option: Echarts.EChartsOption, wide = false): HTMLE
     const c = echarts.init(box);
     charts.push(c);
     c.on('finished', () => {
-      if (box.dataset['marks'] === undefined) performance.mark(`hwsweep:chart:${name}`);
-      if (charts.every((x) => x === c || (x.getDom() as HTMLElement).dataset['marks'] !== undefined)) performance.mark('hwsweep:charts');
+      // Marks on this chart's first render only (it renders again on hover, resize and live refresh).
+      const first = box.dataset['marks'] === undefined;
+      if (first) performance.mark(`hwsweep:chart:${name}`);
+      if (first && charts.every((x) => x === c || (x.getDom() as HTMLElement).dataset['marks'] !== undefined)) performance.mark('hwsweep:charts');
       const model = (c as unknown as { getModel(): { getSeries(): { getData(): { count(): number } }[] } }).getModel();
       box.dataset['marks'] = String(model.getSeries().reduce((n, s) => n + s.getData().count(), 0));
     });

@@ -78,7 +78,7 @@ function isFinished(log: LoggedEvent[], trial: number): boolean {
 }
 
 /** The objective values of a completed trial, keyed as `objectiveKey` (`accuracy`, `speedup@kang-cx`, …). */
-async function objectiveValues(store: TrialStore, trialId: string): Promise<Record<string, number>> {
+export async function objectiveValues(store: TrialStore, trialId: string): Promise<Record<string, number>> {
   const { results, speedups } = await store.trialOutcome(trialId);
   const values: Record<string, number> = {};
   for (const metric of Object.keys(OBJECTIVE_METRICS) as ObjectiveMetric[]) {

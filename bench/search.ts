@@ -32,8 +32,7 @@ import {
   createPruner,
   createSampler,
   driveSearch,
-  hypervolume,
-  paretoFront,
+  frontMeasure,
   score,
   type Evaluation,
   type SearchEvent,
@@ -148,25 +147,14 @@ log(
 );
 
 const scored = table.map((v, i) => score(i, v, moStrategy.objectives, moStrategy.constraints));
-const dims = moStrategy.objectives.length;
-const lo = Array.from({ length: dims }, (_, d) => Math.min(...scored.map((s) => s.point[d] as number)));
-const hi = Array.from({ length: dims }, (_, d) => Math.max(...scored.map((s) => s.point[d] as number)));
-const normalise = (p: number[]): number[] =>
-  p.map((v, d) => (v - (lo[d] as number)) / ((hi[d] as number) - (lo[d] as number) || 1));
+const measureAll = frontMeasure(scored);
+const measureTwo = frontMeasure(scored, [0, 1]); // accuracy vs speedup
 
 /** Normalised hypervolume of the feasible points among `candidates`: all objectives, and the first two only. */
 function frontHv(candidates: Iterable<number>): { hv: number; hv2: number; front: Set<number> } {
-  const ids = [...new Set(candidates)].filter((i) => (scored[i]?.penalty ?? 1) <= 0);
-  const pts = ids.map((i) => normalise(scored[i]?.point ?? []));
-  const front = new Set(paretoFront(pts).map((k) => ids[k] as number));
-  return {
-    hv: hypervolume(pts, new Array<number>(dims).fill(1.1)),
-    hv2: hypervolume(
-      pts.map((p) => p.slice(0, 2)),
-      [1.1, 1.1],
-    ),
-    front,
-  };
+  const ids = [...candidates];
+  const all = measureAll(ids);
+  return { hv: all.hv, hv2: measureTwo(ids).hv, front: all.front };
 }
 
 const gridFront = frontHv(moSpace.candidates.map((_, i) => i));

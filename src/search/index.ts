@@ -55,3 +55,4 @@ export {
   paretoFront,
 } from './pareto.js';
 export { dominatedBoxes, hypervolume, hypervolumeImprovement, type Boxes } from './hypervolume.js';
+export { FRONT_REFERENCE, frontMeasure, type FrontMeasure, type ScoredPoint } from './front-share.js';

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { frontMeasure } from '../../../src/search/index.js';
+
+describe('frontMeasure', () => {
+  // Minimisation; objective 1 spans [0, 2] over the universe, so it is halved by the normalisation.
+  const universe = [
+    { point: [0, 2], penalty: 0 },
+    { point: [1, 0], penalty: 0 },
+    { point: [0.5, 1], penalty: 0 },
+    { point: [0, 0], penalty: 0.3 }, // infeasible: sets the range, never counts
+    { point: [0.9, 1.8], penalty: 0 }, // dominated by [0.5, 1]
+  ];
+
+  it('normalises by the universe range and counts feasible points only (hand-computed areas, reference 1.1)', () => {
+    const m = frontMeasure(universe);
+    // Normalised: (0, 1), (1, 0), (0.5, 0.5): 1.1·0.1 + 0.6·0.5 + 0.1·0.5 = 0.46.
+    expect(m([0, 1, 2, 3, 4]).hv).toBeCloseTo(0.46, 12);
+    expect([...m([0, 1, 2, 3, 4]).front].sort()).toEqual([0, 1, 2]);
+    expect(m([0]).hv).toBeCloseTo(1.1 * 0.1, 12);
+    expect(m([3]).hv).toBe(0);
+    expect(m([2, 2, 2]).hv).toBeCloseTo(0.6 * 0.6, 12); // duplicates ignored
+  });
+
+  it('measures on a subset of the objectives', () => {
+    const m = frontMeasure(universe, [0]);
+    expect(m([2, 4]).hv).toBeCloseTo(1.1 - 0.5, 12);
+    expect([...m([0, 1, 2]).front]).toEqual([0]);
+  });
+});

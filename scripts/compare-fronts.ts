@@ -2,7 +2,8 @@
 //   npx tsx scripts/compare-fronts.ts --grid <grid-sweep-id> <search-sweep-id>...   (services up: `hwsweep up`)
 // Objectives and constraints are the first search sweep's; every sweep is scored on the grid's configurations
 // (matched by config hash), normalised by the grid's range, reference 1.1 (src/search/front-share.ts), as
-// bench:search does on its cheap objective. Prints one row per sweep (--json: one object).
+// bench:search does on its cheap objective; "HV feas." normalises by the range of the grid's feasible points
+// instead (accuracy then counts as much as the other objectives). Prints one row per sweep (--json: one object).
 import { parseArgs } from 'node:util';
 import { objectiveValues } from '../activities/search.js';
 import { frontMeasure, score, type Constraint, type Objective } from '../src/search/index.js';
@@ -32,9 +33,11 @@ const grid = await completed(args.grid);
 const index = new Map(grid.map((t, i) => [t.configHash, i]));
 const universe = await Promise.all(grid.map(async (t, i) => score(i, await objectiveValues(store, t.id), objectives, constraints)));
 const all = frontMeasure(universe);
-const two = frontMeasure(universe, [0, 1]);
+const two = frontMeasure(universe, { dims: [0, 1] });
+const narrow = frontMeasure(universe, { range: 'feasible' });
 const gridAll = all(grid.map((_, i) => i));
 const gridTwo = two(grid.map((_, i) => i));
+const gridNarrow = narrow(grid.map((_, i) => i));
 
 const rows = [];
 for (const id of [args.grid, ...positionals]) {
@@ -50,6 +53,7 @@ for (const id of [args.grid, ...positionals]) {
     feasible: ids.filter((i) => (universe[i]?.penalty ?? 1) <= 0).length,
     hvShare: m.hv / gridAll.hv,
     hvShare2d: two(ids).hv / gridTwo.hv,
+    hvShareFeasibleRange: narrow(ids).hv / gridNarrow.hv,
     gridFrontFound: [...gridAll.front].filter((i) => m.front.has(i) || ids.includes(i)).length,
     gridFront: gridAll.front.size,
   });
@@ -58,11 +62,11 @@ await db.$disconnect();
 if (args.json) console.log(JSON.stringify({ objectives: objectives.map((o) => o.key), constraints: constraints.map((c) => c.key), rows }));
 else {
   console.log(`objectives ${objectives.map((o) => `${o.direction} ${o.key}`).join(', ')}; ${constraints.length} constraint(s); hypervolume / grid's`);
-  console.log('sweep'.padEnd(44) + 'strategy'.padEnd(16) + 'trials'.padStart(7) + 'feasible'.padStart(9) + 'HV'.padStart(9) + '2-D HV'.padStart(9) + 'grid front'.padStart(12));
+  console.log('sweep'.padEnd(44) + 'strategy'.padEnd(16) + 'trials'.padStart(7) + 'feasible'.padStart(9) + 'HV'.padStart(9) + '2-D HV'.padStart(9) + 'HV feas.'.padStart(10) + 'grid front'.padStart(12));
   for (const r of rows) {
     console.log(
       r.sweep.padEnd(44) + r.strategy.padEnd(16) + String(r.completed).padStart(7) + String(r.feasible).padStart(9) +
-        `${(100 * r.hvShare).toFixed(1)} %`.padStart(9) + `${(100 * r.hvShare2d).toFixed(1)} %`.padStart(9) + `${r.gridFrontFound}/${r.gridFront}`.padStart(12),
+        `${(100 * r.hvShare).toFixed(1)} %`.padStart(9) + `${(100 * r.hvShare2d).toFixed(1)} %`.padStart(9) + `${(100 * r.hvShareFeasibleRange).toFixed(1)} %`.padStart(10) + `${r.gridFrontFound}/${r.gridFront}`.padStart(12),
     );
   }
 }

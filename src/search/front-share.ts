@@ -23,13 +23,20 @@ export interface FrontMeasure {
 export const FRONT_REFERENCE = 1.1;
 
 /**
- * A measure over subsets of `universe`, on the objectives `dims` (indices into `point`; default all).
+ * A measure over subsets of `universe`, on the objectives `dims` (indices into `point`; default all). `range`:
+ * normalise by the range over every point of the universe (`all`, the default: bench:search's convention) or
+ * over its feasible points only (`feasible`: then an objective the constraint narrows, like accuracy under
+ * `accuracyDrop <= 0.02`, spans [0, 1] too instead of a sliver of it, and counts as much as the others).
  * @returns `measure(ids)`: hypervolume and front of the feasible members of `ids` (duplicates ignored)
  */
-export function frontMeasure(universe: readonly ScoredPoint[], dims?: readonly number[]): (ids: Iterable<number>) => FrontMeasure {
-  const d = dims ?? (universe[0]?.point.map((_, i) => i) ?? []);
-  const lo = d.map((k) => Math.min(...universe.map((s) => s.point[k] as number)));
-  const hi = d.map((k) => Math.max(...universe.map((s) => s.point[k] as number)));
+export function frontMeasure(
+  universe: readonly ScoredPoint[],
+  opts: { dims?: readonly number[]; range?: 'all' | 'feasible' } = {},
+): (ids: Iterable<number>) => FrontMeasure {
+  const d = opts.dims ?? (universe[0]?.point.map((_, i) => i) ?? []);
+  const basis = opts.range === 'feasible' ? universe.filter((s) => s.penalty <= 0) : universe;
+  const lo = d.map((k) => Math.min(...basis.map((s) => s.point[k] as number)));
+  const hi = d.map((k) => Math.max(...basis.map((s) => s.point[k] as number)));
   const normalise = (p: readonly number[]): number[] => d.map((k, j) => ((p[k] as number) - (lo[j] as number)) / ((hi[j] as number) - (lo[j] as number) || 1));
   const reference = d.map(() => FRONT_REFERENCE);
   return (ids) => {

@@ -22,8 +22,23 @@ describe('frontMeasure', () => {
   });
 
   it('measures on a subset of the objectives', () => {
-    const m = frontMeasure(universe, [0]);
+    const m = frontMeasure(universe, { dims: [0] });
     expect(m([2, 4]).hv).toBeCloseTo(1.1 - 0.5, 12);
     expect([...m([0, 1, 2]).front]).toEqual([0]);
+  });
+});
+
+describe('frontMeasure over the feasible range', () => {
+  it('normalises by the feasible points only, so a narrow feasible band spans [0, 1]', () => {
+    const u = [
+      { point: [0, 0], penalty: 0 },
+      { point: [0.1, 0], penalty: 0 },
+      { point: [1, 5], penalty: 1 }, // infeasible: widens the full range only
+    ];
+    const full = frontMeasure(u, { dims: [0] });
+    const feasible = frontMeasure(u, { dims: [0], range: 'feasible' });
+    expect(full([1]).hv).toBeCloseTo(1.1 - 0.1, 12); // 0.1 of a range of 1
+    expect(feasible([1]).hv).toBeCloseTo(1.1 - 1, 12); // the worst feasible value: 1 of a range of 0.1
+    expect(feasible([0, 1]).hv).toBeCloseTo(1.1, 12);
   });
 });

@@ -107,6 +107,33 @@ describe('strategies driven by the sweep workflow', () => {
     expect(retrained.size).toBe(new Set(trials.map((t) => t.pruneRatio)).size);
   });
 
+  it('gp proposes from Gaussian-process models of the results so far, 2 trials at a time; the log replays', async () => {
+    const spec = tinySpec({
+      name: 'gp-it',
+      seeds: [33],
+      maxParallel: 2, // later proposals are made while a trial runs (counted at its predicted values)
+      pruning: { methods: ['magnitude'], ratios: [0.25, 0.5, 0.75] },
+      quantization: { weightBits: [8, 4], activationBits: [8], threshold: 'max', calibrationSize: 64 },
+      strategy: { type: 'gp', n: 5, startupTrials: 2, seed: 4, objectives: ['accuracy', 'speedup@kang-cx'], constraints: ['accuracyDrop <= 0.5'] },
+      accelerators: ['kang-cx'],
+    });
+    const { sweepId } = await h.launch(spec);
+    expect(await h.result(sweepId)).toMatchObject({ total: 5, completed: 5, failed: 0 });
+    const trials = await h.db.trial.findMany({ where: { sweepId }, orderBy: { number: 'asc' }, include: { simulations: true } });
+    expect(new Set(trials.map((t) => t.configHash)).size).toBe(5); // 5 of the 6 configurations, none twice
+    const log = (await store().searchLog(sweepId)).map((e) => e.event);
+    const { sampler } = strategyOf(spec);
+    expect(replayLog(log, sampler)).toEqual([]);
+    const { proposals, finished } = readLog(log);
+    expect(proposals.map((p) => p.generation)).toEqual([null, null, null, null, null]);
+    for (const [trial, f] of finished) {
+      const t = trials.find((x) => x.number === trial)!;
+      expect(f.state).toBe('completed');
+      expect(f.values?.['accuracy']).toBe(t.accuracy);
+      expect(f.values?.['speedup@kang-cx']).toBe(t.simulations[0]!.speedup);
+    }
+  });
+
   it('launch --dry-run prints the search plan, then orchestrates an adaptive sweep without training', async () => {
     const file = fileURLToPath(new URL('../../../examples/mo.yaml', import.meta.url));
     const env = { DATABASE_URL: h.settings.databaseUrl, TEMPORAL_ADDRESS: `127.0.0.1:${h.settings.ports.temporal}` };

@@ -186,6 +186,27 @@ export function requireObjectives(
   }
 }
 
+/**
+ * zod refinement: the trial budget `n` is given and larger than the random warm-up (`warmup`: its option
+ * name and value, e.g. nsga2's `populationSize`), else every trial would be a random pick.
+ */
+export function requireBudget(
+  o: { n?: number | undefined },
+  ctx: z.RefinementCtx,
+  strategy: string,
+  warmup: { key: string; value: number; what: string },
+): void {
+  if (o.n === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['n'], message: `required by the ${strategy} strategy (number of trials to run)` });
+  } else if (warmup.value >= o.n) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [warmup.key],
+      message: `${warmup.value} is not less than n = ${o.n}: every trial would be ${warmup.what}`,
+    });
+  }
+}
+
 /** Signed distance of `value` from the constraint's bound: > 0 outside (by that much), <= 0 inside. */
 export function slack(c: Constraint, value: number): number {
   return c.op === '<=' ? value - c.bound : c.bound - value;

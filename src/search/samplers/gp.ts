@@ -26,7 +26,7 @@ import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
 import { dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
 import { readLog } from '../log.js';
-import { describeObjectives, multiObjectiveOptions, requireObjectives, score, slack } from '../metrics.js';
+import { describeObjectives, multiObjectiveOptions, requireBudget, requireObjectives, score, slack } from '../metrics.js';
 import { eliteIndices, paretoFront } from '../pareto.js';
 import { ordinalOrder, randomUntried, type SearchSpace } from '../space.js';
 import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
@@ -55,15 +55,7 @@ const gpOptions = strictObj({
   mcSamples: num({ min: 1, max: 4096, int: true }).default(128),
 })
   .superRefine((o, ctx) => {
-    if (o.n === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['n'], message: 'required by the gp strategy (number of trials to run)' });
-    } else if (o.startupTrials >= o.n) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['startupTrials'],
-        message: `${o.startupTrials} is not less than n = ${o.n}: every trial would be a random pick`,
-      });
-    }
+    requireBudget(o, ctx, 'gp', { key: 'startupTrials', value: o.startupTrials, what: 'a random pick' });
     requireObjectives(o, ctx, 'gp');
     if (o.objectives !== undefined && o.objectives.length > 3) {
       ctx.addIssue({

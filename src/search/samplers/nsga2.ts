@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
 import { readLog, type LogDigest } from '../log.js';
-import { describeObjectives, multiObjectiveOptions, requireObjectives, score } from '../metrics.js';
+import { describeObjectives, multiObjectiveOptions, requireBudget, requireObjectives, score } from '../metrics.js';
 import { constrainedDominates, eliteIndices } from '../pareto.js';
 import { nearestCandidate, ordinalOrder, randomUntried, type SearchSpace } from '../space.js';
 import { decisionRng, type Proposal, type Sampler, type SamplerDefinition, type SearchLog } from '../strategy.js';
@@ -30,19 +30,7 @@ const nsga2Options = strictObj({
   mutationProb: num({ min: 0, max: 1 }).nullable().default(null),
 })
   .superRefine((o, ctx) => {
-    if (o.n === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['n'],
-        message: 'required by the nsga2 strategy (number of trials to run)',
-      });
-    } else if (o.populationSize >= o.n) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['populationSize'],
-        message: `${o.populationSize} is not less than n = ${o.n}: every trial would be a random pick of the first generation`,
-      });
-    }
+    requireBudget(o, ctx, 'nsga2', { key: 'populationSize', value: o.populationSize, what: 'a random pick of the first generation' });
     requireObjectives(o, ctx, 'nsga2');
   })
   .transform((o) => ({

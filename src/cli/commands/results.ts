@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { HwsweepError } from '../../errors.js';
 import { DEFAULT_TIMEOUT_MS, fieldKind, readOnlyQuery, streamReadOnlyQuery, type RawRow, type ReadOnlyField, type ReadOnlySink, type ReadOnlySummary } from '../../store/read-only.js';
-import { OUTPUT_FORMATS, csvRecord, jsonKeys, jsonObject, jsonValue, rawTable, uniqueNames, type OutputFormat } from '../format.js';
+import { OUTPUT_FORMATS, csvRecord, jsonKeys, jsonObject, rawTable, uniqueNames, type OutputFormat } from '../format.js';
 import { note, writeOut } from '../output.js';
 import { integerArg } from '../args.js';
 
@@ -169,21 +169,23 @@ export async function printResults(sweepId: string, format: OutputFormat): Promi
   const trialKeys = rq.trialColumns.map((c) => JSON.stringify(c));
   const simKeys = rq.simulationColumns.map((c) => JSON.stringify(c.name));
   let fields: ReadOnlyField[] = [];
+  let trialFields: ReadOnlyField[] = [];
+  let simFields: ReadOnlyField[] = [];
   let current: Trial | undefined;
   let trials = 0;
   const held: Trial[] = [];
-  const object = (row: RawRow, from: number, keys: string[]) =>
-    keys.map((k, i) => `${k}:${jsonValue(row[from + i] ?? null, fieldKind(fields[from + i]!.typeOid), fields[from + i]!.typeOid)}`).join(',');
   const emit = async (t: Trial) => {
     trials++;
     if (format === 'table') return void held.push(t);
-    const sims = t.sims.map((s) => `{${object(s, nTrial, simKeys)}}`).join(',');
-    const line = `{${object(t.trial, 0, trialKeys)},"simulations":[${sims}]}`;
+    const sims = t.sims.map((s) => jsonObject(simKeys, simFields, s.slice(nTrial))).join(',');
+    const line = jsonObject(trialKeys, trialFields, t.trial, `"simulations":[${sims}]`);
     await writeOut(format === 'json' ? `${trials === 1 ? '[\n' : ',\n'}${line}` : `${line}\n`);
   };
   await run({
     fields: (f) => {
       fields = f;
+      trialFields = f.slice(0, nTrial);
+      simFields = f.slice(nTrial);
     },
     rows: async (batch) => {
       for (const row of batch) {

@@ -34,8 +34,11 @@ import {
   driveSearch,
   frontMeasure,
   score,
+  type Constraint,
   type Evaluation,
+  type Objective,
   type SearchEvent,
+  type SearchSpace,
   type StrategySpec,
 } from '../src/search/index.js';
 import { Rng } from '../src/shared/rng.js';
@@ -119,8 +122,9 @@ const layers = layerDescriptors(lenet);
 const weights = getWeights(lenet);
 const hw = resolveHardware('kang-cx');
 const cache = createMaskStatsCache();
-const t0 = performance.now();
-const table: Record<string, number>[] = moTrials.map((t) => {
+/** Objective values of each trial: real pruning, simulation on kang-cx and storage; surrogate accuracy. */
+const objectiveTable = (trials: readonly TrialConfig[]): Record<string, number>[] =>
+  trials.map((t) => {
   const pruned = pruneForTrial(t, layers, weights);
   const compression = new Map<string, LayerCompression>(
     layers.map((l) => {
@@ -141,25 +145,12 @@ const table: Record<string, number>[] = moTrials.map((t) => {
     modelBytes: storage.totalBits / 8,
   };
 });
-lenet.dispose();
+const t0 = performance.now();
+const table = objectiveTable(moTrials);
 log(
   `objective table: ${moTrials.length} candidates pruned, simulated on kang-cx and sized in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
-const scored = table.map((v, i) => score(i, v, moStrategy.objectives, moStrategy.constraints));
-const measureAll = frontMeasure(scored);
-const measureTwo = frontMeasure(scored, { dims: [0, 1] }); // accuracy vs speedup
-const measureNarrow = frontMeasure(scored, { range: 'feasible' }); // every objective over the feasible range
-
-/** Normalised hypervolume of the feasible points among `candidates`: all objectives, and the first two only. */
-function frontHv(candidates: Iterable<number>): { hv: number; hv2: number; hvF: number; front: Set<number> } {
-  const ids = [...candidates];
-  const all = measureAll(ids);
-  return { hv: all.hv, hv2: measureTwo(ids).hv, hvF: measureNarrow(ids).hv, front: all.front };
-}
-
-const gridFront = frontHv(moSpace.candidates.map((_, i) => i));
-const evaluate = (candidate: number): Evaluation => ({ curve: [], values: table[candidate] ?? null });
 const ranCandidates = (l: readonly SearchEvent[]): number[] =>
   l.flatMap((e) => (e.kind === 'proposed' ? [e.candidate] : []));
 
@@ -171,21 +162,58 @@ interface MoRow {
   hvF: number[];
   frontFound: number[];
 }
-function summarise(strategy: string, trials: number, runs: number[][]): MoRow {
-  const fronts = runs.map(frontHv);
-  return {
-    strategy,
-    trials,
-    hv: fronts.map((f) => f.hv),
-    hv2: fronts.map((f) => f.hv2),
-    hvF: fronts.map((f) => f.hvF),
-    frontFound: fronts.map((_, k) => [...gridFront.front].filter((i) => runs[k]?.includes(i)).length),
+
+/**
+ * Runs and scores searches over the candidates of `table` (objective values per candidate) against the whole
+ * grid: hypervolume of the feasible front (all objectives, accuracy vs speedup, over the feasible range).
+ */
+function moBench(space: SearchSpace, table: Record<string, number>[], objectives: Objective[], constraints: Constraint[], parallel: number) {
+  const scored = table.map((v, i) => score(i, v, objectives, constraints));
+  const measureAll = frontMeasure(scored);
+  const measureTwo = frontMeasure(scored, { dims: [0, 1] }); // accuracy vs speedup
+  const measureNarrow = frontMeasure(scored, { range: 'feasible' }); // every objective over the feasible range
+  const frontHv = (ids: number[]) => {
+    const all = measureAll(ids);
+    return { hv: all.hv, hv2: measureTwo(ids).hv, hvF: measureNarrow(ids).hv, front: all.front };
   };
+  const everything = space.candidates.map((_, i) => i);
+  const grid = frontHv(everything);
+  const summarise = (strategy: string, trials: number, runs: number[][]): MoRow => {
+    const fronts = runs.map(frontHv);
+    return {
+      strategy,
+      trials,
+      hv: fronts.map((f) => f.hv),
+      hv2: fronts.map((f) => f.hv2),
+      hvF: fronts.map((f) => f.hvF),
+      frontFound: fronts.map((_, k) => [...grid.front].filter((i) => runs[k]?.includes(i)).length),
+    };
+  };
+  const evaluate = (candidate: number): Evaluation => ({ curve: [], values: table[candidate] ?? null });
+  const runWith = (strategy: StrategySpec): number[] =>
+    ranCandidates(driveSearch(createSampler(strategy, space), undefined, evaluate, { parallel }).log);
+  /** The rows as shares of the grid's hypervolume (what the tables print and --json holds). */
+  const report = (rows: MoRow[]) =>
+    rows.map((r) => ({
+      strategy: r.strategy,
+      trials: r.trials,
+      hvMean: mean(r.hv),
+      hvMin: Math.min(...r.hv),
+      hvSd: sd(r.hv),
+      hvRatio: mean(r.hv) / grid.hv,
+      hvRatioMin: Math.min(...r.hv) / grid.hv,
+      hv2Ratio: mean(r.hv2) / grid.hv2,
+      hvFeasibleRangeRatio: mean(r.hvF) / grid.hvF,
+      hvFeasibleRangeRatioMin: Math.min(...r.hvF) / grid.hvF,
+      frontFoundMean: mean(r.frontFound),
+    }));
+  return { grid, gridRow: summarise('grid (every trial)', everything.length, [everything]), summarise, evaluate, runWith, report };
 }
 
-const moRows: MoRow[] = [summarise('grid (every trial)', moTrials.length, [moSpace.candidates.map((_, i) => i)])];
-const runWith = (strategy: StrategySpec): number[] =>
-  ranCandidates(driveSearch(createSampler(strategy, moSpace), undefined, evaluate, { parallel: mo.maxParallel }).log);
+const moB = moBench(moSpace, table, moStrategy.objectives, moStrategy.constraints, mo.maxParallel);
+const { summarise, runWith } = moB;
+const gridFront = moB.grid;
+const moRows: MoRow[] = [moB.gridRow];
 const budgets = (args.budgets ?? String(moStrategy.n)).split(',').map(Number);
 for (const n of budgets) {
   if (!(Number.isInteger(n) && n > moStrategy.populationSize && n <= moTrials.length)) {
@@ -259,6 +287,27 @@ for (const n of budgets) {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// 1b. The same strategies on a wider space: mo.yaml with 7 ratios, 7 weight and 4 activation bit widths.
+// ---------------------------------------------------------------------------------------------------------
+const wide: SweepSpec = {
+  ...mo,
+  name: 'mo-wide',
+  pruning: { ...mo.pruning, ratios: [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875] },
+  quantization: { ...mo.quantization, weightBits: [16, 8, 6, 5, 4, 3, 2], activationBits: [16, 8, 6, 4] },
+};
+const wideTrials = gridTrials(wide);
+const wideB = moBench(buildSpace(wideTrials), objectiveTable(wideTrials), moStrategy.objectives, moStrategy.constraints, mo.maxParallel);
+const wideBudgets = [0.1, 0.2].map((f) => Math.round(f * wideTrials.length));
+const wideRows: MoRow[] = [wideB.gridRow];
+for (const n of wideBudgets) {
+  wideRows.push(wideB.summarise(`nsga2 (population ${moStrategy.populationSize})`, n, SEEDS.map((seed) => wideB.runWith({ ...moStrategy, n, seed }))));
+  wideRows.push(wideB.summarise('random', n, SEEDS.map((seed) => wideB.runWith({ type: 'random', n, seed }))));
+  wideRows.push(wideB.summarise(`gp (${moGp.startupTrials} startup, ${moGp.mcSamples} samples)`, n, SEEDS.map((seed) => wideB.runWith({ ...moGp, n, seed }))));
+  log(`wide space: ${n} trials done`);
+}
+lenet.dispose();
 
 // ---------------------------------------------------------------------------------------------------------
 // 2. Early stopping on synthetic learning curves.
@@ -387,7 +436,7 @@ const nsgaMs = timeIt(() => bigNsga.propose(prefix), 10);
 // gp refits its models on every call: timed on the same 1,000-trial log (its fit caps apply), and at trial 38 of mo.yaml.
 const bigGp = createSampler({ ...moGp, n: LONG + 20, constraints: [], seed: 3 }, bigSpace);
 const gpMs = timeIt(() => bigGp.propose(prefix), 3);
-const gpMoLog = driveSearch(createSampler({ ...moGp, n: 39, seed: 1 }, moSpace), undefined, evaluate, {
+const gpMoLog = driveSearch(createSampler({ ...moGp, n: 39, seed: 1 }, moSpace), undefined, moB.evaluate, {
   parallel: 2,
 }).log;
 const gpMoPrefix = gpMoLog.slice(
@@ -417,9 +466,6 @@ const ashaMs = timeIt(() => ashaPruner.decide(reportLog, { trial: 5000, step: 1,
 // ---------------------------------------------------------------------------------------------------------
 // Output.
 // ---------------------------------------------------------------------------------------------------------
-const gridHv = gridFront.hv;
-const gridHv2 = gridFront.hv2;
-const gridHvF = gridFront.hvF;
 const result = {
   seeds: SEEDS.length,
   optuna: optunaVersion,
@@ -430,19 +476,14 @@ const result = {
     objectives: moStrategy.objectives.map((o) => o.key),
     constraints: moStrategy.constraints.map((c) => `${c.key} ${c.op} ${c.bound}`),
     gridFrontSize: gridFront.front.size,
-    rows: moRows.map((r) => ({
-      strategy: r.strategy,
-      trials: r.trials,
-      hvMean: mean(r.hv),
-      hvMin: Math.min(...r.hv),
-      hvSd: sd(r.hv),
-      hvRatio: mean(r.hv) / gridHv,
-      hvRatioMin: Math.min(...r.hv) / gridHv,
-      hv2Ratio: mean(r.hv2) / gridHv2,
-      hvFeasibleRangeRatio: mean(r.hvF) / gridHvF,
-      hvFeasibleRangeRatioMin: Math.min(...r.hvF) / gridHvF,
-      frontFoundMean: mean(r.frontFound),
-    })),
+    rows: moB.report(moRows),
+  },
+  wideSpace: {
+    spec: 'examples/mo.yaml with 7 ratios, weight bits 16-2 and activation bits 16-4',
+    candidates: wideTrials.length,
+    budgets: wideBudgets,
+    gridFrontSize: wideB.grid.front.size,
+    rows: wideB.report(wideRows),
   },
   earlyStopping: { spec: 'examples/asha.yaml', rows: stopRows },
   overhead: {
@@ -459,19 +500,29 @@ if (json) {
 } else {
   const pad = (s: string | number, w: number, left = false): string =>
     left ? String(s).padEnd(w) : String(s).padStart(w);
-  console.log(
+  const moTable = (title: string, rows: ReturnType<typeof moB.report>, frontSize: number): void => {
+    console.log(title);
+    console.log(
+      `${pad('strategy', 46, true)} ${pad('trials', 6)} ${pad('HV mean', 8)} ${pad('HV min', 8)} ${pad('/grid', 7)} ${pad('min/grid', 8)} ${pad('2-D /grid', 9)} ${pad('feas. /grid', 11)} ${pad('min', 7)} ${pad(`front of ${frontSize}`, 12)}`,
+    );
+    for (const r of rows) {
+      console.log(
+        `${pad(r.strategy, 46, true)} ${pad(r.trials, 6)} ${pad(r.hvMean.toFixed(4), 8)} ${pad(r.hvMin.toFixed(4), 8)} ${pad(`${(100 * r.hvRatio).toFixed(1)} %`, 7)} ${pad(`${(100 * r.hvRatioMin).toFixed(1)} %`, 8)} ${pad(`${(100 * r.hv2Ratio).toFixed(1)} %`, 9)} ${pad(`${(100 * r.hvFeasibleRangeRatio).toFixed(1)} %`, 11)} ${pad(`${(100 * r.hvFeasibleRangeRatioMin).toFixed(1)} %`, 7)} ${pad(r.frontFoundMean.toFixed(1), 12)}`,
+      );
+    }
+  };
+  moTable(
     `\nMulti-objective: examples/mo.yaml, ${moTrials.length} candidates, objectives ${result.multiObjective.objectives.join(', ')}, ` +
       `subject to ${result.multiObjective.constraints.join(', ')}; ${SEEDS.length} seeds; hypervolume normalised by the grid's range ` +
       `("feas.": by its feasible points' range, where accuracy counts as much as the others), reference 1.1`,
+    result.multiObjective.rows,
+    gridFront.front.size,
   );
-  console.log(
-    `${pad('strategy', 46, true)} ${pad('trials', 6)} ${pad('HV mean', 8)} ${pad('HV min', 8)} ${pad('/grid', 7)} ${pad('min/grid', 8)} ${pad('2-D /grid', 9)} ${pad('feas. /grid', 11)} ${pad('min', 7)} ${pad(`front of ${gridFront.front.size}`, 12)}`,
+  moTable(
+    `\nThe same on a wider space: ${result.wideSpace.spec}, ${wideTrials.length} candidates, 10 % and 20 % of them; ${SEEDS.length} seeds`,
+    result.wideSpace.rows,
+    result.wideSpace.gridFrontSize,
   );
-  for (const r of result.multiObjective.rows) {
-    console.log(
-      `${pad(r.strategy, 46, true)} ${pad(r.trials, 6)} ${pad(r.hvMean.toFixed(4), 8)} ${pad(r.hvMin.toFixed(4), 8)} ${pad(`${(100 * r.hvRatio).toFixed(1)} %`, 7)} ${pad(`${(100 * r.hvRatioMin).toFixed(1)} %`, 8)} ${pad(`${(100 * r.hv2Ratio).toFixed(1)} %`, 9)} ${pad(`${(100 * r.hvFeasibleRangeRatio).toFixed(1)} %`, 11)} ${pad(`${(100 * r.hvFeasibleRangeRatioMin).toFixed(1)} %`, 7)} ${pad(r.frontFoundMean.toFixed(1), 12)}`,
-    );
-  }
   console.log(
     `\nEarly stopping: examples/asha.yaml, ${ashaTrials.length} trials x ${EPOCHS} retraining epochs, synthetic learning curves; random order: ${SEEDS.length} seeds (means)`,
   );

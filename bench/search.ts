@@ -503,11 +503,11 @@ if (json) {
   const moTable = (title: string, rows: ReturnType<typeof moB.report>, frontSize: number): void => {
     console.log(title);
     console.log(
-      `${pad('strategy', 46, true)} ${pad('trials', 6)} ${pad('HV mean', 8)} ${pad('HV min', 8)} ${pad('/grid', 7)} ${pad('min/grid', 8)} ${pad('2-D /grid', 9)} ${pad('feas. /grid', 11)} ${pad('min', 7)} ${pad(`front of ${frontSize}`, 12)}`,
+      `${pad('strategy', 56, true)} ${pad('trials', 6)} ${pad('HV mean', 8)} ${pad('HV min', 8)} ${pad('/grid', 7)} ${pad('min/grid', 8)} ${pad('2-D /grid', 9)} ${pad('feas. /grid', 11)} ${pad('min', 7)} ${pad(`front of ${frontSize}`, 12)}`,
     );
     for (const r of rows) {
       console.log(
-        `${pad(r.strategy, 46, true)} ${pad(r.trials, 6)} ${pad(r.hvMean.toFixed(4), 8)} ${pad(r.hvMin.toFixed(4), 8)} ${pad(`${(100 * r.hvRatio).toFixed(1)} %`, 7)} ${pad(`${(100 * r.hvRatioMin).toFixed(1)} %`, 8)} ${pad(`${(100 * r.hv2Ratio).toFixed(1)} %`, 9)} ${pad(`${(100 * r.hvFeasibleRangeRatio).toFixed(1)} %`, 11)} ${pad(`${(100 * r.hvFeasibleRangeRatioMin).toFixed(1)} %`, 7)} ${pad(r.frontFoundMean.toFixed(1), 12)}`,
+        `${pad(r.strategy, 56, true)} ${pad(r.trials, 6)} ${pad(r.hvMean.toFixed(4), 8)} ${pad(r.hvMin.toFixed(4), 8)} ${pad(`${(100 * r.hvRatio).toFixed(1)} %`, 7)} ${pad(`${(100 * r.hvRatioMin).toFixed(1)} %`, 8)} ${pad(`${(100 * r.hv2Ratio).toFixed(1)} %`, 9)} ${pad(`${(100 * r.hvFeasibleRangeRatio).toFixed(1)} %`, 11)} ${pad(`${(100 * r.hvFeasibleRangeRatioMin).toFixed(1)} %`, 7)} ${pad(r.frontFoundMean.toFixed(1), 12)}`,
       );
     }
   };

@@ -9,16 +9,8 @@ import {
   score,
   type SearchEvent,
 } from '../../../src/search/index.js';
-import {
-  cholesky,
-  encodeSpace,
-  fitHyper,
-  gpPosterior,
-  matern52,
-  normalCdf,
-  type GpHyper,
-  type GpOptions,
-} from '../../../src/search/samplers/gp.js';
+import { cholesky, encodeSpace, fitHyper, gpPosterior, matern52, type GpHyper } from '../../../src/search/gp-model.js';
+import { normalCdf, type GpOptions } from '../../../src/search/samplers/gp.js';
 import { randomUntried } from '../../../src/search/space.js';
 import { Rng } from '../../../src/shared/rng.js';
 import { validateSpec } from '../../../src/spec/index.js';

@@ -143,6 +143,8 @@ const RECENT_SWEEPS_SQL = `
     select s.id, s.status::text as status, s.trial_count as trials,
       count(*) filter (where t.status = 'COMPLETED')::int as completed,
       count(*) filter (where t.status = 'FAILED')::int as failed,
+      count(*) filter (where t.status = 'CANCELLED')::int as cancelled,
+      count(*) filter (where t.status = 'PRUNED')::int as pruned,
       count(*) filter (where t.status = 'RUNNING')::int as running,
       s.created_at as created
     from sweeps s left join trials t on t.sweep_id = s.id

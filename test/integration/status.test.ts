@@ -65,7 +65,7 @@ describe('hwsweep status through the light Temporal client', () => {
     };
     const row = (id: string) => out.sweeps.find((s) => s.id === id);
     expect(row(paused)).toMatchObject({ status: 'PAUSED', trials: 2, completed: 0 });
-    expect(row(done)).toMatchObject({ status: 'COMPLETED', trials: 2, completed: 2 });
+    expect(row(done)).toMatchObject({ status: 'COMPLETED', trials: 2, completed: 2, failed: 0, cancelled: 0, pruned: 0 });
     for (const s of out.sweeps) {
       const dbRow = await h.db.sweep.findUniqueOrThrow({ where: { id: s.id } });
       expect(s.status, s.id).toBe((await sweepState(h.ctx, s.id, dbRow.status)).status);

@@ -60,14 +60,7 @@ const gpOptions = strictObj({
       });
     }
   })
-  .transform((o) => ({
-    n: o.n ?? 1,
-    seed: o.seed,
-    objectives: o.objectives ?? [],
-    constraints: o.constraints,
-    startupTrials: o.startupTrials,
-    mcSamples: o.mcSamples,
-  }));
+  .transform((o) => ({ ...o, n: o.n ?? 1, objectives: o.objectives ?? [] })); // both checked present above
 export type GpOptions = z.output<typeof gpOptions>;
 
 /** A fitted GP of one output column, predicting in the column's own units. */

@@ -33,15 +33,7 @@ const nsga2Options = strictObj({
     requireBudget(o, ctx, 'nsga2', { key: 'populationSize', value: o.populationSize, what: 'a random pick of the first generation' });
     requireObjectives(o, ctx, 'nsga2');
   })
-  .transform((o) => ({
-    n: o.n ?? 1,
-    seed: o.seed,
-    populationSize: o.populationSize,
-    objectives: o.objectives ?? [],
-    constraints: o.constraints,
-    crossoverProb: o.crossoverProb,
-    mutationProb: o.mutationProb,
-  }));
+  .transform((o) => ({ ...o, n: o.n ?? 1, objectives: o.objectives ?? [] })); // both checked present above
 export type Nsga2Options = z.output<typeof nsga2Options>;
 
 /** A scored member of a population: trial number, candidate, minimisation vector, constraint violation. */

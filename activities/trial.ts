@@ -87,7 +87,8 @@ export function createTrialActivities(store: TrialStore) {
       simulations: stages.simulations.map((s) => ({ key: s.key, usable: false, index: s.index })),
     };
     const { run } = await store.startTrial(row.id);
-    if (!run) return { ...plan, run };
+    // Already finished: a retried batch start or a re-run workflow; one copied from another trial says so.
+    if (!run) return { ...plan, run, ...(row.status === 'COMPLETED' && row.reusedFrom ? { finished: 'REUSED' as const } : {}) };
     const reuse = input.reuse ?? false;
     const needs: StageNeed[] = [
       stages.retrained,

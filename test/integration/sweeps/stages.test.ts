@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../../activities/index.js';
+import { createPrismaTrialStore } from '../../../src/store/prisma-store.js';
 import { formatSavings, launchSweep, stageSavings } from '../../../src/cli/sweeps.js';
 import { sweepWorkflowId } from '../../../src/cli/context.js';
 import type { SweepResult } from '../../../workflows/sweep.js';
@@ -81,6 +83,10 @@ describe('a trial is a path through shared stages', () => {
     expect(await result(c.sweepId)).toMatchObject({ completed: 1, reused: 1 });
     const [tc] = await trialsOf(c.sweepId);
     expect(tc).toMatchObject({ phase: 'reused', reusedFrom: ta!.id, accuracy: ta!.accuracy });
+    // Its batch start retried (a local activity run twice): still reported as copied, and the row is unchanged.
+    const acts = createActivities({ store: createPrismaTrialStore(h.db) });
+    expect(await acts.startTrials({ sweepId: c.sweepId, numbers: [0], reuse: true })).toEqual([{ number: 0, settled: 'REUSED' }]);
+    expect((await trialsOf(c.sweepId))[0]).toMatchObject({ status: 'COMPLETED', attempt: tc!.attempt, finishedAt: tc!.finishedAt });
     const key = ta!.stages.find((x) => x.kind === 'retrained')!.stageKey;
     const before = await h.db.epochMetric.findFirstOrThrow({ where: { ownerId: key } });
     const d = await h.launch(s); // reuse off

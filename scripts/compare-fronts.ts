@@ -54,7 +54,7 @@ for (const id of [args.grid, ...positionals]) {
     hvShare: m.hv / gridAll.hv,
     hvShare2d: two(ids).hv / gridTwo.hv,
     hvShareFeasibleRange: narrow(ids).hv / gridNarrow.hv,
-    gridFrontFound: [...gridAll.front].filter((i) => m.front.has(i) || ids.includes(i)).length,
+    gridFrontFound: [...gridAll.front].filter((i) => ids.includes(i)).length, // grid front points the sweep ran
     gridFront: gridAll.front.size,
   });
 }

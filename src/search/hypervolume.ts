@@ -77,8 +77,7 @@ export function hypervolume(points: readonly (readonly number[])[], reference: r
  */
 export function hypervolumeImprovement(y: readonly number[], boxes: Boxes, reference: readonly number[]): number {
   const m = boxes.dims;
-  let gain = 1;
-  for (let d = 0; d < m; d++) gain *= Math.max(0, (reference[d] as number) - (y[d] as number));
+  let gain = boxVolume(y, reference);
   if (gain === 0) return 0;
   for (let b = 0; b < boxes.count; b++) {
     let overlap = 1;
@@ -89,6 +88,13 @@ export function hypervolumeImprovement(y: readonly number[], boxes: Boxes, refer
     gain -= overlap;
   }
   return Math.max(0, gain);
+}
+
+/** Volume between `y` and `reference` (0 unless y is below it in every coordinate): what y alone dominates. */
+export function boxVolume(y: readonly number[], reference: readonly number[]): number {
+  let box = 1;
+  for (let d = 0; d < reference.length; d++) box *= Math.max(0, (reference[d] as number) - (y[d] as number));
+  return box;
 }
 
 /**

@@ -24,7 +24,7 @@
 import type { z } from 'zod';
 import { num, strictObj, uint32 } from '../../spec/zod-helpers.js';
 import type { Rng } from '../../shared/rng.js';
-import { dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
+import { boxVolume, dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
 import { readLog } from '../log.js';
 import { describeObjectives, multiObjectiveOptions, requireBudget, requireObjectives, score, slack } from '../metrics.js';
 import { eliteIndices, paretoFront } from '../pareto.js';
@@ -112,13 +112,6 @@ export function normalCdf(x: number): number {
   for (let i = ERFC.length - 1; i >= 0; i--) poly = (ERFC[i] as number) + t * poly;
   const erfc = t * Math.exp(-z * z + poly);
   return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
-}
-
-/** Volume between `y` and `reference` (0 unless y is below it in every coordinate). */
-function boxVolume(y: readonly number[], reference: readonly number[]): number {
-  let box = 1;
-  for (let d = 0; d < y.length; d++) box *= Math.max(0, (reference[d] as number) - (y[d] as number));
-  return box;
 }
 
 /** Whether some point of `front` is no worse than `y` in every coordinate (then y improves nothing). */

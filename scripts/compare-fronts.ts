@@ -6,7 +6,7 @@
 // instead (accuracy then counts as much as the other objectives). Prints one row per sweep (--json: one object).
 import { parseArgs } from 'node:util';
 import { objectiveValues } from '../activities/search.js';
-import { frontMeasure, score, type Constraint, type Objective } from '../src/search/index.js';
+import { frontReport, score, type Constraint, type Objective } from '../src/search/index.js';
 import { loadSettings } from '../src/services/index.js';
 import type { SweepSpec } from '../src/spec/index.js';
 import { createDb } from '../src/store/db.js';
@@ -32,18 +32,14 @@ const completed = (sweepId: string) => db.trial.findMany({ where: { sweepId, sta
 const grid = await completed(args.grid);
 const index = new Map(grid.map((t, i) => [t.configHash, i]));
 const universe = await Promise.all(grid.map(async (t, i) => score(i, await objectiveValues(store, t.id), objectives, constraints)));
-const all = frontMeasure(universe);
-const two = frontMeasure(universe, { dims: [0, 1] });
-const narrow = frontMeasure(universe, { range: 'feasible' });
-const gridAll = all(grid.map((_, i) => i));
-const gridTwo = two(grid.map((_, i) => i));
-const gridNarrow = narrow(grid.map((_, i) => i));
+const measure = frontReport(universe);
+const gridM = measure(grid.map((_, i) => i));
 
 const rows = [];
 for (const id of [args.grid, ...positionals]) {
   const trials = await completed(id);
   const ids = trials.map((t) => index.get(t.configHash)).filter((i): i is number => i !== undefined);
-  const m = all(ids);
+  const m = measure(ids);
   const s = (await specOf(id)).strategy as { type: string; seed?: number };
   rows.push({
     sweep: id,
@@ -51,11 +47,11 @@ for (const id of [args.grid, ...positionals]) {
     completed: trials.length,
     notInGrid: trials.length - ids.length,
     feasible: ids.filter((i) => (universe[i]?.penalty ?? 1) <= 0).length,
-    hvShare: m.hv / gridAll.hv,
-    hvShare2d: two(ids).hv / gridTwo.hv,
-    hvShareFeasibleRange: narrow(ids).hv / gridNarrow.hv,
-    gridFrontFound: [...gridAll.front].filter((i) => ids.includes(i)).length, // grid front points the sweep ran
-    gridFront: gridAll.front.size,
+    hvShare: m.hv / gridM.hv,
+    hvShare2d: m.hv2 / gridM.hv2,
+    hvShareFeasibleRange: m.hvFeasibleRange / gridM.hvFeasibleRange,
+    gridFrontFound: [...gridM.front].filter((i) => ids.includes(i)).length, // grid front points the sweep ran
+    gridFront: gridM.front.size,
   });
 }
 await db.$disconnect();

@@ -55,4 +55,12 @@ export {
   paretoFront,
 } from './pareto.js';
 export { dominatedBoxes, hypervolume, hypervolumeImprovement, type Boxes } from './hypervolume.js';
-export { FRONT_REFERENCE, frontMeasure, type FrontMeasure, type ScoredPoint } from './front-share.js';
+export {
+  FRONT_REFERENCE,
+  frontMeasure,
+  frontReport,
+  rangeScale,
+  type FrontMeasure,
+  type FrontReport,
+  type ScoredPoint,
+} from './front-share.js';

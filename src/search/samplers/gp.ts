@@ -27,6 +27,7 @@ import type { Rng } from '../../shared/rng.js';
 import { boxVolume, dominatedBoxes, hypervolumeImprovement } from '../hypervolume.js';
 import { readLog } from '../log.js';
 import { describeObjectives, multiObjectiveOptions, requireBudget, requireObjectives, score, slack } from '../metrics.js';
+import { rangeScale } from '../front-share.js';
 import { eliteIndices, paretoFront } from '../pareto.js';
 import { encodeSpace, fitHyper, gpPosterior, standardise, type Encoding } from '../gp-model.js';
 import { randomUntried, type SearchSpace } from '../space.js';
@@ -182,9 +183,7 @@ function chooseCandidate(
       enc,
     ),
   );
-  const lo = Array.from({ length: m }, (_, d) => Math.min(...observed.map((o) => o.point[d] as number)));
-  const hi = Array.from({ length: m }, (_, d) => Math.max(...observed.map((o) => o.point[d] as number)));
-  const norm = (v: number, d: number): number => (v - (lo[d] as number)) / ((hi[d] as number) - (lo[d] as number) || 1);
+  const norm = rangeScale(observed.map((o) => o.point));
   const feasible = observed.filter((o) => o.penalty <= 0).map((o) => o.point.map(norm));
   const front = paretoFront(feasible).map((i) => feasible[i] as number[]);
   const reference = new Array<number>(m).fill(REFERENCE);

@@ -25,14 +25,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { createMaskStatsCache, resolveHardware, simulateNetwork, type LayerCompression } from '../src/accel/index.js';
-import { prunedModelStorage } from '../src/compress/index.js';
+import { prunedModelStorage, shapeSize } from '../src/compress/index.js';
 import { createModel, getWeights, layerDescriptors } from '../src/nn/index.js';
 import {
   buildSpace,
   createPruner,
   createSampler,
   driveSearch,
-  frontMeasure,
+  frontReport,
   score,
   type Constraint,
   type Evaluation,
@@ -125,26 +125,26 @@ const cache = createMaskStatsCache();
 /** Objective values of each trial: real pruning, simulation on kang-cx and storage; surrogate accuracy. */
 const objectiveTable = (trials: readonly TrialConfig[]): Record<string, number>[] =>
   trials.map((t) => {
-  const pruned = pruneForTrial(t, layers, weights);
-  const compression = new Map<string, LayerCompression>(
-    layers.map((l) => {
-      const mask = pruned?.masks.get(l.name);
-      return [l.name, { ...(mask ? { mask } : {}), weightBits: t.weightBits, activationBits: t.activationBits }];
-    }),
-  );
-  const speedup = simulateNetwork(layers, compression, hw, { cache }).speedup.speedup ?? 1;
-  const values = { kind: 'fixed' as const, bits: t.weightBits };
-  const storage = pruned
-    ? prunedModelStorage(layers, pruned, values)
-    : { totalBits: layers.reduce((s, l) => s + l.weightShape.reduce((a, b) => a * b, 1) * t.weightBits, 0) };
-  const accuracy = surrogateAccuracy(t, pruned?.report.overall.achievedRatio ?? 0);
-  return {
-    accuracy,
-    accuracyDrop: BASELINE_ACCURACY - accuracy,
-    'speedup@kang-cx': speedup,
-    modelBytes: storage.totalBits / 8,
-  };
-});
+    const pruned = pruneForTrial(t, layers, weights);
+    const compression = new Map<string, LayerCompression>(
+      layers.map((l) => {
+        const mask = pruned?.masks.get(l.name);
+        return [l.name, { ...(mask ? { mask } : {}), weightBits: t.weightBits, activationBits: t.activationBits }];
+      }),
+    );
+    const speedup = simulateNetwork(layers, compression, hw, { cache }).speedup.speedup ?? 1;
+    const values = { kind: 'fixed' as const, bits: t.weightBits };
+    const storage = pruned
+      ? prunedModelStorage(layers, pruned, values)
+      : { totalBits: layers.reduce((s, l) => s + shapeSize(l.weightShape) * t.weightBits, 0) };
+    const accuracy = surrogateAccuracy(t, pruned?.report.overall.achievedRatio ?? 0);
+    return {
+      accuracy,
+      accuracyDrop: BASELINE_ACCURACY - accuracy,
+      'speedup@kang-cx': speedup,
+      modelBytes: storage.totalBits / 8,
+    };
+  });
 const t0 = performance.now();
 const table = objectiveTable(moTrials);
 log(
@@ -168,14 +168,7 @@ interface MoRow {
  * grid: hypervolume of the feasible front (all objectives, accuracy vs speedup, over the feasible range).
  */
 function moBench(space: SearchSpace, table: Record<string, number>[], objectives: Objective[], constraints: Constraint[], parallel: number) {
-  const scored = table.map((v, i) => score(i, v, objectives, constraints));
-  const measureAll = frontMeasure(scored);
-  const measureTwo = frontMeasure(scored, { dims: [0, 1] }); // accuracy vs speedup
-  const measureNarrow = frontMeasure(scored, { range: 'feasible' }); // every objective over the feasible range
-  const frontHv = (ids: number[]) => {
-    const all = measureAll(ids);
-    return { hv: all.hv, hv2: measureTwo(ids).hv, hvF: measureNarrow(ids).hv, front: all.front };
-  };
+  const frontHv = frontReport(table.map((v, i) => score(i, v, objectives, constraints)));
   const everything = space.candidates.map((_, i) => i);
   const grid = frontHv(everything);
   const summarise = (strategy: string, trials: number, runs: number[][]): MoRow => {
@@ -185,7 +178,7 @@ function moBench(space: SearchSpace, table: Record<string, number>[], objectives
       trials,
       hv: fronts.map((f) => f.hv),
       hv2: fronts.map((f) => f.hv2),
-      hvF: fronts.map((f) => f.hvF),
+      hvF: fronts.map((f) => f.hvFeasibleRange),
       frontFound: fronts.map((_, k) => [...grid.front].filter((i) => runs[k]?.includes(i)).length),
     };
   };
@@ -203,15 +196,22 @@ function moBench(space: SearchSpace, table: Record<string, number>[], objectives
       hvRatio: mean(r.hv) / grid.hv,
       hvRatioMin: Math.min(...r.hv) / grid.hv,
       hv2Ratio: mean(r.hv2) / grid.hv2,
-      hvFeasibleRangeRatio: mean(r.hvF) / grid.hvF,
-      hvFeasibleRangeRatioMin: Math.min(...r.hvF) / grid.hvF,
+      hvFeasibleRangeRatio: mean(r.hvF) / grid.hvFeasibleRange,
+      hvFeasibleRangeRatioMin: Math.min(...r.hvF) / grid.hvFeasibleRange,
       frontFoundMean: mean(r.frontFound),
     }));
   return { grid, gridRow: summarise('grid (every trial)', everything.length, [everything]), summarise, evaluate, runWith, report };
 }
 
 const moB = moBench(moSpace, table, moStrategy.objectives, moStrategy.constraints, mo.maxParallel);
-const { summarise, runWith } = moB;
+const { summarise } = moB;
+
+/** hwsweep's nsga2, random and gp (the examples' settings) with `n` trials each, one run per seed. */
+const ourRows = (b: ReturnType<typeof moBench>, n: number): MoRow[] => [
+  b.summarise(`nsga2 (population ${moStrategy.populationSize})`, n, SEEDS.map((seed) => b.runWith({ ...moStrategy, n, seed }))),
+  b.summarise('random', n, SEEDS.map((seed) => b.runWith({ type: 'random', n, seed }))),
+  b.summarise(`gp (${moGp.startupTrials} startup, ${moGp.mcSamples} samples)`, n, SEEDS.map((seed) => b.runWith({ ...moGp, n, seed }))),
+];
 const gridFront = moB.grid;
 const moRows: MoRow[] = [moB.gridRow];
 const budgets = (args.budgets ?? String(moStrategy.n)).split(',').map(Number);
@@ -225,27 +225,7 @@ for (const n of budgets) {
 let optunaVersion: string | null = null;
 const python = args.python ?? process.env['HWSWEEP_PYTHON'] ?? 'python3';
 for (const n of budgets) {
-  moRows.push(
-    summarise(
-      `nsga2 (population ${moStrategy.populationSize})`,
-      n,
-      SEEDS.map((seed) => runWith({ ...moStrategy, n, seed })),
-    ),
-  );
-  moRows.push(
-    summarise(
-      'random',
-      n,
-      SEEDS.map((seed) => runWith({ type: 'random', n, seed })),
-    ),
-  );
-  moRows.push(
-    summarise(
-      `gp (${moGp.startupTrials} startup, ${moGp.mcSamples} samples)`,
-      n,
-      SEEDS.map((seed) => runWith({ ...moGp, n, seed })),
-    ),
-  );
+  moRows.push(...ourRows(moB, n));
   for (const optunaSampler of ['nsga2', 'tpe', 'gp'] as const) {
     try {
       const input = {
@@ -302,9 +282,7 @@ const wideB = moBench(buildSpace(wideTrials), objectiveTable(wideTrials), moStra
 const wideBudgets = [0.1, 0.2].map((f) => Math.round(f * wideTrials.length));
 const wideRows: MoRow[] = [wideB.gridRow];
 for (const n of wideBudgets) {
-  wideRows.push(wideB.summarise(`nsga2 (population ${moStrategy.populationSize})`, n, SEEDS.map((seed) => wideB.runWith({ ...moStrategy, n, seed }))));
-  wideRows.push(wideB.summarise('random', n, SEEDS.map((seed) => wideB.runWith({ type: 'random', n, seed }))));
-  wideRows.push(wideB.summarise(`gp (${moGp.startupTrials} startup, ${moGp.mcSamples} samples)`, n, SEEDS.map((seed) => wideB.runWith({ ...moGp, n, seed }))));
+  wideRows.push(...ourRows(wideB, n));
   log(`wide space: ${n} trials done`);
 }
 lenet.dispose();

@@ -45,6 +45,14 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
     return { s, sweepId: rec.id, id: (await s.trialByNumber(rec.id, 0)).id };
   };
 
+  /** Registers two sweeps of the same one-trial grid in `s`; `id(sweep)` is that trial's id in the sweep. */
+  const twoSweepsOfOneTrial = async (s: TrialStore) => {
+    const trials = trialsFor([0.5]);
+    const [a, b] = [sweep(trials), sweep(trials)];
+    for (const r of [a, b]) await s.registerSweep(r);
+    return { a, b, id: (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}` };
+  };
+
   describe(`TrialStore contract: ${name}`, () => {
     it('registerSweep numbers trials in expansion order and a second call adds nothing', async () => {
       const s = store();
@@ -255,10 +263,7 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
 
     it('stages are shared by key: planStages creates each once, links every trial, and says which results may serve it', async () => {
       const s = store();
-      const trials = trialsFor([0.5]);
-      const [a, b] = [sweep(trials), sweep(trials)];
-      for (const r of [a, b]) await s.registerSweep(r);
-      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      const { a, b, id } = await twoSweepsOfOneTrial(s);
       const key = `stage-${randomUUID()}`;
       const need = { kind: 'compressed' as const, key, inputs: { bits: 8 } };
       const [pa] = await s.planStages(id(a), { sweepId: a.id, reuse: true }, [need]);
@@ -297,10 +302,7 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
 
     it('stageSavings: a sweep that resumes a retrained stage another stopped early counts it computed, with the epochs it ran', async () => {
       const s = store();
-      const trials = trialsFor([0.5]);
-      const [a, b] = [sweep(trials), sweep(trials)];
-      for (const r of [a, b]) await s.registerSweep(r);
-      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      const { a, b, id } = await twoSweepsOfOneTrial(s);
       const key = `r-${randomUUID()}`;
       const epoch = (n: number) => ({ ownerId: key, phase: 'retrain', attempt: 1, epoch: n, lr: 0.01, loss: 1, accuracy: 0.5, durationMs: 1 });
       // a retrains 1 epoch and is stopped there (PRUNED at epoch 1).
@@ -324,10 +326,7 @@ export function describeTrialStoreContract(name: string, setup: () => { store: T
 
     it('adoptStages copies stage results onto a trial under its accelerator names, settles who computed them, and finishes it', async () => {
       const { store: s, inspect } = setup();
-      const trials = trialsFor([0.5]);
-      const [a, b] = [sweep(trials), sweep(trials)];
-      for (const r of [a, b]) await s.registerSweep(r);
-      const id = (r: SweepRecord) => `${r.id}/${trials[0]!.configHash}`;
+      const { a, b, id } = await twoSweepsOfOneTrial(s);
       const k = randomUUID();
       const needs = (acc: string) => [
         { kind: 'retrained' as const, key: `r-${k}`, inputs: {} },

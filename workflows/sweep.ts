@@ -160,6 +160,9 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
     if (o.status === 'REUSED') st.reused++;
   };
 
+  // How every trial of this execution starts: a dry run computes nothing; otherwise other sweeps' stages serve it.
+  const trialMode = { ...(input.dryRun ? { dryRun: true } : {}), ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}) };
+
   /** Runs trial `n` as a child workflow (with its plan when the sweep started it); `settle` counts its end. */
   const launch = (n: number, plan?: TrialPlan): void => {
     void children
@@ -172,8 +175,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
               number: n,
               retry: input.retry,
               heartbeatTimeoutMs: input.heartbeatTimeoutMs,
-              ...(input.dryRun ? { dryRun: true } : {}),
-              ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}),
+              ...trialMode,
               ...(plan ? { plan } : {}),
             },
           ],
@@ -201,8 +203,8 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       startTrials({
         sweepId: input.sweepId,
         numbers,
-        ...(input.dryRun ? { dryRun: true, ...(input.dryRunWorkflows ? { dryRunWorkflows: true } : {}) } : {}),
-        ...(input.reuse !== false && !input.dryRun ? { reuse: true } : {}),
+        ...trialMode,
+        ...(input.dryRun && input.dryRunWorkflows ? { dryRunWorkflows: true } : {}),
       }),
     );
     for (const t of started) {
